@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ENV_VARS } from '../src/env.js';
+import {
+  findStep,
+  finishedPhoneStep,
+  functionFileName,
+  STEPS,
+  stepDocPath,
+  stepTag,
+} from '../src/steps.js';
+
+describe('step catalog', () => {
+  it('numbers steps 1..N in order with two-digit tags', () => {
+    expect(STEPS.map((step) => step.number)).toEqual(STEPS.map((_, index) => index + 1));
+    for (const step of STEPS) expect(step.tag).toBe(stepTag(step.number));
+    expect(stepTag(3)).toBe('step-03');
+  });
+
+  it('has unique slugs made of lowercase words', () => {
+    const slugs = STEPS.map((step) => step.slug);
+    expect(new Set(slugs).size).toBe(slugs.length);
+    for (const slug of slugs) expect(slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  it('describes every env var it names, once per step', () => {
+    for (const step of STEPS) {
+      const names = step.env.map((variable) => variable.name);
+      expect(new Set(names).size).toBe(names.length);
+      for (const name of names) expect(ENV_VARS[name].name).toBe(name);
+    }
+  });
+
+  it('keeps /call protected wherever it exists', () => {
+    for (const step of STEPS) {
+      for (const fn of step.functions.filter((candidate) => candidate.path === '/call')) {
+        expect(fn.visibility).toBe('protected');
+      }
+    }
+  });
+
+  it('finds steps by number, padded number or tag, and nothing else', () => {
+    expect(findStep(3)?.tag).toBe('step-03');
+    expect(findStep('03')?.tag).toBe('step-03');
+    expect(findStep('step-05')?.tag).toBe('step-05');
+    expect(findStep('9')).toBeUndefined();
+    expect(findStep('3; rm -rf /')).toBeUndefined();
+    expect(findStep('')).toBeUndefined();
+  });
+
+  it('derives file names and doc paths', () => {
+    expect(functionFileName({ path: '/call', visibility: 'protected' })).toBe('call.protected.ts');
+    expect(functionFileName({ path: '/voice-token', visibility: 'public' }, 'js')).toBe(
+      'voice-token.js',
+    );
+    const step = findStep(3);
+    expect(step && stepDocPath(step)).toBe('steps/03-call-endpoint.md');
+  });
+
+  it('runs the finished phone in pnpm dev', () => {
+    expect(finishedPhoneStep().servesPhone).toBe(true);
+    expect(finishedPhoneStep().tag).toBe('step-04');
+  });
+});
