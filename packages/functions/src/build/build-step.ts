@@ -1,0 +1,64 @@
+import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+import { ASSETS_OUT_DIR, FUNCTIONS_OUT_DIR } from '../server/routes.js';
+
+export interface BuildStepOptions {
+  /** The step folder: `src/functions/**.ts` and `src/assets/**` in, `dist/` out. */
+  stepDir: string;
+  /** Static files copied into the step's assets after its own (the phone's build). */
+  extraAssetDirs?: readonly string[];
+}
+
+/**
+ * Compiles a step the way Twilio will run it: one CommonJS file per Function,
+ * with what it imports from the workspace bundled in (the Functions service
+ * installs only the step's package.json dependencies), and `twilio` left to the
+ * runtime so there is one copy of it (TwiML is recognised by `instanceof`).
+ */
+export async function buildStep({ stepDir, extraAssetDirs = [] }: BuildStepOptions): Promise<void> {
+  const functionsSrc = join(stepDir, 'src/functions');
+  const assetsSrc = join(stepDir, 'src/assets');
+  await rm(join(stepDir, 'dist'), { recursive: true, force: true });
+
+  const entryPoints = (await listFiles(functionsSrc)).filter(
+    (file) => file.endsWith('.ts') && !file.endsWith('.d.ts'),
+  );
+  if (entryPoints.length === 0)
+    throw new Error(`no Functions in ${relative(process.cwd(), functionsSrc)}`);
+  await build({
+    entryPoints,
+    outbase: functionsSrc,
+    outdir: join(stepDir, FUNCTIONS_OUT_DIR),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['twilio', '@twilio/runtime-handler'],
+    charset: 'utf8',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+
+  const assetsOut = join(stepDir, ASSETS_OUT_DIR);
+  await mkdir(assetsOut, { recursive: true });
+  for (const dir of [assetsSrc, ...extraAssetDirs]) {
+    if (await isDirectory(dir)) await cp(dir, assetsOut, { recursive: true });
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  if (!(await isDirectory(dir))) return [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+}

@@ -1,0 +1,3 @@
+import { callEndpointSuite } from './support/call-endpoint-suite.js';
+
+callEndpointSuite('step-03');

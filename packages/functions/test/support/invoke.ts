@@ -1,0 +1,81 @@
+import { LocalDevelopmentServer } from '@twilio/runtime-handler/dev';
+import type { Context, ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
+import { listRoutes } from '../../src/server/routes.js';
+
+/**
+ * Sets the globals a Function sees (`Twilio`, `Runtime`) exactly as the runtime
+ * does, by constructing the real runtime without listening.
+ */
+export async function installRuntimeGlobals(stepDir: string): Promise<void> {
+  const routes = await listRoutes(stepDir);
+  new LocalDevelopmentServer(0, {
+    baseDir: stepDir,
+    env: {},
+    port: 0,
+    url: 'http://localhost:3000',
+    routes,
+    forkProcess: false,
+    live: false,
+    logs: false,
+    detailedLogs: false,
+    legacyMode: false,
+    appName: 'unit-test',
+    enableDebugLogs: false,
+  });
+}
+
+/** A typed fake `context`: the step's variables plus what the runtime adds. */
+export function fakeContext(env: Record<string, string>, path = '/'): Context {
+  // Same order as the runtime's constructContext: the step's variables override the defaults.
+  return {
+    PATH: path,
+    DOMAIN_NAME: 'localhost:3000',
+    SERVICE_SID: undefined,
+    ENVIRONMENT_SID: undefined,
+    ...env,
+    getTwilioClient: () => {
+      throw new Error('unit tests make no REST calls');
+    },
+  };
+}
+
+export interface Outcome {
+  error: Parameters<ServerlessCallback>[0];
+  payload: Parameters<ServerlessCallback>[1];
+}
+
+/** Any handler, whatever its env and event types. */
+export type AnyHandler = (context: never, event: never, callback: ServerlessCallback) => unknown;
+
+/** Calls a handler and resolves with what it passed to `callback`; fails if it calls back twice. */
+export function invoke(handler: AnyHandler, context: Context, event: object): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    let calls = 0;
+    const callback: ServerlessCallback = (error, payload) => {
+      calls += 1;
+      if (calls > 1) reject(new Error('callback called more than once'));
+      else resolve({ error, payload });
+    };
+    const fullEvent = { request: { cookies: {}, headers: {} }, ...event };
+    Promise.resolve(handler(context as never, fullEvent as never, callback)).catch(reject);
+  });
+}
+
+/** The parts of a `Twilio.Response` a test reads. */
+export interface ResponseParts {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+export function responseParts(payload: unknown): ResponseParts {
+  if (payload instanceof Twilio.Response) return payload as unknown as ResponseParts;
+  throw new Error(`expected a Twilio.Response, got ${String(payload)}`);
+}
+
+/** Imports a Function's TypeScript source from the folder under test. */
+export async function loadHandler(stepDir: string, file: string): Promise<AnyHandler> {
+  const module = (await import(`${stepDir}/src/functions/${file}`)) as { handler?: unknown };
+  if (typeof module.handler !== 'function') throw new Error(`${file} exports no handler`);
+  return module.handler as AnyHandler;
+}
