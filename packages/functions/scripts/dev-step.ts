@@ -11,7 +11,8 @@ import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../src/steps-dir.js';
 // `pnpm dev:step N` (and `pnpm dev`, which serves the finished phone step):
 // builds step N and serves it with the real Functions runtime on PORT (default 3000).
 
-const ENV_PATH = join(FUNCTIONS_PACKAGE_DIR, '../../.env');
+// KIT_ENV_FILE lets tests use a scratch file instead of the checkout's .env.
+const ENV_PATH = process.env.KIT_ENV_FILE ?? join(FUNCTIONS_PACKAGE_DIR, '../../.env');
 const HOST = '127.0.0.1';
 
 function fail(japanese: string, english: string): never {

@@ -13,6 +13,7 @@ const SIGNATURE_HEADER = 'x-twilio-signature';
 export function requireTwilioSignature(
   protectedPathSet: ReadonlySet<string>,
   authToken: string | undefined,
+  onRefused: (line: string) => void = () => {},
 ): RequestHandler {
   return (req, res, next) => {
     if (!protectedPathSet.has(req.path) || req.method === 'OPTIONS') {
@@ -34,6 +35,9 @@ export function requireTwilioSignature(
     const url = `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`;
     const params = isFormBody(req.body) ? req.body : {};
     if (!signature || !twilio.validateRequest(authToken, signature, url, params)) {
+      onRefused(
+        `401 ${req.method} ${req.originalUrl} │ X-Twilio-Signature が${signature ? '一致しません' : 'ありません'}`,
+      );
       res
         .status(401)
         .json(

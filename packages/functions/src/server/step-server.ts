@@ -66,7 +66,8 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
   app.disable('x-powered-by');
   // Same parser settings as the runtime, so it finds the parsed body and reuses it.
   app.use(express.urlencoded({ extended: false, limit: '6mb' }));
-  app.use(requireTwilioSignature(protectedPaths(routes), options.env.AUTH_TOKEN));
+  const logRefusal = options.logs ? (line: string) => console.log(line) : undefined;
+  app.use(requireTwilioSignature(protectedPaths(routes), options.env.AUTH_TOKEN, logRefusal));
   app.use(runtime.getApp());
   app.use(answerBodyErrors);
   server.on('request', app);
