@@ -1,0 +1,36 @@
+import { test as base, expect } from '@playwright/test';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Whether a request URL stays on this machine (data:, blob: and loopback hosts). */
+export function isLocalUrl(url: string): boolean {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return true;
+  return LOOPBACK_HOSTS.has(parsed.hostname);
+}
+
+/**
+ * `page` that fails its test if the page asks for anything beyond 127.0.0.1,
+ * or logs a console error (pass `allowedConsoleErrors` to expect specific ones).
+ */
+export const test = base.extend<{ allowedConsoleErrors: RegExp[] }>({
+  allowedConsoleErrors: [[], { option: true }],
+  page: async ({ page, allowedConsoleErrors }, use) => {
+    const offsite: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('request', (request) => {
+      if (!isLocalUrl(request.url())) offsite.push(request.url());
+    });
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const text = message.text();
+      if (!allowedConsoleErrors.some((pattern) => pattern.test(text))) consoleErrors.push(text);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    await use(page);
+    expect(offsite, 'requests that left 127.0.0.1').toEqual([]);
+    expect(consoleErrors, 'console errors').toEqual([]);
+  },
+});
+
+export { expect };
