@@ -51,6 +51,7 @@ const callEnv = [
   optional('TOKEN_TTL_SECONDS'),
   optional('WORKSHOP_PASSCODE'),
   optional('ALLOWED_ORIGINS'),
+  optional('EMULATOR_SIGNALING_HOST'),
 ];
 
 const callFunctions: readonly StepFunction[] = [

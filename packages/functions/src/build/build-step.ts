@@ -8,6 +8,8 @@ export interface BuildStepOptions {
   stepDir: string;
   /** Static files copied into the step's assets after its own (the phone's build). */
   extraAssetDirs?: readonly string[];
+  /** Fail when an extra asset folder is missing, instead of deploying a step without its phone. */
+  requireExtraAssets?: boolean;
 }
 
 /**
@@ -16,7 +18,17 @@ export interface BuildStepOptions {
  * installs only the step's package.json dependencies), and `twilio` left to the
  * runtime so there is one copy of it (TwiML is recognised by `instanceof`).
  */
-export async function buildStep({ stepDir, extraAssetDirs = [] }: BuildStepOptions): Promise<void> {
+export async function buildStep({
+  stepDir,
+  extraAssetDirs = [],
+  requireExtraAssets = false,
+}: BuildStepOptions): Promise<void> {
+  if (requireExtraAssets) {
+    for (const dir of extraAssetDirs) {
+      if (!(await isDirectory(dir)))
+        throw new Error(`${dir} is missing: build it first (pnpm build)`);
+    }
+  }
   const functionsSrc = join(stepDir, 'src/functions');
   const assetsSrc = join(stepDir, 'src/assets');
   await rm(join(stepDir, 'dist'), { recursive: true, force: true });

@@ -54,6 +54,8 @@ export const handler: ServerlessFunctionSignature<TokenEnv, VoiceTokenEvent> = (
     identity: identity.identity,
     ttlSeconds: config.ttlSeconds,
   };
+  // pnpm dev で動かすときだけ、電話にローカルのエミュレーターの接続先を知らせる
+  if (config.emulatorSignalingHost) body.emulator = { signalingHost: config.emulatorSignalingHost };
   return callback(null, json(200, body, cors));
 };
 // #endregion handler

@@ -4,6 +4,7 @@ import {
   findMissingEnv,
   missingEnvError,
   readAllowedOrigins,
+  readSignalingHost,
   readTokenTtl,
 } from '@kit/shared';
 
@@ -15,6 +16,7 @@ export type TokenEnv = {
   TOKEN_TTL_SECONDS?: string;
   WORKSHOP_PASSCODE?: string;
   ALLOWED_ORIGINS?: string;
+  EMULATOR_SIGNALING_HOST?: string;
 };
 
 export interface TokenConfig {
@@ -26,6 +28,8 @@ export interface TokenConfig {
   /** Empty when the workshop runs without a passcode. */
   passcode: string;
   allowedOrigins: string[];
+  /** Set only when running beside the local emulator (pnpm dev); empty in the cloud. */
+  emulatorSignalingHost: string;
 }
 
 const REQUIRED: readonly EnvVarName[] = ['ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'TWIML_APP_SID'];
@@ -41,6 +45,8 @@ export function readTokenConfig(
   if (!ttl.ok) return ttl;
   const origins = readAllowedOrigins(env.ALLOWED_ORIGINS);
   if (!origins.ok) return origins;
+  const signalingHost = readSignalingHost(env.EMULATOR_SIGNALING_HOST);
+  if (!signalingHost.ok) return signalingHost;
   return {
     ok: true,
     config: {
@@ -51,6 +57,7 @@ export function readTokenConfig(
       ttlSeconds: ttl.value,
       passcode: env.WORKSHOP_PASSCODE ?? '',
       allowedOrigins: origins.value,
+      emulatorSignalingHost: signalingHost.value,
     },
   };
 }

@@ -1,0 +1,297 @@
+import type { EmulatorInfo } from '@kit/shared';
+import type { Call, Device } from '@twilio/voice-sdk';
+import type { PhoneElements } from './dom.js';
+import { appendLog } from './event-log.js';
+import {
+  initialPhoneState,
+  type PhoneEvent,
+  type PhoneState,
+  phoneReducer,
+} from './phone-state.js';
+import { renderPhone, type ShownError, showError } from './render.js';
+import { Ringback } from './sounds.js';
+import { fetchVoiceToken } from './token-client.js';
+import { explainTwilioError } from './twilio-errors.js';
+import { checkDestinationField, checkIdentityField } from './validation.js';
+import { deviceOptions, loadVoiceSdk, rtcConfiguration } from './voice.js';
+
+interface TwilioErrorLike {
+  code?: number;
+  message?: string;
+}
+
+/**
+ * The browser phone: reads the page's inputs, drives the Voice SDK, and keeps
+ * the page in step with a pure state (phone-state.ts).
+ */
+export class PhoneApp {
+  private state: PhoneState = initialPhoneState;
+  private busy = false;
+  private device: Device | null = null;
+  private call: Call | null = null;
+  private emulator: EmulatorInfo | null = null;
+  private passcode = '';
+  private readonly ringback = new Ringback();
+
+  constructor(
+    private readonly elements: PhoneElements,
+    private readonly tokenUrl: string,
+  ) {}
+
+  start(): void {
+    const { elements } = this;
+    elements.initForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.initialize();
+    });
+    elements.dialForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.dial();
+    });
+    elements.answer.addEventListener('click', () => this.answer());
+    elements.reject.addEventListener('click', () => this.rejectIncoming());
+    elements.hangUp.addEventListener('click', () => this.call?.disconnect());
+    elements.mute.addEventListener('click', () => this.call?.mute(!this.state.muted));
+    elements.keypad.addEventListener('click', (event) => {
+      const digit = (event.target as HTMLElement).dataset.digit;
+      if (digit && this.call) {
+        this.call.sendDigits(digit);
+        this.log(`トーン送信: ${digit}`);
+      }
+    });
+    elements.inputDevice.addEventListener('change', () => {
+      this.device?.audio?.setInputDevice(elements.inputDevice.value).catch((error: unknown) => {
+        this.fail(error as TwilioErrorLike);
+      });
+    });
+    elements.outputDevice.addEventListener('change', () => {
+      void this.device?.audio?.speakerDevices.set(elements.outputDevice.value);
+    });
+    this.render();
+  }
+
+  private dispatch(event: PhoneEvent): void {
+    this.state = phoneReducer(this.state, event);
+    this.render();
+  }
+
+  private render(): void {
+    renderPhone(this.elements, this.state, this.busy);
+  }
+
+  private log(message: string): void {
+    appendLog(this.elements.log, message);
+  }
+
+  private showError(error: ShownError | null): void {
+    showError(this.elements, error);
+    if (error)
+      this.log(`エラー${error.code !== undefined ? ` ${error.code}` : ''}: ${error.message}`);
+  }
+
+  private fail(error: TwilioErrorLike): void {
+    const { message, hint } = explainTwilioError(error.code);
+    this.showError({ message, hint, ...(error.code !== undefined ? { code: error.code } : {}) });
+  }
+
+  private async initialize(): Promise<void> {
+    const identity = checkIdentityField(this.elements.identity.value);
+    if (!identity.ok) {
+      this.showError({ message: identity.message, code: 'identity_invalid' });
+      this.elements.identity.focus();
+      return;
+    }
+    this.showError(null);
+    this.busy = true;
+    this.device?.destroy();
+    this.device = null;
+    this.dispatch({ type: 'init-requested', identity: identity.value });
+    this.log(`トークンを取得しています(identity: ${identity.value})`);
+    try {
+      this.passcode = this.elements.passcode.value;
+      const token = await fetchVoiceToken({
+        url: this.tokenUrl,
+        identity: identity.value,
+        passcode: this.passcode,
+      });
+      if (!token.ok) {
+        this.dispatch({ type: 'unregistered' });
+        this.showError({ message: token.message, code: token.code });
+        return;
+      }
+      this.emulator = token.emulator;
+      this.elements.mode.textContent = token.emulator
+        ? '(ローカルのエミュレーターに接続)'
+        : '(Twilio に接続)';
+      const { Device } = await loadVoiceSdk(token.emulator);
+      const device = new Device(token.token, deviceOptions(token.emulator));
+      this.device = device;
+      this.watchDevice(device);
+      await device.register();
+    } catch (error) {
+      this.dispatch({ type: 'unregistered' });
+      if (error instanceof Error && !('code' in error)) this.showError({ message: error.message });
+      else this.fail(error as TwilioErrorLike);
+    } finally {
+      this.busy = false;
+      this.render();
+    }
+  }
+
+  private watchDevice(device: Device): void {
+    device.on('registered', () => {
+      this.dispatch({ type: 'registered' });
+      this.log(`登録しました(identity: ${this.state.identity ?? ''})`);
+      void this.listDevices(device);
+    });
+    device.on('unregistered', () => {
+      this.dispatch({ type: 'unregistered' });
+      this.log('登録が解除されました');
+    });
+    device.on('error', (error: TwilioErrorLike) => this.fail(error));
+    device.on('incoming', (call: Call) => this.onIncoming(call));
+    device.on('tokenWillExpire', () => void this.refreshToken(device));
+    device.audio?.on('deviceChange', () => void this.listDevices(device));
+    device.audio?.on('inputVolume', (volume: number) => {
+      this.elements.micLevel.value = volume;
+    });
+  }
+
+  private async refreshToken(device: Device): Promise<void> {
+    const identity = this.state.identity;
+    if (!identity) return;
+    const token = await fetchVoiceToken({ url: this.tokenUrl, identity, passcode: this.passcode });
+    if (token.ok) {
+      device.updateToken(token.token);
+      this.log('トークンを更新しました');
+    } else {
+      this.showError({ message: `トークンを更新できません: ${token.message}`, code: token.code });
+    }
+  }
+
+  private async dial(): Promise<void> {
+    const destination = checkDestinationField(this.elements.destination.value, this.state.identity);
+    if (!destination.ok) {
+      this.showError({ message: destination.message, code: 'identity_invalid' });
+      this.elements.destination.focus();
+      return;
+    }
+    if (!this.device) return;
+    this.showError(null);
+    this.dispatch({ type: 'dialed', to: destination.value });
+    this.log(`${destination.value} さんに発信します`);
+    try {
+      const config = rtcConfiguration(this.emulator);
+      const call = await this.device.connect({
+        params: { To: destination.value },
+        ...(config ? { rtcConfiguration: config } : {}),
+      });
+      this.watchCall(call);
+    } catch (error) {
+      this.dispatch({ type: 'call-ended' });
+      this.fail(error as TwilioErrorLike);
+    }
+  }
+
+  private onIncoming(call: Call): void {
+    if (this.call) {
+      // One call at a time: a second caller hears the line as busy.
+      call.reject();
+      this.log('通話中のため、着信を拒否しました');
+      return;
+    }
+    const from = (call.parameters.From ?? '').replace(/^client:/, '');
+    this.showError(null);
+    this.watchCall(call);
+    this.dispatch({ type: 'incoming', from });
+    this.log(`${from} さんから着信`);
+  }
+
+  private answer(): void {
+    const config = rtcConfiguration(this.emulator);
+    this.call?.accept(config ? { rtcConfiguration: config } : {});
+  }
+
+  private rejectIncoming(): void {
+    if (!this.call) return;
+    this.call.reject();
+    this.log('着信を拒否しました');
+    this.endCall();
+  }
+
+  private watchCall(call: Call): void {
+    this.call = call;
+    call.on('ringing', () => {
+      this.dispatch({ type: 'ringing' });
+      this.log('呼び出しています');
+      if (this.emulator) this.ringback.start();
+    });
+    call.on('accept', () => {
+      this.ringback.stop();
+      this.dispatch({ type: 'accepted' });
+      this.log('通話を開始しました');
+    });
+    call.on('mute', (muted: boolean) => {
+      this.dispatch({ type: 'mute-changed', muted });
+      this.log(muted ? 'ミュートしました' : 'ミュートを解除しました');
+    });
+    call.on('volume', (input: number) => {
+      this.elements.micLevel.value = input;
+    });
+    call.on('disconnect', () => {
+      this.log('通話が終了しました');
+      this.endCall();
+    });
+    call.on('cancel', () => {
+      this.log('相手が発信を取りやめました');
+      this.endCall();
+    });
+    call.on('reject', () => this.endCall());
+    call.on('error', (error: TwilioErrorLike) => {
+      this.fail(error);
+      this.endCall();
+    });
+  }
+
+  private endCall(): void {
+    this.ringback.stop();
+    this.call = null;
+    this.elements.micLevel.value = 0;
+    this.dispatch({ type: 'call-ended' });
+  }
+
+  private async listDevices(device: Device): Promise<void> {
+    const audio = device.audio;
+    if (!audio) return;
+    fillSelect(this.elements.inputDevice, audio.availableInputDevices, audio.inputDevice?.deviceId);
+    if (audio.isOutputSelectionSupported) {
+      const current = [...audio.speakerDevices.get()][0]?.deviceId;
+      fillSelect(this.elements.outputDevice, audio.availableOutputDevices, current);
+    }
+    if (!audio.inputDevice && audio.availableInputDevices.size > 0) {
+      // Selecting a microphone starts the level meter before any call.
+      await audio
+        .setInputDevice(this.elements.inputDevice.value || 'default')
+        .catch((error: unknown) => {
+          this.fail(error as TwilioErrorLike);
+        });
+    }
+  }
+}
+
+function fillSelect(
+  select: HTMLSelectElement,
+  devices: Map<string, MediaDeviceInfo>,
+  current?: string,
+): void {
+  select.replaceChildren(
+    ...[...devices.values()].map((info, index) => {
+      const option = document.createElement('option');
+      option.value = info.deviceId;
+      option.textContent = info.label || `デバイス ${index + 1}`;
+      option.selected = info.deviceId === current;
+      return option;
+    }),
+  );
+  select.disabled = devices.size === 0;
+}

@@ -1,0 +1,72 @@
+/**
+ * Twilio error codes the phone can meet, in Japanese, each with what to do.
+ * Codes come from the SDK (TwilioError.code) or from the token endpoint.
+ */
+export interface ErrorExplanation {
+  message: string;
+  hint: string;
+}
+
+const TOKEN_HINT =
+  'トークンを発行した Function の ACCOUNT_SID・API_KEY・API_SECRET の組み合わせを確認し、もう一度「初期化」してください。';
+const MIC_HINT =
+  'ブラウザのアドレスバーにあるマイクの設定で、このページにマイクの使用を許可してから、もう一度試してください。';
+
+const EXPLANATIONS: Readonly<Record<number, ErrorExplanation>> = {
+  20101: { message: 'アクセストークンが無効です。', hint: TOKEN_HINT },
+  20104: {
+    message: 'アクセストークンの有効期限が切れています。',
+    hint: 'もう一度「初期化」してください。',
+  },
+  20151: {
+    message: 'アクセストークンの有効期間が長すぎます(最大 24 時間)。',
+    hint: 'TOKEN_TTL_SECONDS を 86400 以下にしてください。',
+  },
+  31000: {
+    message: '通話中にエラーが発生しました。',
+    hint: 'ページを再読み込みして、もう一度試してください。',
+  },
+  31005: {
+    message: 'Twilio(またはエミュレーター)との接続でエラーが発生しました。',
+    hint: 'ネットワークと、TwiML App の Voice URL(/call)を確認してください。',
+  },
+  31009: {
+    message: 'シグナリングサーバーに接続できません。',
+    hint: 'ネットワーク接続を確認してください。',
+  },
+  31204: { message: 'アクセストークン(JWT)が無効です。', hint: TOKEN_HINT },
+  31205: {
+    message: 'アクセストークン(JWT)の有効期限が切れています。',
+    hint: 'もう一度「初期化」してください。',
+  },
+  31208: { message: 'マイクの使用が許可されていません。', hint: MIC_HINT },
+  31401: { message: 'マイクの使用が許可されていません。', hint: MIC_HINT },
+  31402: {
+    message: 'マイクを取得できません。',
+    hint: 'マイクが接続されているか、他のアプリが使っていないか確認してください。',
+  },
+  31480: {
+    message: '相手が応答しませんでした。',
+    hint: '相手のブラウザ電話が「初期化」済みか確認してください。',
+  },
+  31486: { message: '相手は通話中です。', hint: 'しばらくしてから発信してください。' },
+  31603: { message: '相手が着信を拒否しました。', hint: '' },
+  11200: {
+    message: 'TwiML App の Voice URL(/call)から応答がありませんでした。',
+    hint: 'TwiML App の Voice URL と、/call の Function がデプロイされているかを確認してください。',
+  },
+  12100: {
+    message: '/call が返した TwiML を解釈できませんでした。',
+    hint: '/call の Function が <Dial><Client> を返しているか確認してください。',
+  },
+};
+
+export function explainTwilioError(code: number | undefined): ErrorExplanation {
+  const known = code === undefined ? undefined : EXPLANATIONS[code];
+  return (
+    known ?? {
+      message: 'エラーが発生しました。',
+      hint: 'イベントログのエラーコードを、ドキュメントのトラブルシューティングで確認してください。',
+    }
+  );
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { explainTwilioError } from '../src/twilio-errors.js';
+import { checkDestinationField, checkIdentityField } from '../src/validation.js';
+
+describe('checkIdentityField', () => {
+  it('accepts the shared rule, ignoring surrounding spaces typed by a person', () => {
+    expect(checkIdentityField(' alice ')).toEqual({ ok: true, value: 'alice' });
+  });
+  it.each(['', 'al ice', '<b>', 'アリス', 'x'.repeat(65), '+819012345678'])(
+    'refuses %j in Japanese',
+    (raw) => {
+      const result = checkIdentityField(raw);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.message).toContain('あなたの名前');
+    },
+  );
+});
+
+describe('checkDestinationField', () => {
+  it('accepts another identity and refuses phone numbers, SIP and oneself', () => {
+    expect(checkDestinationField('bob', 'alice')).toEqual({ ok: true, value: 'bob' });
+    expect(checkDestinationField('sip:bob@example.com', 'alice').ok).toBe(false);
+    expect(checkDestinationField('+819012345678', 'alice').ok).toBe(false);
+    const self = checkDestinationField('alice', 'alice');
+    expect(self.ok).toBe(false);
+    if (!self.ok) expect(self.message).toContain('自分自身');
+  });
+});
+
+describe('explainTwilioError', () => {
+  it.each([20101, 31204, 31205, 31208, 31401, 31005, 11200, 12100, 31480, 31486, 31603])(
+    'explains %i in Japanese with a hint',
+    (code) => {
+      const { message } = explainTwilioError(code);
+      expect(message).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+      expect(message).not.toBe(explainTwilioError(undefined).message);
+    },
+  );
+  it('points at the microphone setting for permission errors', () => {
+    expect(explainTwilioError(31208).hint).toContain('マイク');
+    expect(explainTwilioError(20101).hint).toContain('API_SECRET');
+  });
+});
