@@ -64,6 +64,16 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       expect(claims.exp - claims.iat).toBe(3600);
     });
 
+    it('tells the phone where the local emulator is, only when one is configured', async () => {
+      const plain = await mint({}, { identity: 'alice' });
+      expect(plain.body).not.toHaveProperty('emulator');
+      const local = await mint({ EMULATOR_SIGNALING_HOST: '127.0.0.1:4100' }, { identity: 'alice' });
+      expect(local.body).toMatchObject({ emulator: { signalingHost: '127.0.0.1:4100' } });
+      const offsite = await mint({ EMULATOR_SIGNALING_HOST: 'evil.example:443' }, { identity: 'alice' });
+      expect(offsite.statusCode).toBe(500);
+      expect(offsite.body).toMatchObject({ error: { code: 'config_invalid' } });
+    });
+
     it('uses TOKEN_TTL_SECONDS for the lifetime', async () => {
       const response = await mint({ TOKEN_TTL_SECONDS: '600' }, { identity: 'bob' });
       const { token, ttlSeconds } = response.body as { token: string; ttlSeconds: number };
