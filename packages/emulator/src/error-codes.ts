@@ -1,0 +1,49 @@
+/**
+ * The codes the emulator sends, and why each one. The SDK maps them as
+ * PROTOCOL.md §Errors says: in an `error` frame 31204 → 20101, 31205 → 20104,
+ * 31201 → 20151; in `hangup.error` the "precise" codes (31201, 31204, 31205,
+ * 31404, 31480, 31486, 31603) reach the app as 31005 with `originalError.code`
+ * set to ours, unless `enableImprovedSignalingErrorPrecision` is on.
+ */
+export const SignalError = {
+  /** A frame that is not JSON, has no `type`, or lacks a required field. */
+  malformed: 31100,
+  /** The token is not a valid HS256 Access Token for these credentials. */
+  tokenInvalid: 31204,
+  /** The token's `exp` has passed (or its `nbf` has not come yet). */
+  tokenExpired: 31205,
+  /** The token lacks the grant this action needs (outgoing, or the callee's incoming). */
+  notAuthorized: 31201,
+  /** The token's outgoing application is not this TwiML App (Twilio: "Invalid ApplicationSid"). */
+  applicationSidInvalid: 21218,
+  /** Nobody is registered under the dialled identity. */
+  calleeNotFound: 31404,
+  /** The dialled devices did not answer before the Dial timeout. */
+  noAnswer: 31480,
+  /** `<Reject reason="busy">`. */
+  busy: 31486,
+  /** The callee rejected the call, or `<Reject>`. */
+  declined: 31603,
+  /** A reconnect invite that matches no live call leg. */
+  reconnectRefused: 31209,
+  /** The TwiML App's Voice URL failed: non-2xx, unreachable, or too slow. */
+  webhookFailed: 11200,
+  /** The TwiML could not be parsed or uses something the emulator cannot do. */
+  twimlInvalid: 12100,
+  /** The Voice URL answered with a Content-Type that is not XML. */
+  twimlContentType: 12300,
+  /** The emulator is shutting down. */
+  shuttingDown: 31005,
+} as const;
+
+export type SignalErrorCode = (typeof SignalError)[keyof typeof SignalError];
+
+/** The `{ code, message }` object of `error` and `hangup.error` frames. */
+export interface WireError {
+  code: number;
+  message: string;
+}
+
+export function wireError(code: SignalErrorCode, message: string): WireError {
+  return { code, message };
+}

@@ -1,0 +1,88 @@
+import type { EmulatorCredentials } from './access-token.js';
+
+export interface EmulatorOptions {
+  /** Interface to listen on; loopback by default (the emulator has no TLS). */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  credentials: EmulatorCredentials;
+  /** The TwiML App's Voice URL, e.g. `http://127.0.0.1:3000/call`. */
+  voiceUrl: string;
+  /** Twilio gives the Voice URL 15 s before error 11200. */
+  webhookTimeoutMs?: number;
+  /** Ring time when `<Dial>` has no `timeout` attribute (Twilio's default: 30 s). */
+  dialTimeoutSeconds?: number;
+  /** How often `"\n"` goes to every socket; the SDK reconnects after 15 s of silence. */
+  heartbeatIntervalMs?: number;
+  /** How long a leg whose socket dropped may come back with its reconnect token. */
+  reconnectGraceMs?: number;
+  /** Larger text frames are answered with error 31100 (an SDP is a few KB). */
+  maxFrameBytes?: number;
+  /** After a token error, also send `{"type":"close"}` so `register()` rejects instead of waiting. */
+  closeOnAuthError?: boolean;
+  /** One line per event; never carries tokens or secrets. */
+  log?: (line: string) => void;
+}
+
+export type ResolvedOptions = Required<Omit<EmulatorOptions, 'log'>> & {
+  log: (line: string) => void;
+};
+
+/** The SDK's own heartbeat timeout: a server must speak more often than this. */
+export const CLIENT_HEARTBEAT_TIMEOUT_MS = 15_000;
+
+const CREDENTIAL_NAMES = [
+  'ACCOUNT_SID',
+  'AUTH_TOKEN',
+  'API_KEY',
+  'API_SECRET',
+  'TWIML_APP_SID',
+] as const;
+
+/** Fills in defaults and refuses settings that would break the SDK, with a message saying which. */
+export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
+  const missing = CREDENTIAL_NAMES.filter((name) => !options.credentials?.[name]);
+  if (missing.length > 0) {
+    throw new Error(`エミュレーターの認証情報が足りません: ${missing.join(', ')}`);
+  }
+  let voiceUrl: URL;
+  try {
+    voiceUrl = new URL(options.voiceUrl);
+  } catch {
+    throw new Error(`voiceUrl が URL ではありません: ${options.voiceUrl}`);
+  }
+  if (voiceUrl.protocol !== 'http:' && voiceUrl.protocol !== 'https:') {
+    throw new Error(`voiceUrl は http(s) の URL にしてください: ${options.voiceUrl}`);
+  }
+  const resolved: ResolvedOptions = {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    credentials: options.credentials,
+    voiceUrl: options.voiceUrl,
+    webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000,
+    dialTimeoutSeconds: options.dialTimeoutSeconds ?? 30,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
+    reconnectGraceMs: options.reconnectGraceMs ?? 10_000,
+    maxFrameBytes: options.maxFrameBytes ?? 256 * 1024,
+    closeOnAuthError: options.closeOnAuthError ?? false,
+    log: options.log ?? (() => {}),
+  };
+  if (
+    !(
+      resolved.heartbeatIntervalMs > 0 && resolved.heartbeatIntervalMs < CLIENT_HEARTBEAT_TIMEOUT_MS
+    )
+  ) {
+    throw new Error(
+      `heartbeatIntervalMs は 0 より大きく ${CLIENT_HEARTBEAT_TIMEOUT_MS} 未満にしてください(SDK は 15 秒無音で再接続します)`,
+    );
+  }
+  for (const name of [
+    'webhookTimeoutMs',
+    'dialTimeoutSeconds',
+    'reconnectGraceMs',
+    'maxFrameBytes',
+  ] as const) {
+    if (!(resolved[name] > 0)) throw new Error(`${name} は正の数にしてください`);
+  }
+  return resolved;
+}

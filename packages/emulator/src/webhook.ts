@@ -1,0 +1,87 @@
+import twilio from 'twilio';
+import { SignalError, type SignalErrorCode, type WireError, wireError } from './error-codes.js';
+
+export interface VoiceWebhookRequest {
+  /** The TwiML App's Voice URL, exactly as it is called (the signature covers it). */
+  url: string;
+  params: Record<string, string>;
+  authToken: string;
+  timeoutMs: number;
+  /** Aborted when the caller hangs up before the TwiML arrives. */
+  signal: AbortSignal;
+}
+
+export type VoiceWebhookResult =
+  | { ok: true; twiml: string; elapsedMs: number }
+  | { ok: false; aborted: true; elapsedMs: number }
+  | { ok: false; aborted: false; error: WireError; elapsedMs: number };
+
+/** Twilio refuses TwiML documents over 64 KB. */
+const MAX_TWIML_BYTES = 64 * 1024;
+
+/**
+ * POSTs Twilio's Voice webhook parameters as a form, signed with
+ * X-Twilio-Signature (HMAC-SHA1 of the URL plus sorted params, keyed by the
+ * auth token), so a Protected `/call` accepts it exactly as it would
+ * accept Twilio. Redirects are not followed: the signature is for one URL.
+ */
+export async function fetchVoiceTwiml(request: VoiceWebhookRequest): Promise<VoiceWebhookResult> {
+  const started = performance.now();
+  const elapsedMs = () => Math.round(performance.now() - started);
+  const failure = (code: SignalErrorCode, reason: string): VoiceWebhookResult => ({
+    ok: false,
+    aborted: false,
+    error: wireError(code, reason),
+    elapsedMs: elapsedMs(),
+  });
+  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const signal = AbortSignal.any([timeout, request.signal]);
+  const signature = twilio.getExpectedTwilioSignature(
+    request.authToken,
+    request.url,
+    request.params,
+  );
+  try {
+    const response = await fetch(request.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature,
+        'user-agent': 'TwilioProxy/1.1 (kit emulator)',
+      },
+      body: new URLSearchParams(request.params),
+      redirect: 'manual',
+      signal,
+    });
+    const body = await response.text();
+    if (response.status < 200 || response.status > 299) {
+      return failure(
+        SignalError.webhookFailed,
+        `Voice URL が HTTP ${response.status} を返しました`,
+      );
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    if (!/^(text|application)\/xml\b|^text\/html\b/i.test(contentType)) {
+      return failure(
+        SignalError.twimlContentType,
+        `Voice URL の Content-Type が XML ではありません(${contentType || 'なし'})`,
+      );
+    }
+    if (Buffer.byteLength(body) > MAX_TWIML_BYTES) {
+      return failure(SignalError.twimlInvalid, 'TwiML が 64 KB を超えています');
+    }
+    return { ok: true, twiml: body, elapsedMs: elapsedMs() };
+  } catch (error) {
+    if (request.signal.aborted) {
+      return { ok: false, aborted: true, elapsedMs: elapsedMs() };
+    }
+    if (timeout.aborted) {
+      return failure(
+        SignalError.webhookFailed,
+        `Voice URL が ${request.timeoutMs} ms 以内に応答しませんでした`,
+      );
+    }
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    return failure(SignalError.webhookFailed, `Voice URL に接続できません(${cause})`);
+  }
+}
