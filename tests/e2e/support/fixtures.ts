@@ -11,10 +11,11 @@ export function isLocalUrl(url: string): boolean {
 
 /**
  * `page` that fails its test if the page asks for anything beyond 127.0.0.1,
- * or logs a console error (pass `allowedConsoleErrors` to expect specific ones).
+ * or logs a console error (set `allowedConsoleErrors` to expect specific ones;
+ * one RegExp, since Playwright reads an array in `test.use` as [value, options]).
  */
-export const test = base.extend<{ allowedConsoleErrors: RegExp[] }>({
-  allowedConsoleErrors: [[], { option: true }],
+export const test = base.extend<{ allowedConsoleErrors: RegExp | null }>({
+  allowedConsoleErrors: [null, { option: true }],
   page: async ({ page, allowedConsoleErrors }, use) => {
     const offsite: string[] = [];
     const consoleErrors: string[] = [];
@@ -24,7 +25,7 @@ export const test = base.extend<{ allowedConsoleErrors: RegExp[] }>({
     page.on('console', (message) => {
       if (message.type() !== 'error') return;
       const text = message.text();
-      if (!allowedConsoleErrors.some((pattern) => pattern.test(text))) consoleErrors.push(text);
+      if (!allowedConsoleErrors?.test(text)) consoleErrors.push(text);
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     await use(page);

@@ -1,0 +1,100 @@
+import type { StepServer } from '@kit/functions/server';
+import { expect, test } from './support/fixtures.js';
+import { startPhoneStep } from './support/phone-server.js';
+
+/** The built phone, as step 04 serves it, without a signaling server: what works before 初期化 succeeds. */
+const phoneTest = test.extend<object, { phone: StepServer; guardedPhone: StepServer }>({
+  phone: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const server = await startPhoneStep();
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  guardedPhone: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const server = await startPhoneStep({ WORKSHOP_PASSCODE: 'sakura' });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+phoneTest.describe('the built phone on step 04', () => {
+  phoneTest(
+    'loads under every name, in Japanese, with nothing enabled but 初期化',
+    async ({ page, phone }) => {
+      for (const path of ['/index.html', '/browser-phone.html', '/assets/index.html']) {
+        await page.goto(`${phone.url}${path}`);
+        await expect(page.getByRole('heading', { name: 'ブラウザ電話' })).toBeVisible();
+        await expect(page.locator('#status')).toHaveText('未登録');
+        await expect(page.getByRole('button', { name: '初期化' })).toBeEnabled();
+        for (const name of ['発信', '終了', 'ミュート']) {
+          await expect(page.getByRole('button', { name, exact: true })).toBeDisabled();
+        }
+      }
+    },
+  );
+
+  phoneTest(
+    'refuses a bad identity in Japanese without asking the server',
+    async ({ page, phone }) => {
+      const tokenRequests: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/voice-token')) tokenRequests.push(request.url());
+      });
+      await page.goto(`${phone.url}/index.html`);
+      for (const identity of ['', 'al ice', '<script>', 'アリス', '+819012345678']) {
+        await page.getByLabel('あなたの名前(identity)').fill(identity);
+        await page.getByRole('button', { name: '初期化' }).click();
+        await expect(page.getByRole('alert')).toContainText('あなたの名前(identity)');
+      }
+      await expect(page.locator('#status')).toHaveText('未登録');
+      expect(tokenRequests).toEqual([]);
+    },
+  );
+
+  phoneTest('fits a phone-width screen', async ({ page, phone }) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${phone.url}/index.html`);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
+
+phoneTest.describe('the built phone when the token request fails', () => {
+  // The browser logs the failed request itself; the page must explain it.
+  phoneTest.use({ allowedConsoleErrors: /status of 401|ERR_CONNECTION_REFUSED|ERR_FAILED/ });
+
+  phoneTest(
+    "shows the token endpoint's error when the passcode is wrong",
+    async ({ page, guardedPhone }) => {
+      await page.goto(`${guardedPhone.url}/index.html`);
+      await page.getByLabel('あなたの名前(identity)').fill('alice');
+      await page.getByLabel('合言葉').fill('wrong');
+      await page.getByRole('button', { name: '初期化' }).click();
+      const alert = page.getByRole('alert');
+      await expect(alert).toContainText('合言葉(passcode)が違います。');
+      await expect(alert).toContainText('passcode_invalid');
+      await expect(page.locator('#status')).toHaveText('未登録');
+      await expect(page.locator('#log')).toContainText('エラー passcode_invalid');
+    },
+  );
+
+  phoneTest(
+    'shows a network error when the token endpoint is unreachable',
+    async ({ page, phone }) => {
+      await page.route('**/voice-token', (route) => route.abort('connectionrefused'));
+      await page.goto(`${phone.url}/index.html`);
+      await page.getByLabel('あなたの名前(identity)').fill('alice');
+      await page.getByRole('button', { name: '初期化' }).click();
+      await expect(page.getByRole('alert')).toContainText('トークンを取得できません');
+    },
+  );
+});

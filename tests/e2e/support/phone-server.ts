@@ -1,0 +1,15 @@
+import { generateLocalCredentials } from '@kit/functions/local-env';
+import { type StepServer, startStepServer } from '@kit/functions/server';
+import { pickStepEnv } from '@kit/functions/step-env';
+import { referenceStepDir } from '@kit/functions/steps-dir';
+import { findStep } from '@kit/shared';
+
+/** The built phone served by step 04's Functions on the real runtime, with fake credentials. */
+export async function startPhoneStep(extraEnv: Record<string, string> = {}): Promise<StepServer> {
+  const step = findStep(4);
+  if (!step) throw new Error('step 04 is missing from the catalog');
+  return startStepServer({
+    stepDir: referenceStepDir(step),
+    env: { ...pickStepEnv(step, { ...generateLocalCredentials() }), ...extraEnv },
+  });
+}
