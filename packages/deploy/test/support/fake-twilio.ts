@@ -1,0 +1,682 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import {
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import { createSecureContext, TLSSocket } from 'node:tls';
+import { type StepServer, startStepServer } from '@kit/functions/server';
+import { makeTestCertificates } from './certs.js';
+import { parseMultipart } from './multipart.js';
+import { checkRequest, loadOperations, type Operation } from './openapi.js';
+
+/**
+ * A local stand-in for the Twilio REST API, reached the way the real CLIs reach
+ * Twilio: it is an HTTPS CONNECT proxy (HTTP_PROXY) that terminates TLS with a
+ * certificate from a CA made for the test (NODE_EXTRA_CA_CERTS), so
+ * `@twilio-labs/serverless-api` (got + hpagent) and `twilio` (axios +
+ * https-proxy-agent) talk to it unchanged. Every request is recorded and checked
+ * against Twilio's OpenAPI specs; anything the specs do not allow is a violation.
+ * Deployed *.twil.io domains are answered by the real Functions runtime
+ * (startStepServer) over exactly the uploaded files and variables.
+ */
+export interface RecordedRequest {
+  host: string;
+  method: string;
+  path: string;
+  /** The spec's path template, e.g. `/v1/Services/{ServiceSid}/Builds`. */
+  template?: string;
+  query: Record<string, string[]>;
+  form: Record<string, string[]>;
+  status: number;
+  problems: string[];
+}
+
+interface Row {
+  sid: string;
+  [field: string]: unknown;
+}
+
+export interface FakeTwilioOptions {
+  accountSid: string;
+  authToken: string;
+  /** Inside the package, so deployed Functions resolve `twilio` like the reference steps. */
+  workDir: string;
+}
+
+const UPLOAD_HOST = 'serverless-upload.twilio.com';
+const UPLOAD_PATH =
+  /^\/v1\/Services\/(ZS[0-9a-f]{32})\/(Functions|Assets)\/(ZH[0-9a-f]{32})\/Versions$/;
+
+export class FakeTwilio {
+  readonly requests: RecordedRequest[] = [];
+  /** Requests the specs do not allow, unknown hosts, unimplemented operations. */
+  readonly violations: string[] = [];
+  readonly tables = {
+    services: new Map<string, Row>(),
+    environments: new Map<string, Row>(),
+    functions: new Map<string, Row>(),
+    functionVersions: new Map<string, Row & { content: Buffer }>(),
+    assets: new Map<string, Row>(),
+    assetVersions: new Map<string, Row & { content: Buffer }>(),
+    builds: new Map<string, Row>(),
+    deployments: new Map<string, Row>(),
+    variables: new Map<string, Row>(),
+    applications: new Map<string, Row>(),
+    keys: new Map<string, Row>(),
+  };
+  /** Status the next build reports instead of `completed`. */
+  nextBuildStatus: 'completed' | 'failed' = 'completed';
+
+  proxyUrl = '';
+  caPath = '';
+  private readonly operations: Operation[] = loadOperations();
+  private readonly proxy: Server;
+  private readonly inner: Server;
+  private readonly sockets = new Set<Socket>();
+  private served: { buildSid: string; server: StepServer } | undefined;
+
+  private constructor(private readonly options: FakeTwilioOptions) {
+    this.inner = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        this.violations.push(`fake crashed: ${String(error)}`);
+        res.writeHead(500).end();
+      });
+    });
+    this.proxy = createServer((req, res) => {
+      this.violations.push(`plain HTTP proxy request to ${req.url}`);
+      res.writeHead(403).end();
+    });
+    this.proxy.on('connection', (socket) => this.track(socket));
+  }
+
+  static async start(options: FakeTwilioOptions): Promise<FakeTwilio> {
+    const fake = new FakeTwilio(options);
+    await mkdir(options.workDir, { recursive: true });
+    const certs = makeTestCertificates(options.workDir);
+    fake.caPath = certs.caPath;
+    const context = createSecureContext({ key: certs.key, cert: certs.cert });
+    fake.proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      const [host = '', port] = (req.url ?? '').split(':');
+      if (port !== '443' || !(host.endsWith('.twilio.com') || host.endsWith('.twil.io'))) {
+        fake.violations.push(`CONNECT to unexpected host ${req.url}`);
+        socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+        return;
+      }
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) socket.unshift(head);
+      const tls = new TLSSocket(socket, { isServer: true, secureContext: context });
+      tls.on('error', () => socket.destroy());
+      fake.inner.emit('connection', tls);
+    });
+    await new Promise<void>((resolve) => fake.proxy.listen(0, '127.0.0.1', resolve));
+    fake.proxyUrl = `http://127.0.0.1:${(fake.proxy.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  /** What a child process needs to reach this fake instead of Twilio. */
+  childEnv(): Record<string, string> {
+    return { HTTP_PROXY: this.proxyUrl, NODE_EXTRA_CA_CERTS: this.caPath };
+  }
+
+  async close(): Promise<void> {
+    await this.served?.server.close();
+    this.served = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.proxy.close(() => resolve()));
+  }
+
+  /** Requests to the REST API (not to deployed domains). */
+  apiRequests(): RecordedRequest[] {
+    return this.requests.filter((recorded) => !recorded.host.endsWith('.twil.io'));
+  }
+
+  environmentBySuffix(suffix: string): Row | undefined {
+    return [...this.tables.environments.values()].find((row) => row.domain_suffix === suffix);
+  }
+
+  variablesOf(environmentSid: string): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const row of this.tables.variables.values()) {
+      if (row.environment_sid === environmentSid) values[String(row.key)] = String(row.value);
+    }
+    return values;
+  }
+
+  /** The Function and asset versions of an environment's active build. */
+  activeBuild(environmentSid: string):
+    | {
+        build: Row;
+        functions: (Row & { content: Buffer })[];
+        assets: (Row & { content: Buffer })[];
+      }
+    | undefined {
+    const environment = this.tables.environments.get(environmentSid);
+    const build = environment?.build_sid
+      ? this.tables.builds.get(String(environment.build_sid))
+      : undefined;
+    if (!build) return undefined;
+    const pick = (table: Map<string, Row & { content: Buffer }>, sids: unknown) =>
+      (sids as string[])
+        .map((sid) => table.get(sid))
+        .filter((row): row is Row & { content: Buffer } => row !== undefined);
+    return {
+      build,
+      functions: pick(this.tables.functionVersions, build.function_version_sids),
+      assets: pick(this.tables.assetVersions, build.asset_version_sids),
+    };
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const host = (req.headers.host ?? '').split(':')[0] ?? '';
+    const url = new URL(req.url ?? '/', `https://${host}`);
+    const body = await readBody(req);
+    const record: RecordedRequest = {
+      host,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: groupParams(url.searchParams),
+      form: {},
+      status: 0,
+      problems: [],
+    };
+    this.requests.push(record);
+    const reply = (status: number, payload?: unknown) => {
+      record.status = status;
+      if (payload === undefined) res.writeHead(status).end();
+      else
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+    };
+
+    if (host.endsWith('.twil.io')) {
+      await this.serveDomain(host, req, body, res, record);
+      return;
+    }
+    if (!this.authorized(req)) {
+      reply(401, twilioError(20003, 'Authenticate', 401));
+      return;
+    }
+    if (host === UPLOAD_HOST) {
+      this.upload(req, url.pathname, body, record, reply);
+      return;
+    }
+
+    const contentType = req.headers['content-type'] ?? '';
+    const form =
+      body.length > 0 && contentType.startsWith('application/x-www-form-urlencoded')
+        ? new URLSearchParams(body.toString('utf8'))
+        : new URLSearchParams();
+    if (body.length > 0 && form.size === 0)
+      record.problems.push(`unexpected body (${contentType})`);
+    record.form = groupParams(form);
+    const check = checkRequest(this.operations, {
+      host,
+      method: record.method,
+      path: url.pathname,
+      query: url.searchParams,
+      form,
+    });
+    record.problems.push(...check.problems);
+    if (check.operation) record.template = check.operation.template;
+    if (record.problems.length > 0) {
+      this.violations.push(
+        `${record.method} ${host}${url.pathname}: ${record.problems.join('; ')}`,
+      );
+      reply(400, twilioError(20001, record.problems.join('; '), 400));
+      return;
+    }
+    const params = { ...check.pathParams };
+    const value = (name: string) => form.get(name) ?? undefined;
+    const result = this.route(
+      `${record.method} ${record.template}`,
+      params,
+      value,
+      form,
+      url.searchParams,
+    );
+    if (result === undefined) {
+      this.violations.push(`unimplemented in the fake: ${record.method} ${record.template}`);
+      reply(501, twilioError(20001, 'not implemented by the fake', 501));
+      return;
+    }
+    reply(result.status, result.body);
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const expected = `Basic ${Buffer.from(`${this.options.accountSid}:${this.options.authToken}`).toString('base64')}`;
+    return req.headers.authorization === expected;
+  }
+
+  /** Uploads are not in the public specs: checked here against what the upload API takes (Path, Visibility, Content). */
+  private upload(
+    req: IncomingMessage,
+    path: string,
+    body: Buffer,
+    record: RecordedRequest,
+    reply: (status: number, payload?: unknown) => void,
+  ): void {
+    const match = UPLOAD_PATH.exec(path);
+    const problems = record.problems;
+    if (req.method !== 'POST' || !match) problems.push(`no upload operation ${req.method} ${path}`);
+    const parts = match ? parseMultipart(body, req.headers['content-type'] ?? '') : [];
+    const names = parts.map((part) => part.name).sort();
+    if (match && names.join(',') !== 'Content,Path,Visibility')
+      problems.push(`upload fields ${names.join(',')}`);
+    const field = (name: string) => parts.find((part) => part.name === name);
+    const visibility = field('Visibility')?.data.toString('utf8') ?? '';
+    const resourcePath = field('Path')?.data.toString('utf8') ?? '';
+    if (!['public', 'protected', 'private'].includes(visibility))
+      problems.push(`Visibility ${visibility}`);
+    if (!resourcePath.startsWith('/')) problems.push(`Path ${resourcePath}`);
+    const [, serviceSid = '', kind, resourceSid = ''] = match ?? [];
+    const table = kind === 'Functions' ? this.tables.functions : this.tables.assets;
+    const resource = table.get(resourceSid);
+    if (match && (!resource || resource.service_sid !== serviceSid))
+      problems.push(`unknown ${kind} ${resourceSid}`);
+    record.template = `/v1/Services/{ServiceSid}/${kind}/{Sid}/Versions (upload)`;
+    record.form = { Path: [resourcePath], Visibility: [visibility] };
+    if (problems.length > 0) {
+      this.violations.push(`upload ${path}: ${problems.join('; ')}`);
+      reply(400, twilioError(20001, problems.join('; '), 400));
+      return;
+    }
+    const version = {
+      sid: sid('ZN'),
+      account_sid: this.options.accountSid,
+      service_sid: serviceSid,
+      [kind === 'Functions' ? 'function_sid' : 'asset_sid']: resourceSid,
+      path: resourcePath,
+      visibility,
+      date_created: now(),
+      content: field('Content')?.data ?? Buffer.alloc(0),
+    };
+    (kind === 'Functions' ? this.tables.functionVersions : this.tables.assetVersions).set(
+      version.sid,
+      version,
+    );
+    const { content: _content, ...json } = version;
+    reply(201, json);
+  }
+
+  private route(
+    operation: string,
+    params: Record<string, string>,
+    value: (name: string) => string | undefined,
+    form: URLSearchParams,
+    query: URLSearchParams,
+  ): { status: number; body?: unknown } | undefined {
+    const t = this.tables;
+    const account = this.options.accountSid;
+    const service = () => findService(t.services, params.ServiceSid ?? params.Sid ?? '');
+    const notFound = {
+      status: 404,
+      body: twilioError(20404, 'The requested resource was not found', 404),
+    };
+    const list = (key: string, rows: Row[]) => ({ status: 200, body: page(key, rows) });
+    const inService = (table: Map<string, Row>, serviceSid: string) =>
+      [...table.values()].filter((row) => row.service_sid === serviceSid);
+
+    switch (operation) {
+      // --- Serverless: services
+      case 'GET /v1/Services':
+        return list('services', [...t.services.values()]);
+      case 'POST /v1/Services': {
+        const uniqueName = value('UniqueName') ?? '';
+        if (findService(t.services, uniqueName)) {
+          return { status: 409, body: twilioError(54301, 'Unique name already exists', 409) };
+        }
+        const row = {
+          sid: sid('ZS'),
+          account_sid: account,
+          unique_name: uniqueName,
+          friendly_name: value('FriendlyName'),
+          include_credentials: value('IncludeCredentials') !== 'false',
+          ui_editable: value('UiEditable') === 'true',
+          domain_base: `${uniqueName}-${1000 + Math.floor(Math.random() * 9000)}`,
+          date_created: now(),
+        };
+        t.services.set(row.sid, row);
+        return { status: 201, body: row };
+      }
+      case 'GET /v1/Services/{Sid}':
+        return service() ? { status: 200, body: service() } : notFound;
+      // --- environments
+      case 'GET /v1/Services/{ServiceSid}/Environments': {
+        const owner = service();
+        return owner ? list('environments', inService(t.environments, owner.sid)) : notFound;
+      }
+      case 'POST /v1/Services/{ServiceSid}/Environments': {
+        const owner = service();
+        if (!owner) return notFound;
+        const suffix = value('DomainSuffix') ?? '';
+        if (inService(t.environments, owner.sid).some((row) => row.domain_suffix === suffix)) {
+          return { status: 409, body: twilioError(54301, 'Domain suffix already in use', 409) };
+        }
+        const row = {
+          sid: sid('ZE'),
+          account_sid: account,
+          service_sid: owner.sid,
+          unique_name: value('UniqueName'),
+          domain_suffix: suffix === '' ? null : suffix,
+          domain_name: `${owner.domain_base}${suffix === '' ? '' : `-${suffix}`}.twil.io`,
+          build_sid: null,
+          date_created: now(),
+        };
+        t.environments.set(row.sid, row);
+        return { status: 201, body: row };
+      }
+      case 'GET /v1/Services/{ServiceSid}/Environments/{Sid}': {
+        const row = t.environments.get(params.Sid ?? '');
+        return row && row.service_sid === service()?.sid ? { status: 200, body: row } : notFound;
+      }
+      case 'DELETE /v1/Services/{ServiceSid}/Environments/{Sid}': {
+        const row = t.environments.get(params.Sid ?? '');
+        if (!row || row.service_sid !== service()?.sid) return notFound;
+        t.environments.delete(row.sid);
+        for (const variable of [...t.variables.values()]) {
+          if (variable.environment_sid === row.sid) t.variables.delete(variable.sid);
+        }
+        return { status: 204 };
+      }
+      // --- functions and assets (the resources; their versions come through the upload host)
+      case 'GET /v1/Services/{ServiceSid}/Functions':
+      case 'GET /v1/Services/{ServiceSid}/Assets': {
+        const owner = service();
+        const assets = operation.endsWith('Assets');
+        return owner
+          ? list(
+              assets ? 'assets' : 'functions',
+              inService(assets ? t.assets : t.functions, owner.sid),
+            )
+          : notFound;
+      }
+      case 'POST /v1/Services/{ServiceSid}/Functions':
+      case 'POST /v1/Services/{ServiceSid}/Assets': {
+        const owner = service();
+        if (!owner) return notFound;
+        const row = {
+          sid: sid('ZH'),
+          account_sid: account,
+          service_sid: owner.sid,
+          friendly_name: value('FriendlyName'),
+          date_created: now(),
+        };
+        (operation.endsWith('Assets') ? t.assets : t.functions).set(row.sid, row);
+        return { status: 201, body: row };
+      }
+      // --- builds
+      case 'POST /v1/Services/{ServiceSid}/Builds': {
+        const owner = service();
+        if (!owner) return notFound;
+        const functionVersions = form.getAll('FunctionVersions');
+        const assetVersions = form.getAll('AssetVersions');
+        const unknown = [
+          ...functionVersions.filter((v) => !t.functionVersions.has(v)),
+          ...assetVersions.filter((v) => !t.assetVersions.has(v)),
+        ];
+        if (unknown.length > 0)
+          return {
+            status: 400,
+            body: twilioError(20001, `unknown versions ${unknown.join(',')}`, 400),
+          };
+        const dependencies = value('Dependencies');
+        const row = {
+          sid: sid('ZB'),
+          account_sid: account,
+          service_sid: owner.sid,
+          status: 'building',
+          function_version_sids: functionVersions,
+          asset_version_sids: assetVersions,
+          dependencies:
+            dependencies === undefined
+              ? []
+              : (JSON.parse(JSON.parse(dependencies) as string) as unknown),
+          runtime: value('Runtime') ?? 'node18',
+          date_created: now(),
+        };
+        t.builds.set(row.sid, row);
+        return { status: 201, body: row };
+      }
+      case 'GET /v1/Services/{ServiceSid}/Builds/{Sid}':
+      case 'GET /v1/Services/{ServiceSid}/Builds/{Sid}/Status': {
+        const row = t.builds.get(params.Sid ?? '');
+        if (!row || row.service_sid !== service()?.sid) return notFound;
+        if (row.status === 'building') {
+          row.status = this.nextBuildStatus;
+          this.nextBuildStatus = 'completed';
+        }
+        return {
+          status: 200,
+          body: operation.endsWith('Status') ? { sid: row.sid, status: row.status } : row,
+        };
+      }
+      // --- variables
+      case 'GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables':
+        return list(
+          'variables',
+          [...t.variables.values()].filter((row) => row.environment_sid === params.EnvironmentSid),
+        );
+      case 'POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables': {
+        if (!t.environments.has(params.EnvironmentSid ?? '')) return notFound;
+        const row = {
+          sid: sid('ZV'),
+          account_sid: account,
+          service_sid: service()?.sid,
+          environment_sid: params.EnvironmentSid,
+          key: value('Key'),
+          value: value('Value'),
+        };
+        t.variables.set(row.sid, row);
+        return { status: 201, body: row };
+      }
+      case 'POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}': {
+        const row = t.variables.get(params.Sid ?? '');
+        if (!row) return notFound;
+        if (value('Key') !== undefined) row.key = value('Key');
+        if (value('Value') !== undefined) row.value = value('Value');
+        return { status: 200, body: row };
+      }
+      case 'DELETE /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}':
+        return t.variables.delete(params.Sid ?? '') ? { status: 204 } : notFound;
+      // --- deployments: activation
+      case 'POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments': {
+        const environment = t.environments.get(params.EnvironmentSid ?? '');
+        const build = t.builds.get(value('BuildSid') ?? '');
+        if (!environment || !build) return notFound;
+        if (build.status !== 'completed')
+          return { status: 400, body: twilioError(20001, 'build not completed', 400) };
+        environment.build_sid = build.sid;
+        const row = {
+          sid: sid('ZD'),
+          account_sid: account,
+          service_sid: environment.service_sid,
+          environment_sid: environment.sid,
+          build_sid: build.sid,
+          date_created: now(),
+        };
+        t.deployments.set(row.sid, row);
+        return { status: 201, body: row };
+      }
+      // --- Api 2010: TwiML Apps
+      case 'GET /2010-04-01/Accounts/{AccountSid}/Applications.json': {
+        const friendlyName = query.get('FriendlyName');
+        return list(
+          'applications',
+          [...t.applications.values()].filter(
+            (row) => friendlyName === null || row.friendly_name === friendlyName,
+          ),
+        );
+      }
+      case 'POST /2010-04-01/Accounts/{AccountSid}/Applications.json': {
+        const row: Row = {
+          sid: sid('AP'),
+          account_sid: account,
+          friendly_name: value('FriendlyName') ?? null,
+          voice_url: null,
+          voice_method: 'POST',
+          date_created: now(),
+        };
+        applyApplicationForm(row, form);
+        t.applications.set(row.sid, row);
+        return { status: 201, body: row };
+      }
+      case 'GET /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json': {
+        const row = t.applications.get(params.Sid ?? '');
+        return row ? { status: 200, body: row } : notFound;
+      }
+      case 'POST /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json': {
+        const row = t.applications.get(params.Sid ?? '');
+        if (!row) return notFound;
+        applyApplicationForm(row, form);
+        return { status: 200, body: row };
+      }
+      // --- API keys (Api 2010 and IAM v1 share one table, as in Twilio)
+      case 'POST /2010-04-01/Accounts/{AccountSid}/Keys.json':
+      case 'POST /v1/Keys': {
+        const row = {
+          sid: sid('SK'),
+          friendly_name: value('FriendlyName') ?? null,
+          secret: randomBytes(16).toString('hex'),
+          date_created: now(),
+        };
+        t.keys.set(row.sid, row);
+        return { status: 201, body: row };
+      }
+      case 'GET /2010-04-01/Accounts/{AccountSid}/Keys.json':
+      case 'GET /v1/Keys':
+        return list(
+          'keys',
+          [...t.keys.values()].map(({ secret: _secret, ...row }) => row as Row),
+        );
+      case 'GET /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json':
+      case 'GET /v1/Keys/{Sid}': {
+        const row = t.keys.get(params.Sid ?? '');
+        if (!row) return notFound;
+        const { secret: _secret, ...visible } = row;
+        return { status: 200, body: visible };
+      }
+      case 'DELETE /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json':
+      case 'DELETE /v1/Keys/{Sid}':
+        return t.keys.delete(params.Sid ?? '') ? { status: 204 } : notFound;
+      default:
+        return undefined;
+    }
+  }
+
+  /** A deployed domain: its active build, served by the real runtime with the environment's variables. */
+  private async serveDomain(
+    host: string,
+    req: IncomingMessage,
+    body: Buffer,
+    res: ServerResponse,
+    record: RecordedRequest,
+  ): Promise<void> {
+    const environment = [...this.tables.environments.values()].find(
+      (row) => row.domain_name === host,
+    );
+    const active = environment ? this.activeBuild(environment.sid) : undefined;
+    if (!environment || !active) {
+      record.status = 404;
+      res.writeHead(404).end();
+      return;
+    }
+    if (this.served?.buildSid !== active.build.sid) {
+      // One Functions runtime per process (it sets globals): swap to the build now active.
+      await this.served?.server.close();
+      const stepDir = join(this.options.workDir, 'deployments', active.build.sid);
+      for (const version of [...active.functions, ...active.assets]) {
+        const isFunction = 'function_sid' in version;
+        const suffix = version.visibility === 'public' ? '' : `.${String(version.visibility)}`;
+        const file = isFunction
+          ? join(stepDir, 'dist/functions', `${String(version.path).slice(1)}${suffix}.js`)
+          : join(stepDir, 'dist/assets', String(version.path).slice(1));
+        await mkdir(join(file, '..'), { recursive: true });
+        await writeFile(file, version.content);
+      }
+      await mkdir(join(stepDir, 'dist/assets'), { recursive: true });
+      const server = await startStepServer({ stepDir, env: this.variablesOf(environment.sid) });
+      this.served = { buildSid: active.build.sid, server };
+    }
+    const target = this.served.server;
+    await new Promise<void>((resolve, reject) => {
+      const forward = request(
+        `${target.url}${req.url ?? '/'}`,
+        { method: req.method, headers: { ...req.headers, host } },
+        (answer) => {
+          record.status = answer.statusCode ?? 0;
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          answer.on('end', resolve);
+        },
+      );
+      forward.on('error', reject);
+      forward.end(body);
+    });
+  }
+}
+
+function applyApplicationForm(row: Row, form: URLSearchParams): void {
+  for (const [name, value] of form) {
+    row[name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()] = value;
+  }
+}
+
+function findService(services: Map<string, Row>, sidOrName: string): Row | undefined {
+  return (
+    services.get(sidOrName) ?? [...services.values()].find((row) => row.unique_name === sidOrName)
+  );
+}
+
+function page(key: string, rows: Row[]) {
+  return {
+    [key]: rows,
+    meta: {
+      key,
+      page: 0,
+      page_size: 50,
+      first_page_url: null,
+      previous_page_url: null,
+      next_page_url: null,
+      url: null,
+    },
+  };
+}
+
+function twilioError(code: number, message: string, status: number) {
+  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
+}
+
+function sid(prefix: string): string {
+  return `${prefix}${randomBytes(16).toString('hex')}`;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function groupParams(params: URLSearchParams): Record<string, string[]> {
+  const grouped: Record<string, string[]> = {};
+  for (const [name, value] of params) {
+    grouped[name] = [...(grouped[name] ?? []), value];
+  }
+  return grouped;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
