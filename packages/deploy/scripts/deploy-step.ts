@@ -82,7 +82,8 @@ await runCli(async () => {
   // 3. Deploy, with the library's progress.
   say('▶ デプロイします (deploy)');
   const serverless = createServerlessClient(credentials);
-  const outcome = await deployStep(serverless, plan, (_stage, message) =>
+  const rest = createRestClient(credentials);
+  const outcome = await deployStep(serverless, rest, plan, (_stage, message) =>
     say(`  … ${message}`),
   ).catch((error: unknown) => {
     if (!(error instanceof DeployFailure)) throw error;

@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { ASSETS_OUT_DIR, FUNCTIONS_OUT_DIR } from '@kit/functions/server';
 import { describeError } from './output.js';
 import { type DeployPlan, FUNCTIONS_RUNTIME } from './plan.js';
-import { DeployStatus, findServiceSid, type ServerlessClient } from './serverless.js';
+import type { RestClient } from './rest-client.js';
+import {
+  DeployStatus,
+  findEnvironment,
+  findServiceSid,
+  type ServerlessClient,
+} from './serverless.js';
 
 export interface DeployOutcome {
   serviceSid: string;
@@ -28,6 +34,7 @@ export class DeployFailure extends Error {
  */
 export async function deployStep(
   { api, config }: ServerlessClient,
+  rest: RestClient,
   plan: DeployPlan,
   onProgress: (stage: string, message: string) => void,
 ): Promise<DeployOutcome> {
@@ -38,9 +45,7 @@ export async function deployStep(
   };
   api.on('status-update', listener);
   try {
-    // Found by name first, so an existing service is used as is instead of a
-    // create that fails with "unique name already exists".
-    const serviceSid = await findServiceSid({ api, config }, plan.serviceName);
+    const serviceSid = await ensureServiceAndEnvironment({ api, config }, rest, plan, listener);
     const result = await api.deployLocalProject({
       ...config,
       cwd: plan.stepDir,
@@ -49,7 +54,7 @@ export async function deployStep(
       functionsFolderName: FUNCTIONS_OUT_DIR,
       assetsFolderName: ASSETS_OUT_DIR,
       serviceName: plan.serviceName,
-      ...(serviceSid !== undefined && { serviceSid }),
+      serviceSid,
       functionsEnv: plan.environment,
       env: plan.env,
       pkgJson: { dependencies: plan.dependencies },
@@ -68,4 +73,43 @@ export async function deployStep(
   } finally {
     api.off('status-update', listener);
   }
+}
+
+/**
+ * The service (found by unique name, no state file) and the step's environment
+ * are made here rather than by the library: its environment create sends a
+ * `FriendlyName` that the Serverless API does not define. Created with the
+ * library's naming (`step-04-environment`), so it and twilio-run find them.
+ */
+async function ensureServiceAndEnvironment(
+  serverless: ServerlessClient,
+  rest: RestClient,
+  plan: DeployPlan,
+  progress: (update: { status: string; message: string }) => void,
+): Promise<string> {
+  let serviceSid = await findServiceSid(serverless, plan.serviceName);
+  if (serviceSid === undefined) {
+    progress({
+      status: DeployStatus.CREATING_SERVICE,
+      message: `Creating Service "${plan.serviceName}"`,
+    });
+    const created = await rest.serverless.v1.services.create({
+      uniqueName: plan.serviceName,
+      friendlyName: plan.serviceName,
+      includeCredentials: true,
+      uiEditable: false,
+    });
+    serviceSid = created.sid;
+  }
+  if (!(await findEnvironment(serverless, serviceSid, plan.environment))) {
+    progress({
+      status: DeployStatus.CONFIGURING_ENVIRONMENT,
+      message: `Creating "${plan.environment}" environment`,
+    });
+    await rest.serverless.v1.services(serviceSid).environments.create({
+      uniqueName: `${plan.environment}-environment`,
+      domainSuffix: plan.environment,
+    });
+  }
+  return serviceSid;
 }

@@ -61,7 +61,7 @@ export async function findEnvironment(
 ): Promise<EnvironmentSummary | undefined> {
   const { environments = [] } = (await api.list({
     ...config,
-    types: 'environments',
+    types: ['environments'],
     serviceSid,
   })) as { environments?: EnvironmentSummary[] };
   return environments.find((environment) => environment.domain_suffix === domainSuffix);

@@ -79,7 +79,13 @@ async function checkToken(
     headers,
     form: { identity: SMOKE_IDENTITY, grants: 'voice' },
   });
-  if (response.status !== 200) return { name, ok: false, detail: `HTTP ${response.status}` };
+  if (response.status !== 200) {
+    return {
+      name,
+      ok: false,
+      detail: `HTTP ${response.status} ${errorCode(response.body)}`.trim(),
+    };
+  }
   let token: unknown;
   try {
     token = (JSON.parse(response.body) as { token?: unknown }).token;
@@ -107,4 +113,14 @@ async function checkToken(
         detail: `identity=${claims.grants?.identity}, voice grant → ${env.TWIML_APP_SID ?? '-'}`,
       }
     : { name, ok: false, detail: problems.join(', ') };
+}
+
+/** The kit's error contract puts a stable code in `{ error: { code } }`: worth showing, never the whole body. */
+function errorCode(body: string): string {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : '';
+  } catch {
+    return '';
+  }
 }

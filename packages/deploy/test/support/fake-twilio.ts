@@ -437,10 +437,11 @@ export class FakeTwilio {
           status: 'building',
           function_version_sids: functionVersions,
           asset_version_sids: assetVersions,
+          // The library wraps the JSON list in double quotes: `"[{...}]"`.
           dependencies:
             dependencies === undefined
               ? []
-              : (JSON.parse(JSON.parse(dependencies) as string) as unknown),
+              : (JSON.parse(dependencies.replace(/^"(.*)"$/s, '$1')) as unknown),
           runtime: value('Runtime') ?? 'node18',
           date_created: now(),
         };
@@ -604,6 +605,17 @@ export class FakeTwilio {
         await writeFile(file, version.content);
       }
       await mkdir(join(stepDir, 'dist/assets'), { recursive: true });
+      // The service installs the build's dependencies into a CommonJS project, as here.
+      const dependencies = Object.fromEntries(
+        (active.build.dependencies as { name: string; version: string }[]).map((dependency) => [
+          dependency.name,
+          dependency.version,
+        ]),
+      );
+      await writeFile(
+        join(stepDir, 'package.json'),
+        JSON.stringify({ private: true, dependencies }),
+      );
       const server = await startStepServer({ stepDir, env: this.variablesOf(environment.sid) });
       this.served = { buildSid: active.build.sid, server };
     }

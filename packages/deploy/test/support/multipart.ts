@@ -21,7 +21,7 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartPart
     if (headerEnd !== -1) {
       const headers = chunk.subarray(0, headerEnd).toString('utf8');
       const disposition =
-        /content-disposition:[^\r\n]*name="([^"]*)"(?:; filename="([^"]*)")?/i.exec(headers);
+        /content-disposition:[^\r\n]*?;\s*name="([^"]*)"(?:;\s*filename="([^"]*)")?/i.exec(headers);
       const type = /content-type:\s*([^\r\n]+)/i.exec(headers);
       if (disposition?.[1] !== undefined) {
         parts.push({
