@@ -1,0 +1,109 @@
+import { STEPS, stepDocPath } from '@kit/shared';
+import { type DefaultTheme, defineConfig } from 'vitepress';
+import { tokenize } from './search.js';
+
+/** `steps/03-call-endpoint.md` → `/steps/03-call-endpoint` (the catalog decides every step page). */
+function stepLink(path: string): string {
+  return `/${path.replace(/\.md$/, '')}`;
+}
+
+const stepItems: DefaultTheme.SidebarItem[] = STEPS.map((step) => ({
+  text: `手順${step.number}: ${step.title}`,
+  link: stepLink(stepDocPath(step)),
+}));
+
+const sidebar: DefaultTheme.SidebarItem[] = [
+  {
+    text: 'はじめに',
+    items: [
+      { text: 'はじめに', link: '/guide/getting-started' },
+      { text: 'Functions の実行モデル', link: '/guide/runtime' },
+    ],
+  },
+  { text: 'ハンズオンの手順', items: stepItems },
+  {
+    text: '資料',
+    items: [
+      { text: 'トラブルシューティング', link: '/guide/troubleshooting' },
+      { text: '用語集', link: '/guide/glossary' },
+      { text: '講師向けガイド', link: '/guide/instructor' },
+    ],
+  },
+];
+
+export default defineConfig({
+  lang: 'ja-JP',
+  title: 'Twilio ブラウザ電話ハンズオン',
+  description: 'Twilio Functions と Voice JavaScript SDK でブラウザ電話を作るワークショップ',
+  lastUpdated: true,
+  // The pages import code from the step folders; generated parts live in .generated/.
+  srcExclude: ['README.md'],
+  markdown: {
+    codeCopyButtonTitle: 'コードをコピー',
+  },
+  themeConfig: {
+    nav: [
+      { text: 'はじめに', link: '/guide/getting-started' },
+      { text: '手順', link: stepItems[0]?.link ?? '/' },
+      { text: 'トラブルシューティング', link: '/guide/troubleshooting' },
+    ],
+    sidebar,
+    outline: { level: [2, 3], label: 'このページの内容' },
+    docFooter: { prev: '前のページ', next: '次のページ' },
+    lastUpdated: {
+      text: '最終更新',
+      formatOptions: { dateStyle: 'medium', timeStyle: 'short', forceLocale: true },
+    },
+    darkModeSwitchLabel: '外観',
+    lightModeSwitchTitle: 'ライトモードに切り替え',
+    darkModeSwitchTitle: 'ダークモードに切り替え',
+    sidebarMenuLabel: 'メニュー',
+    returnToTopLabel: 'ページの先頭へ戻る',
+    langMenuLabel: '言語を切り替え',
+    skipToContentLabel: '本文へ移動',
+    externalLinkIcon: true,
+    notFound: {
+      code: '404',
+      title: 'ページが見つかりません',
+      quote: 'URL が正しいか確かめるか、左のメニューか検索から目的のページを探してください。',
+      linkLabel: 'ホームへ移動',
+      linkText: 'ホームへ戻る',
+    },
+    footer: {
+      message: 'コードはすべて packages/functions/steps の各ステップから取り込んでいます。',
+    },
+    search: {
+      provider: 'local',
+      options: {
+        translations: {
+          button: { buttonText: '検索', buttonAriaLabel: 'ドキュメントを検索' },
+          modal: {
+            displayDetails: '詳細を表示',
+            resetButtonTitle: '検索語を消去',
+            backButtonTitle: '検索を閉じる',
+            noResultsText: '見つかりませんでした',
+            footer: {
+              selectText: '選択',
+              selectKeyAriaLabel: 'Enter キー',
+              navigateText: '移動',
+              navigateUpKeyAriaLabel: '上矢印キー',
+              navigateDownKeyAriaLabel: '下矢印キー',
+              closeText: '閉じる',
+              closeKeyAriaLabel: 'Esc キー',
+            },
+          },
+        },
+        miniSearch: {
+          // Japanese: bigrams for CJK runs (see search.ts); AND so that every bigram must match.
+          options: { tokenize },
+          searchOptions: {
+            combineWith: 'AND',
+            fuzzy: false,
+            prefix: true,
+            boost: { title: 4, text: 2, titles: 1 },
+          },
+        },
+      },
+    },
+  },
+});
