@@ -1,8 +1,11 @@
 import { join } from 'node:path';
+import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
 import { findStep, finishedPhoneStep, STEPS, type Step } from '@kit/shared';
+import { buildStep } from '../src/build/build-step.js';
 import { buildReferenceStep } from '../src/build/reference.js';
 import { readEnvFile, writeLocalEnvFile } from '../src/env-file.js';
 import { isPortFree } from '../src/free-port.js';
+import { workspaceDir } from '../src/learner/workspace.js';
 import { generateLocalCredentials } from '../src/local-env.js';
 import { startStepServer } from '../src/server/index.js';
 import { checkStepEnv, needsCredentials, pickStepEnv } from '../src/step-env.js';
@@ -43,7 +46,10 @@ function choosePort(): number {
   return port;
 }
 
-const step = chooseStep(process.argv.slice(2));
+const args = process.argv.slice(2);
+const step = chooseStep(args);
+// --workspace serves the learner's folder (pnpm step:start) instead of the reference.
+const useWorkspace = args.includes('--workspace');
 const port = choosePort();
 
 let fileEnv = await readEnvFile(ENV_PATH);
@@ -70,17 +76,24 @@ if (!(await isPortFree(port, HOST))) {
   );
 }
 
-await buildReferenceStep(step);
-const server = await startStepServer({
-  stepDir: referenceStepDir(step),
-  env,
-  port,
-  host: HOST,
-  logs: true,
-});
+let stepDir = referenceStepDir(step);
+try {
+  if (useWorkspace) {
+    stepDir = workspaceDir();
+    await buildStep({ stepDir, extraAssetDirs: step.servesPhone ? [PHONE_DIST_DIR] : [] });
+  } else {
+    await buildReferenceStep(step);
+  }
+} catch (error) {
+  fail(
+    `${useWorkspace ? '作業フォルダー' : step.tag} をビルドできませんでした: ${error instanceof Error ? error.message : String(error)}`,
+    'build failed',
+  );
+}
+const server = await startStepServer({ stepDir, env, port, host: HOST, logs: true });
 const base = `http://localhost:${server.port}`;
 
-console.log(`\n▶ ${step.tag} ${step.title}`);
+console.log(`\n▶ ${step.tag} ${step.title}${useWorkspace ? '(作業フォルダー)' : ''}`);
 for (const fn of server.routes.functions) {
   const note = fn.access === 'protected' ? '  (Protected: Twilio の署名が必要)' : '';
   console.log(`  ${base}${fn.path}${note}`);
