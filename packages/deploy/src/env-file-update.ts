@@ -27,7 +27,7 @@ export function applyEnvValues(text: string, values: Partial<Record<EnvVarName, 
   if (lines.at(-1) === '') lines.pop();
   const pending = new Map(Object.entries(values) as [EnvVarName, string][]);
   const updated = lines.map((line) => {
-    const match = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)(\s*=)/.exec(line);
+    const match = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)(\s*=\s*)/.exec(line);
     const name = match?.[2] as EnvVarName | undefined;
     if (!match || name === undefined || !pending.has(name)) return line;
     const value = pending.get(name) ?? '';

@@ -27,7 +27,10 @@ export function createServerlessClient({
   accountSid,
   authToken,
 }: AccountCredentials): ServerlessClient {
-  // The library reads HTTP_PROXY, TWILIO_EDGE and TWILIO_REGION itself.
+  // The library reads HTTP_PROXY, TWILIO_EDGE and TWILIO_REGION itself. Its
+  // debug log (DEBUG=twilio-serverless-api:*) prints the whole deploy config,
+  // variable values and password included: never switched on from here.
+  process.env.DEBUG = '';
   const config = { username: accountSid, password: authToken };
   return { api: new TwilioServerlessApiClient(config), config };
 }

@@ -70,6 +70,8 @@ export class FakeTwilio {
     applications: new Map<string, Row>(),
     keys: new Map<string, Row>(),
   };
+  /** Values the deployed domains see instead of the environment's (a stale or edited variable in the Console). */
+  servedEnvOverrides: Record<string, string> = {};
   /** Status the next build reports instead of `completed`. */
   nextBuildStatus: 'completed' | 'failed' = 'completed';
 
@@ -268,7 +270,12 @@ export class FakeTwilio {
     const match = UPLOAD_PATH.exec(path);
     const problems = record.problems;
     if (req.method !== 'POST' || !match) problems.push(`no upload operation ${req.method} ${path}`);
-    const parts = match ? parseMultipart(body, req.headers['content-type'] ?? '') : [];
+    let parts: ReturnType<typeof parseMultipart> = [];
+    try {
+      if (match) parts = parseMultipart(body, req.headers['content-type'] ?? '');
+    } catch (error) {
+      problems.push(`not multipart/form-data: ${String(error)}`);
+    }
     const names = parts.map((part) => part.name).sort();
     if (match && names.join(',') !== 'Content,Path,Visibility')
       problems.push(`upload fields ${names.join(',')}`);
@@ -616,7 +623,10 @@ export class FakeTwilio {
         join(stepDir, 'package.json'),
         JSON.stringify({ private: true, dependencies }),
       );
-      const server = await startStepServer({ stepDir, env: this.variablesOf(environment.sid) });
+      const server = await startStepServer({
+        stepDir,
+        env: { ...this.variablesOf(environment.sid), ...this.servedEnvOverrides },
+      });
       this.served = { buildSid: active.build.sid, server };
     }
     const target = this.served.server;

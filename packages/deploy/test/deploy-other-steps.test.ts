@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { parseEnv } from '@kit/functions/env-file';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createWorkspace, type Workspace } from './support/kit-run.js';
+
+/** Steps without /call: the TwiML App is left alone; the smoke test adapts to the step's Functions. */
+let ws: Workspace;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  ws = await createWorkspace();
+  expect((await ws.run('setup-twilio')).code).toBe(0);
+  env = parseEnv(await readFile(ws.envPath, 'utf8'));
+});
+
+afterAll(async () => {
+  await ws?.close();
+});
+
+it('step 02 (token only): deploys, leaves the TwiML App alone, checks the token', async () => {
+  const appBefore = { ...ws.fake.tables.applications.get(env.TWIML_APP_SID ?? '') };
+  const result = await ws.run('deploy-step', ['2', '--dir', await ws.copyStep('step-02')]);
+  expect(result.code, result.output).toBe(0);
+  expect(result.stdout).toContain('TwiML App: 変更しません');
+  expect(result.stdout).toMatch(/✓ \/token \(JWT とグラント \/ token and grants\): identity=user/);
+  expect(ws.fake.tables.applications.get(env.TWIML_APP_SID ?? '')).toEqual(appBefore);
+  expect(
+    ws.fake
+      .apiRequests()
+      .filter(
+        (request) => request.template?.includes('Applications/{Sid}') && request.method === 'POST',
+      ),
+  ).toEqual([]);
+  expect(
+    Object.keys(ws.fake.variablesOf(ws.fake.environmentBySuffix('step-02')?.sid ?? '')).sort(),
+  ).toEqual(['ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'TWIML_APP_SID']);
+  expect(ws.fake.violations).toEqual([]);
+});
+
+it('step 01 (no variables) goes to its own environment of the same service; every Function answers', async () => {
+  const result = await ws.run('deploy-step', ['01', '--dir', await ws.copyStep('step-01')]);
+  expect(result.code, result.output).toBe(0);
+  for (const path of ['/hello-voice', '/hello-json', '/hello-response']) {
+    expect(result.stdout).toContain(`✓ ${path} (応答 / answers)`);
+  }
+  expect(ws.fake.tables.services.size).toBe(1);
+  const suffixes = [...ws.fake.tables.environments.values()].map((row) => row.domain_suffix).sort();
+  expect(suffixes).toEqual(['step-01', 'step-02']);
+  expect(ws.fake.variablesOf(ws.fake.environmentBySuffix('step-01')?.sid ?? '')).toEqual({});
+  expect(ws.fake.violations).toEqual([]);
+});
+
+it('fails the smoke test (exit 1, names the check) when the deployed token does not verify', async () => {
+  ws.fake.servedEnvOverrides = { API_SECRET: 'not-the-secret-in-env' };
+  try {
+    const result = await ws.run('deploy-step', ['2', '--dir', await ws.copyStep('step-02')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      '✗ /token (JWT とグラント / token and grants): API_SECRET で署名を検証できません',
+    );
+    expect(result.stderr).toContain('smoke test failed: /token');
+    expect(result.output).not.toContain(env.API_SECRET);
+  } finally {
+    ws.fake.servedEnvOverrides = {};
+  }
+});
+
+it('rejects a step that does not exist and an unknown option, before any request', async () => {
+  const before = ws.fake.requests.length;
+  const missing = await ws.run('deploy-step', ['9']);
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain('ステップ番号を指定してください');
+  const unknown = await ws.run('deploy-step', ['4', '--force']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain('unknown option --force');
+  expect(ws.fake.requests.length).toBe(before);
+});

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { HttpsProxyAgent } from 'hpagent';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTwilio } from './support/fake-twilio.js';
+import { PACKAGE_DIR } from './support/kit-run.js';
+
+/** The fake must be able to fail a test: these requests are what it exists to catch. */
+const accountSid = `AC${randomBytes(16).toString('hex')}`;
+const authToken = randomBytes(16).toString('hex');
+let fake: FakeTwilio;
+let dir: string;
+let agent: HttpsProxyAgent;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(PACKAGE_DIR, '.fake-twilio', 'self-'));
+  fake = await FakeTwilio.start({ accountSid, authToken, workDir: dir });
+  agent = new HttpsProxyAgent({ proxy: fake.proxyUrl, ca: readFileSync(fake.caPath) });
+});
+afterAll(async () => {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function call(
+  method: string,
+  url: string,
+  form?: Record<string, string>,
+  auth = `${accountSid}:${authToken}`,
+): Promise<{ status: number; body: string }> {
+  const body = form ? new URLSearchParams(form).toString() : undefined;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        headers: {
+          authorization: `Basic ${Buffer.from(auth).toString('base64')}`,
+          ...(body !== undefined && { 'content-type': 'application/x-www-form-urlencoded' }),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('the fake Twilio', () => {
+  it('accepts a request the spec allows', async () => {
+    const before = fake.violations.length;
+    const created = await call('POST', 'https://serverless.twilio.com/v1/Services', {
+      UniqueName: 'ok',
+      FriendlyName: 'ok',
+      IncludeCredentials: 'true',
+    });
+    expect(created.status).toBe(201);
+    expect(fake.violations.length).toBe(before);
+  });
+
+  it.each([
+    [
+      'an undeclared form parameter',
+      'POST',
+      'https://serverless.twilio.com/v1/Services',
+      { UniqueName: 'a', FriendlyName: 'a', Colour: 'red' },
+      /unknown form parameter Colour/,
+    ],
+    [
+      'a missing required parameter',
+      'POST',
+      'https://serverless.twilio.com/v1/Services',
+      { FriendlyName: 'a' },
+      /missing required form parameter UniqueName/,
+    ],
+    [
+      'a wrong type',
+      'POST',
+      'https://serverless.twilio.com/v1/Services',
+      { UniqueName: 'b', FriendlyName: 'b', UiEditable: 'yes' },
+      /not a boolean/,
+    ],
+    [
+      'a method the path does not have',
+      'DELETE',
+      'https://serverless.twilio.com/v1/Services/ZS00000000000000000000000000000000/Builds/ZB00000000000000000000000000000000/Status',
+      undefined,
+      /DELETE not allowed/,
+    ],
+    [
+      'a path the spec does not have',
+      'GET',
+      'https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Widgets.json',
+      undefined,
+      /no operation/,
+    ],
+    [
+      'a malformed SID',
+      'GET',
+      `https://api.twilio.com/2010-04-01/Accounts/${accountSid}/Applications/XX1.json`,
+      undefined,
+      /does not match/,
+    ],
+    [
+      'a bad enum value',
+      'POST',
+      `https://api.twilio.com/2010-04-01/Accounts/${accountSid}/Applications.json`,
+      { VoiceMethod: 'PUT' },
+      /not GET or POST|not one of/,
+    ],
+  ] as const)('refuses %s and records a violation', async (_name, method, url, form, problem) => {
+    const before = fake.violations.length;
+    const response = await call(method, url, form ? { ...form } : undefined);
+    expect(response.status).toBe(400);
+    expect(fake.violations.length).toBe(before + 1);
+    expect(fake.violations.at(-1)).toMatch(problem);
+  });
+
+  it('refuses wrong credentials like Twilio (401)', async () => {
+    const response = await call(
+      'GET',
+      'https://serverless.twilio.com/v1/Services',
+      undefined,
+      `${accountSid}:wrong`,
+    );
+    expect(response.status).toBe(401);
+  });
+
+  it('refuses an upload without its Visibility field', async () => {
+    const service = [...fake.tables.services.values()][0];
+    const before = fake.violations.length;
+    const response = await call(
+      'POST',
+      `https://serverless-upload.twilio.com/v1/Services/${service?.sid}/Functions/ZH${'0'.repeat(32)}/Versions`,
+    );
+    expect(response.status).toBe(400);
+    expect(fake.violations.length).toBe(before + 1);
+  });
+
+  it('refuses to tunnel anywhere but Twilio', async () => {
+    const before = fake.violations.length;
+    await expect(call('GET', 'https://example.com/')).rejects.toThrow();
+    expect(fake.violations.at(before)).toMatch(/CONNECT to unexpected host example.com:443/);
+  });
+});
