@@ -65,62 +65,46 @@ describe('listen and register', () => {
 });
 
 describe('token errors (mapped by the SDK: 31204 → 20101, 31205 → 20104)', () => {
-  const refusals: [string, () => string, number][] = [
-    [
-      'a token signed with another secret',
-      () => signClaims(baseClaims(harness.credentials), 'not-the-secret'),
-      31204,
-    ],
-    [
-      'a token from another API key',
-      () =>
-        signClaims(
-          baseClaims(harness.credentials, { iss: 'SKother' }),
-          harness.credentials.API_SECRET,
-        ),
-      31204,
-    ],
-    [
-      'a token for another account',
-      () =>
-        signClaims(
-          baseClaims(harness.credentials, { sub: 'ACother' }),
-          harness.credentials.API_SECRET,
-        ),
-      31204,
-    ],
-    [
-      'a token without an identity',
-      () =>
-        signClaims(
-          baseClaims(harness.credentials, { grants: { voice: {} } }),
-          harness.credentials.API_SECRET,
-        ),
-      31204,
-    ],
-    [
-      'alg none',
-      () =>
-        signClaims(baseClaims(harness.credentials), harness.credentials.API_SECRET, {
-          alg: 'none',
-        }),
-      31204,
-    ],
-    ['not a JWT', () => 'bob', 31204],
-    [
-      'an expired token',
-      () =>
-        signClaims(
-          baseClaims(harness.credentials, { exp: Math.floor(Date.now() / 1000) - 5 }),
-          harness.credentials.API_SECRET,
-        ),
-      31205,
-    ],
+  const secret = () => harness.credentials.API_SECRET;
+  const claims = (overrides: Record<string, unknown> = {}) =>
+    baseClaims(harness.credentials, overrides);
+  const refusals: { name: string; code: number; makeToken: () => string }[] = [
+    {
+      name: 'a token signed with another secret',
+      code: 31204,
+      makeToken: () => signClaims(claims(), 'not-the-secret'),
+    },
+    {
+      name: 'a token from another API key',
+      code: 31204,
+      makeToken: () => signClaims(claims({ iss: 'SKother' }), secret()),
+    },
+    {
+      name: 'a token for another account',
+      code: 31204,
+      makeToken: () => signClaims(claims({ sub: 'ACother' }), secret()),
+    },
+    {
+      name: 'a token without an identity',
+      code: 31204,
+      makeToken: () => signClaims(claims({ grants: { voice: {} } }), secret()),
+    },
+    {
+      name: 'alg none',
+      code: 31204,
+      makeToken: () => signClaims(claims(), secret(), { alg: 'none' }),
+    },
+    { name: 'not a JWT', code: 31204, makeToken: () => 'bob' },
+    {
+      name: 'an expired token',
+      code: 31205,
+      makeToken: () => signClaims(claims({ exp: Math.floor(Date.now() / 1000) - 5 }), secret()),
+    },
   ];
 
   it.each(refusals)(
-    'refuses %s with %i and keeps the socket open',
-    async (_name, makeToken, code) => {
+    'refuses $name with $code and keeps the socket open',
+    async ({ code, makeToken }) => {
       const device = await harness.device();
       const reply = await device.listen(makeToken());
       expect(reply.type).toBe('error');
