@@ -21,7 +21,11 @@ export function parseStepArgs(args: readonly string[], command: string): StepArg
       const value = args[++index];
       if (value === undefined)
         fail('--dir の後にフォルダを指定してください。', '--dir needs a path');
-      stepDir = resolve(process.env.INIT_CWD ?? process.cwd(), value);
+      // Under `pnpm deploy:step` (turbo), relative to where turbo was started: the repository root.
+      stepDir = resolve(
+        process.env.TURBO_INVOCATION_DIR ?? process.env.INIT_CWD ?? process.cwd(),
+        value,
+      );
     } else if (arg.startsWith('-')) {
       fail(`知らないオプションです: ${arg}`, `unknown option ${arg}; usage: ${usage(command)}`);
     } else ref = arg;
