@@ -1,6 +1,7 @@
 import { STEPS, stepDocPath } from '@kit/shared';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 import { tokenize } from './search.js';
+import { slugify } from './slugify.js';
 
 /** `steps/03-call-endpoint.md` → `/steps/03-call-endpoint` (the catalog decides every step page). */
 function stepLink(path: string): string {
@@ -40,6 +41,9 @@ export default defineConfig({
   srcExclude: ['README.md'],
   markdown: {
     codeCopyButtonTitle: 'コードをコピー',
+    // Heading ids in NFC, so that links to Japanese headings with voiced kana work (see slugify.ts).
+    anchor: { slugify },
+    headers: { slugify },
   },
   themeConfig: {
     nav: [
