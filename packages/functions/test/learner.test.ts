@@ -1,15 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
 
 /**
- * The learner's loop as they run it: pnpm step:start / check / diff / solution
- * and dev:step --workspace, as child processes on a scratch folder. Scratch
+ * The learner's loop as they run it: pnpm step:start / check / diff / solution,
+ * as child processes on a scratch folder (dev:step --workspace: @kit/launcher). Scratch
  * folders live inside the package so they resolve the same packages as a real one.
  */
 const SCRATCH_ROOT = join(FUNCTIONS_PACKAGE_DIR, '.test-workspaces');
@@ -99,35 +97,5 @@ describe('the learner workspace', { timeout: 60_000 }, () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain('読み込めませんでした');
     expect(result.output).toContain('call.protected.ts');
-  });
-
-  it('serves the learner’s own code with pnpm dev:step N --workspace', async () => {
-    await step('start', '1', '--force');
-    expect(existsSync(join(dir, 'src/functions'))).toBe(true);
-    await writeFile(
-      join(dir, 'src/functions/hello-json.ts'),
-      'export const handler = (_context: unknown, _event: unknown, callback: (e: null, b: object) => void) => callback(null, { mine: true });\n',
-    );
-    const probe = createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const address = probe.address();
-    probe.close();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    const dev = runScript('scripts/dev-step.ts', ['1', '--workspace'], {
-      PORT: String(address.port),
-      KIT_ENV_FILE: join(scratch, '.env'),
-    });
-    try {
-      const deadline = Date.now() + 20_000;
-      while (!dev.output().includes('Ctrl-C')) {
-        if (Date.now() > deadline || dev.child.exitCode !== null) throw new Error(dev.output());
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(dev.output()).toContain('作業フォルダー');
-      const response = await fetch(`http://localhost:${address.port}/hello-json`);
-      expect(await response.json()).toEqual({ mine: true });
-    } finally {
-      dev.child.kill('SIGTERM');
-    }
   });
 });

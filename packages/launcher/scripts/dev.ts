@@ -1,22 +1,9 @@
-import { join } from 'node:path';
-import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
 import { findStep, finishedPhoneStep, STEPS, type Step } from '@kit/shared';
-import { buildStep } from '../src/build/build-step.js';
-import { buildReferenceStep } from '../src/build/reference.js';
-import { readEnvFile, writeLocalEnvFile } from '../src/env-file.js';
-import { isPortFree } from '../src/free-port.js';
-import { workspaceDir } from '../src/learner/workspace.js';
-import { generateLocalCredentials } from '../src/local-env.js';
-import { startStepServer } from '../src/server/index.js';
-import { checkStepEnv, needsCredentials, pickStepEnv } from '../src/step-env.js';
-import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../src/steps-dir.js';
+import { DEFAULT_ENV_FILE, LaunchError, launch } from '../src/launch.js';
 
-// `pnpm dev:step N` (and `pnpm dev`, which serves the finished phone step):
-// builds step N and serves it with the real Functions runtime on PORT (default 3000).
-
-// KIT_ENV_FILE lets tests use a scratch file instead of the checkout's .env.
-const ENV_PATH = process.env.KIT_ENV_FILE ?? join(FUNCTIONS_PACKAGE_DIR, '../../.env');
-const HOST = '127.0.0.1';
+// `pnpm dev` (the finished phone, offline) and `pnpm dev:step N [--workspace]`:
+// step N's Functions on the real runtime at PORT (default 3000) and, for steps
+// with /call, the local Twilio Voice emulator at EMULATOR_PORT (default PORT+1).
 
 function fail(japanese: string, english: string): never {
   console.error(`✗ ${japanese}\n  (${english})`);
@@ -31,75 +18,69 @@ function chooseStep(args: readonly string[]): Step {
     const list = STEPS.map((candidate) => `  ${candidate.number}: ${candidate.title}`).join('\n');
     fail(
       `ステップ番号を指定してください(例: pnpm dev:step 3)。\n${list}`,
-      `usage: pnpm dev:step <1-${STEPS.length}>`,
+      `usage: pnpm dev:step <1-${STEPS.length}> [--workspace]`,
     );
   }
   return step;
 }
 
-function choosePort(): number {
-  const raw = process.env.PORT ?? '3000';
+function readPort(name: string, fallback: number): number {
+  const raw = process.env[name] ?? String(fallback);
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
-    fail(`PORT は 1〜65535 の数値で指定してください(指定値: ${raw})。`, 'PORT must be 1-65535');
+    fail(
+      `${name} は 1〜65535 の数値で指定してください(指定値: ${raw})。`,
+      `${name} must be 1-65535`,
+    );
   }
   return port;
 }
 
 const args = process.argv.slice(2);
 const step = chooseStep(args);
-// --workspace serves the learner's folder (pnpm step:start) instead of the reference.
+const port = readPort('PORT', 3000);
+const emulatorPort = readPort('EMULATOR_PORT', port + 1);
 const useWorkspace = args.includes('--workspace');
-const port = choosePort();
+const envFile = process.env.KIT_ENV_FILE ?? DEFAULT_ENV_FILE;
 
-let fileEnv = await readEnvFile(ENV_PATH);
-if (fileEnv === null && needsCredentials(step)) {
-  await writeLocalEnvFile(ENV_PATH, generateLocalCredentials());
+let launched: Awaited<ReturnType<typeof launch>>;
+try {
+  launched = await launch({
+    step,
+    port,
+    emulatorPort,
+    useWorkspace,
+    envFile,
+    processEnv: process.env,
+    log: (line) => console.log(line),
+  });
+} catch (error) {
+  if (error instanceof LaunchError) fail(error.japanese, error.english);
+  throw error;
+}
+
+const { server, emulator } = launched;
+if (launched.createdEnvFile) {
   console.log(
     'ℹ .env がなかったので、ローカル専用の偽の認証情報で作成しました(Twilio では使えません)。',
   );
-  fileEnv = await readEnvFile(ENV_PATH);
 }
-const env = pickStepEnv(step, { ...fileEnv, ...process.env });
-const problems = checkStepEnv(step, env);
-if (problems.length > 0) {
-  fail(
-    problems.map((problem) => problem.message).join('\n  '),
-    `${step.tag}: ${problems.map((problem) => problem.code).join(', ')} (.env: ${ENV_PATH})`,
-  );
-}
-
-if (!(await isPortFree(port, HOST))) {
-  fail(
-    `ポート ${port} は使用中です。別のポートを指定してください(例: PORT=${port + 1} pnpm dev:step ${step.number})。`,
-    `port ${port} is in use`,
-  );
-}
-
-let stepDir = referenceStepDir(step);
-try {
-  if (useWorkspace) {
-    stepDir = workspaceDir();
-    await buildStep({ stepDir, extraAssetDirs: step.servesPhone ? [PHONE_DIST_DIR] : [] });
-  } else {
-    await buildReferenceStep(step);
-  }
-} catch (error) {
-  fail(
-    `${useWorkspace ? '作業フォルダー' : step.tag} をビルドできませんでした: ${error instanceof Error ? error.message : String(error)}`,
-    'build failed',
-  );
-}
-const server = await startStepServer({ stepDir, env, port, host: HOST, logs: true });
 const base = `http://localhost:${server.port}`;
-
 console.log(`\n▶ ${step.tag} ${step.title}${useWorkspace ? '(作業フォルダー)' : ''}`);
 for (const fn of server.routes.functions) {
   const note = fn.access === 'protected' ? '  (Protected: Twilio の署名が必要)' : '';
   console.log(`  ${base}${fn.path}${note}`);
 }
-const pages = server.routes.assets.filter((asset) => asset.path.endsWith('.html'));
-for (const page of pages) console.log(`  ${base}${page.path}`);
+if (emulator)
+  console.log(`  エミュレーター: ${emulator.url}(Twilio の代わりにローカルで通話をつなぎます)`);
+if (step.servesPhone) {
+  console.log(`\n📞 ブラウザ電話: ${base}/`);
+  console.log('   2 つのタブで開き、それぞれ別の名前で「初期化」すると、お互いに発信できます。');
+} else {
+  for (const page of server.routes.assets.filter((asset) => asset.path.endsWith('.html'))) {
+    console.log(`  ${base}${page.path}`);
+  }
+}
 console.log('\nCtrl-C で停止します。');
 
 let stopping = false;
@@ -107,7 +88,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    server.close().then(
+    launched.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -1,41 +1,39 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from '@kit/functions/env-file';
+import { isFakeSid } from '@kit/functions/local-env';
+import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseEnv } from '../src/env-file.js';
-import { isFakeSid } from '../src/local-env.js';
-import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
 
-/** `pnpm dev:step N` as a user runs it: a child process, its output, its exit code. */
+/** `pnpm dev` / `pnpm dev:step N` as a user runs them: a child process, its output, its exit code. */
+const LAUNCHER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const running: ChildProcess[] = [];
 afterEach(() => {
   for (const child of running.splice(0)) child.kill('SIGTERM');
 });
 
-function devStep(args: string[], env: Record<string, string>) {
-  const child = spawn(
-    join(FUNCTIONS_PACKAGE_DIR, 'node_modules/.bin/tsx'),
-    ['scripts/dev-step.ts', ...args],
-    {
-      cwd: FUNCTIONS_PACKAGE_DIR,
-      env: { ...process.env, FORCE_COLOR: '0', ...env },
-    },
-  );
+function dev(args: string[], env: Record<string, string>) {
+  const child = spawn(join(LAUNCHER_DIR, 'node_modules/.bin/tsx'), ['scripts/dev.ts', ...args], {
+    cwd: LAUNCHER_DIR,
+    env: { ...process.env, FORCE_COLOR: '0', ...env },
+  });
   running.push(child);
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  const collect = (chunk: Buffer) => {
     output += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   return {
     child,
     output: () => output,
     exit: async () => {
+      if (child.exitCode !== null) return child.exitCode;
       const [code] = (await once(child, 'exit')) as [number | null];
       return code;
     },
@@ -59,57 +57,98 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+async function acceptsConnections(port: number): Promise<boolean> {
+  const socket = connect(port, '127.0.0.1');
+  try {
+    await once(socket, 'connect');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    socket.destroy();
+  }
+}
+
 const scratchEnvFile = async () => join(await mkdtemp(join(tmpdir(), 'kit-dev-')), '.env');
 
-describe('pnpm dev:step', { timeout: 30_000 }, () => {
-  it('creates a local .env with visibly fake credentials, then serves the step on PORT', async () => {
+describe('pnpm dev:step', { timeout: 40_000 }, () => {
+  it('creates a local .env with visibly fake credentials, then serves step 3 with the emulator', async () => {
     const envFile = await scratchEnvFile();
-    const port = await freePort();
-    const dev = devStep(['3'], { KIT_ENV_FILE: envFile, PORT: String(port) });
-    await dev.waitFor('Ctrl-C');
-    expect(dev.output()).toContain(`http://localhost:${port}/voice-token`);
-    expect(dev.output()).toContain(`http://localhost:${port}/call  (Protected`);
+    const [port, emulatorPort] = [await freePort(), await freePort()];
+    const run = dev(['3'], {
+      KIT_ENV_FILE: envFile,
+      PORT: String(port),
+      EMULATOR_PORT: String(emulatorPort),
+    });
+    await run.waitFor('Ctrl-C');
+    expect(run.output()).toContain(`http://localhost:${port}/voice-token`);
+    expect(run.output()).toContain(`http://localhost:${port}/call  (Protected`);
+    expect(run.output()).toContain(`ws://127.0.0.1:${emulatorPort}/signal`);
 
     const written = parseEnv(await readFile(envFile, 'utf8'));
     for (const name of ['ACCOUNT_SID', 'API_KEY', 'TWIML_APP_SID'] as const) {
       expect(isFakeSid(written[name] ?? ''), name).toBe(true);
     }
     expect(written.API_SECRET).toMatch(/^[0-9a-f]{32}$/);
-    for (const secret of [written.API_SECRET, written.AUTH_TOKEN]) {
-      expect(dev.output()).not.toContain(secret);
-    }
+    expect(written).not.toHaveProperty('EMULATOR_SIGNALING_HOST');
 
     const response = await fetch(`http://localhost:${port}/voice-token?identity=alice`);
-    expect(response.status).toBe(200);
-    expect(dev.output()).toContain('200 GET /voice-token');
-    dev.child.kill('SIGINT');
-    expect(await dev.exit()).toBe(0);
+    expect(await response.json()).toMatchObject({
+      identity: 'alice',
+      emulator: { signalingHost: `127.0.0.1:${emulatorPort}` },
+    });
+    expect(await acceptsConnections(emulatorPort)).toBe(true);
+    expect(run.output()).toContain('200 GET /voice-token');
+    for (const secret of [written.API_SECRET, written.AUTH_TOKEN])
+      expect(run.output()).not.toContain(secret);
+
+    run.child.kill('SIGINT');
+    expect(await run.exit()).toBe(0);
+    expect(await acceptsConnections(emulatorPort)).toBe(false);
   });
 
-  it('never overwrites an existing .env', async () => {
+  it('serves the finished phone at / for pnpm dev', async () => {
+    const [port, emulatorPort] = [await freePort(), await freePort()];
+    const run = dev(['--finished'], {
+      KIT_ENV_FILE: await scratchEnvFile(),
+      PORT: String(port),
+      EMULATOR_PORT: String(emulatorPort),
+    });
+    await run.waitFor('Ctrl-C');
+    expect(run.output()).toContain(`ブラウザ電話: http://localhost:${port}/`);
+    const page = await fetch(`http://localhost:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>ブラウザ電話</title>');
+  });
+
+  it('never overwrites an existing .env, and names what it lacks', async () => {
     const envFile = await scratchEnvFile();
     const mine = '# mine\nACCOUNT_SID=AC0000000000000000aaaaaaaaaaaaaaaa\n';
     await writeFile(envFile, mine);
-    const dev = devStep(['3'], { KIT_ENV_FILE: envFile, PORT: String(await freePort()) });
-    expect(await dev.exit()).toBe(1);
-    expect(dev.output()).toContain('API_KEY, API_SECRET, TWIML_APP_SID');
-    expect(dev.output()).toContain('AUTH_TOKEN');
+    const run = dev(['3'], { KIT_ENV_FILE: envFile, PORT: String(await freePort()) });
+    expect(await run.exit()).toBe(1);
+    expect(run.output()).toContain('API_KEY, API_SECRET, TWIML_APP_SID');
+    expect(run.output()).toContain('AUTH_TOKEN');
     expect(await readFile(envFile, 'utf8')).toBe(mine);
   });
 
-  it('stops with a clear message when the port is busy, instead of prompting', async () => {
+  it('stops with a clear message when a port is busy, instead of prompting', async () => {
     const busy = createServer().listen(0, '127.0.0.1');
     await once(busy, 'listening');
     const address = busy.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     try {
-      const dev = devStep(['1'], {
+      const run = dev(['1'], { KIT_ENV_FILE: await scratchEnvFile(), PORT: String(address.port) });
+      expect(await run.exit()).toBe(1);
+      expect(run.output()).toContain(`ポート ${address.port} は使用中です`);
+      expect(run.output()).toContain(`PORT=${address.port + 2} pnpm dev:step 1`);
+      const emulatorBusy = dev(['4'], {
         KIT_ENV_FILE: await scratchEnvFile(),
-        PORT: String(address.port),
+        PORT: String(await freePort()),
+        EMULATOR_PORT: String(address.port),
       });
-      expect(await dev.exit()).toBe(1);
-      expect(dev.output()).toContain(`ポート ${address.port} は使用中です`);
-      expect(dev.output()).toContain(`PORT=${address.port + 1} pnpm dev:step 1`);
+      expect(await emulatorBusy.exit()).toBe(1);
+      expect(emulatorBusy.output()).toContain(`EMULATOR_PORT=${address.port + 2}`);
     } finally {
       busy.close();
     }
@@ -118,20 +157,47 @@ describe('pnpm dev:step', { timeout: 30_000 }, () => {
   it.each([[['9']], [['abc']], [[]]])(
     'lists the steps for a bad step argument %j',
     async (args) => {
-      const dev = devStep(args, { KIT_ENV_FILE: await scratchEnvFile() });
-      expect(await dev.exit()).toBe(1);
-      expect(dev.output()).toContain('ステップ番号を指定してください');
-      expect(dev.output()).toContain('5: ');
+      const run = dev(args, { KIT_ENV_FILE: await scratchEnvFile() });
+      expect(await run.exit()).toBe(1);
+      expect(run.output()).toContain('ステップ番号を指定してください');
+      expect(run.output()).toContain('5: ');
     },
   );
 
   it('refuses to start with a bad TOKEN_TTL_SECONDS', async () => {
-    const dev = devStep(['3'], {
+    const run = dev(['3'], {
       KIT_ENV_FILE: await scratchEnvFile(),
       PORT: String(await freePort()),
       TOKEN_TTL_SECONDS: '999999',
     });
-    expect(await dev.exit()).toBe(1);
-    expect(dev.output()).toContain('TOKEN_TTL_SECONDS は 1〜86400');
+    expect(await run.exit()).toBe(1);
+    expect(run.output()).toContain('TOKEN_TTL_SECONDS は 1〜86400');
+  });
+
+  it('serves the learner’s own folder with --workspace', async () => {
+    const scratchRoot = join(FUNCTIONS_PACKAGE_DIR, '.test-workspaces');
+    await mkdir(scratchRoot, { recursive: true });
+    const scratch = await mkdtemp(join(scratchRoot, 'launcher-'));
+    try {
+      const workspace = join(scratch, 'workspace');
+      await mkdir(join(workspace, 'src/functions'), { recursive: true });
+      await writeFile(
+        join(workspace, 'src/functions/hello-json.ts'),
+        'export const handler = (_c: unknown, _e: unknown, callback: (e: null, b: object) => void) => callback(null, { mine: true });\n',
+      );
+      const port = await freePort();
+      const run = dev(['1', '--workspace'], {
+        KIT_ENV_FILE: await scratchEnvFile(),
+        KIT_WORKSPACE_DIR: workspace,
+        PORT: String(port),
+      });
+      await run.waitFor('Ctrl-C');
+      expect(run.output()).toContain('作業フォルダー');
+      expect(await (await fetch(`http://localhost:${port}/hello-json`)).json()).toEqual({
+        mine: true,
+      });
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -67,9 +67,15 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
     it('tells the phone where the local emulator is, only when one is configured', async () => {
       const plain = await mint({}, { identity: 'alice' });
       expect(plain.body).not.toHaveProperty('emulator');
-      const local = await mint({ EMULATOR_SIGNALING_HOST: '127.0.0.1:4100' }, { identity: 'alice' });
+      const local = await mint(
+        { EMULATOR_SIGNALING_HOST: '127.0.0.1:4100' },
+        { identity: 'alice' },
+      );
       expect(local.body).toMatchObject({ emulator: { signalingHost: '127.0.0.1:4100' } });
-      const offsite = await mint({ EMULATOR_SIGNALING_HOST: 'evil.example:443' }, { identity: 'alice' });
+      const offsite = await mint(
+        { EMULATOR_SIGNALING_HOST: 'evil.example:443' },
+        { identity: 'alice' },
+      );
       expect(offsite.statusCode).toBe(500);
       expect(offsite.body).toMatchObject({ error: { code: 'config_invalid' } });
     });

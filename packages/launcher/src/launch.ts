@@ -1,0 +1,135 @@
+import { join } from 'node:path';
+import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
+import { type Emulator, startEmulator } from '@kit/emulator';
+import { buildReferenceStep } from '@kit/functions/build';
+import { buildStep } from '@kit/functions/build-step';
+import { readEnvFile, writeLocalEnvFile } from '@kit/functions/env-file';
+import { generateLocalCredentials } from '@kit/functions/local-env';
+import { type StepServer, startStepServer } from '@kit/functions/server';
+import { checkStepEnv, needsCredentials, pickStepEnv } from '@kit/functions/step-env';
+import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '@kit/functions/steps-dir';
+import { workspaceDir } from '@kit/functions/workspace';
+import type { Step } from '@kit/shared';
+import { isPortFree } from './free-port.js';
+
+/** A problem the user can fix, said in Japanese first, then in English. */
+export class LaunchError extends Error {
+  constructor(
+    readonly japanese: string,
+    readonly english: string,
+  ) {
+    super(english);
+  }
+}
+
+export interface LaunchOptions {
+  step: Step;
+  /** Functions port (PORT, default 3000); the emulator takes the next one unless EMULATOR_PORT says otherwise. */
+  port: number;
+  emulatorPort: number;
+  /** Serve the learner's folder (pnpm step:start) instead of the reference snapshot. */
+  useWorkspace: boolean;
+  /** The kit's .env (KIT_ENV_FILE in tests). */
+  envFile: string;
+  /** Variables from the process environment, which win over the file. */
+  processEnv: Readonly<Record<string, string | undefined>>;
+  log: (line: string) => void;
+}
+
+export interface Launched {
+  server: StepServer;
+  emulator: Emulator | null;
+  createdEnvFile: boolean;
+  close(): Promise<void>;
+}
+
+/** Loopback only: the emulator has no TLS and no authentication beyond the tokens. */
+export const HOST = '127.0.0.1';
+
+export const DEFAULT_ENV_FILE = join(FUNCTIONS_PACKAGE_DIR, '../../.env');
+
+/** Steps whose TwiML App calls `/call` get the local emulator, so the phone can ring another tab. */
+export function needsEmulator(step: Step): boolean {
+  return step.functions.some((fn) => fn.path === '/call');
+}
+
+export async function launch(options: LaunchOptions): Promise<Launched> {
+  const { step, port, emulatorPort, log } = options;
+  let fileEnv = await readEnvFile(options.envFile);
+  let createdEnvFile = false;
+  if (fileEnv === null && needsCredentials(step)) {
+    createdEnvFile = await writeLocalEnvFile(options.envFile, generateLocalCredentials());
+    fileEnv = await readEnvFile(options.envFile);
+  }
+  const env = pickStepEnv(step, { ...fileEnv, ...options.processEnv });
+  const emulated = needsEmulator(step);
+  if (emulated) env.EMULATOR_SIGNALING_HOST = `${HOST}:${emulatorPort}`;
+  const problems = checkStepEnv(step, env);
+  if (problems.length > 0) {
+    throw new LaunchError(
+      problems.map((problem) => problem.message).join('\n  '),
+      `${step.tag}: ${problems.map((problem) => problem.code).join(', ')} (.env: ${options.envFile})`,
+    );
+  }
+
+  for (const [candidate, name] of emulated
+    ? ([
+        [port, 'PORT'],
+        [emulatorPort, 'EMULATOR_PORT'],
+      ] as const)
+    : ([[port, 'PORT']] as const)) {
+    if (!(await isPortFree(candidate, HOST))) {
+      throw new LaunchError(
+        `ポート ${candidate} は使用中です。別のポートを指定してください(例: ${name}=${candidate + 2} pnpm dev:step ${step.number})。`,
+        `port ${candidate} (${name}) is in use`,
+      );
+    }
+  }
+
+  const stepDir = options.useWorkspace ? workspaceDir() : referenceStepDir(step);
+  try {
+    if (options.useWorkspace) {
+      await buildStep({ stepDir, extraAssetDirs: step.servesPhone ? [PHONE_DIST_DIR] : [] });
+    } else {
+      await buildReferenceStep(step);
+    }
+  } catch (error) {
+    throw new LaunchError(
+      `${options.useWorkspace ? '作業フォルダー' : step.tag} をビルドできませんでした: ${error instanceof Error ? error.message : String(error)}`,
+      'build failed',
+    );
+  }
+
+  const server = await startStepServer({ stepDir, env, port, host: HOST, logs: true });
+  let emulator: Emulator | null = null;
+  if (emulated) {
+    try {
+      emulator = await startEmulator({
+        host: HOST,
+        port: emulatorPort,
+        credentials: {
+          ACCOUNT_SID: env.ACCOUNT_SID ?? '',
+          AUTH_TOKEN: env.AUTH_TOKEN ?? '',
+          API_KEY: env.API_KEY ?? '',
+          API_SECRET: env.API_SECRET ?? '',
+          TWIML_APP_SID: env.TWIML_APP_SID ?? '',
+        },
+        // The TwiML App's Voice URL: this step's /call, signed like Twilio signs it.
+        voiceUrl: `http://${HOST}:${server.port}/call`,
+        log: (line) => log(`[emulator] ${line}`),
+      });
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+  }
+  return {
+    server,
+    emulator,
+    createdEnvFile,
+    close: async () => {
+      await emulator?.close();
+      await server.close();
+    },
+  };
+}
