@@ -121,7 +121,14 @@ await runCli(async () => {
   // 5. URLs and smoke test.
   const base = `https://${outcome.domain}`;
   say(`✓ デプロイしました (deployed): ${step.tag} → ${base}`);
-  if (step.servesPhone) say(`  電話 (phone): ${base}/index.html`);
+  if (step.servesPhone) {
+    const hasPage = plan.files.some((file) => file.kind === 'asset' && file.path === '/index.html');
+    say(
+      hasPage
+        ? `  電話 (phone): ${base}/index.html`
+        : '  電話 (phone): このビルドには index.html がありません(no phone assets in this build)',
+    );
+  }
   const tokenPath = tokenFunctionPath(step);
   if (tokenPath) say(`  トークン (token): ${base}${tokenPath}`);
   for (const fn of step.functions.filter((candidate) => candidate.path !== tokenPath)) {

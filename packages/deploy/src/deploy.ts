@@ -62,6 +62,16 @@ export async function deployStep(
       overrideExistingService: true,
       uiEditable: false,
     });
+    // deployLocalProject only adds and updates variables; one removed from
+    // `.env` (say WORKSHOP_PASSCODE) must not linger in the environment.
+    stage = 'removing-stale-variables';
+    await api.setEnvironmentVariables({
+      ...config,
+      serviceSid: result.serviceSid,
+      environment: result.environmentSid,
+      env: plan.env,
+      append: false,
+    });
     return {
       serviceSid: result.serviceSid,
       environmentSid: result.environmentSid,

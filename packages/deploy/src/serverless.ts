@@ -83,6 +83,7 @@ export const STAGE_NAMES: Record<string, string> = {
   [DeployStatus.SETTING_VARIABLES]: '環境変数の設定',
   [DeployStatus.ACTIVATING_DEPLOYMENT]: '新しいビルドの有効化',
   [DeployStatus.TIMED_OUT]: 'Twilio 側のビルド(時間切れ)',
+  'removing-stale-variables': '.env にない古い環境変数の削除',
 };
 
 /**
@@ -94,6 +95,7 @@ export function previousDeploymentIntact(
   stage: string,
 ): 'intact' | 'variables-changed' | 'unknown' {
   if (stage === DeployStatus.SETTING_VARIABLES) return 'variables-changed';
+  if (stage === 'removing-stale-variables') return 'variables-changed';
   if (stage === DeployStatus.ACTIVATING_DEPLOYMENT || stage === DeployStatus.DONE) return 'unknown';
   return 'intact';
 }

@@ -163,6 +163,21 @@ describe('pnpm deploy:step', () => {
     expect(ws.fake.violations).toEqual([]);
   });
 
+  it('removes a variable that is no longer in .env from the environment', async () => {
+    const text = await readFile(ws.envPath, 'utf8');
+    await writeFile(ws.envPath, text.replace(/^WORKSHOP_PASSCODE=.*\n/m, ''));
+    try {
+      const result = await run('deploy-step', ['4', '--dir', stepDir]);
+      expect(result.code, result.output).toBe(0);
+      expect(Object.keys(ws.fake.variablesOf(environment().sid))).not.toContain(
+        'WORKSHOP_PASSCODE',
+      );
+      expect(ws.fake.violations).toEqual([]);
+    } finally {
+      await writeFile(ws.envPath, text);
+    }
+  });
+
   it('a Twilio build failure leaves the previous deployment serving and says what failed', async () => {
     const previousBuild = environment().build_sid;
     ws.fake.nextBuildStatus = 'failed';
