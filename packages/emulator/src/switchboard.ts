@@ -45,7 +45,8 @@ export class Switchboard {
   /** Handles one call-control frame from an authenticated connection. */
   handle(connection: DeviceConnection, frame: ClientFrame): void {
     const { payload } = frame;
-    const callsid = stringField(payload, 'callsid');
+    // Never '' either: a `hangup` without a callsid hangs up every call of that Device.
+    const callsid = stringField(payload, 'callsid') || null;
     if (frame.type === 'invite') {
       const reconnect = stringField(payload, 'reconnect');
       if (reconnect === null) this.placeCall(connection, payload);
@@ -117,7 +118,7 @@ export class Switchboard {
   }
 
   private placeCall(connection: DeviceConnection, payload: Record<string, unknown>): void {
-    const temporarySid = stringField(payload, 'callsid');
+    const temporarySid = stringField(payload, 'callsid') || null;
     const sdp = stringField(payload, 'sdp');
     if (temporarySid === null) {
       connection.send({
@@ -175,7 +176,15 @@ export class Switchboard {
   /** The SDK's reconnect invite: same leg, new (or the same) socket. */
   private reconnect(connection: DeviceConnection, callsid: string | null, token: string): void {
     const leg = this.legsByReconnectToken.get(token);
-    const replyTo = callsid ?? '';
+    if (callsid === null) {
+      connection.send({
+        type: 'error',
+        payload: {
+          error: wireError(SignalError.malformed, '再接続の invite に callsid がありません'),
+        },
+      });
+      return;
+    }
     if (
       !leg ||
       leg.state === 'ended' ||
@@ -186,7 +195,7 @@ export class Switchboard {
       connection.send({
         type: 'hangup',
         payload: {
-          callsid: replyTo,
+          callsid,
           error: wireError(SignalError.reconnectRefused, '再接続できる通話がありません'),
         },
       });

@@ -16,6 +16,8 @@ type Waiter = {
  * every message, so tests can wait for one or assert that none came.
  */
 export class TestDevice {
+  /** Frames the real SDK could not take (checked after every test by the harness). */
+  static readonly violations: string[] = [];
   readonly messages: ServerMessage[] = [];
   heartbeats = 0;
   closeCode: number | null = null;
@@ -32,7 +34,21 @@ export class TestDevice {
         if (this.echoHeartbeats) socket.send('\n');
         return;
       }
-      const message = JSON.parse(text) as ServerMessage;
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(text) as ServerMessage;
+      } catch {
+        // The SDK's JSON.parse is unguarded: a frame like this would throw inside it.
+        TestDevice.violations.push(`not JSON: ${text.slice(0, 80)}`);
+        return;
+      }
+      if (typeof message.type !== 'string' || typeof message.payload !== 'object') {
+        TestDevice.violations.push(`no type/payload: ${text.slice(0, 80)}`);
+      }
+      // A hangup without a callsid hangs up every accepted call of the Device.
+      if (message.type === 'hangup' && !message.payload.callsid) {
+        TestDevice.violations.push(`hangup without callsid: ${text.slice(0, 80)}`);
+      }
       this.messages.push(message);
       for (const waiter of this.waiters) {
         if (waiter.match(message)) {

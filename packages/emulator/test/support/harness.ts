@@ -65,6 +65,7 @@ export class Harness {
   async expectIdle(): Promise<void> {
     await Promise.all(this.devices.map((device) => device.close()));
     this.devices = [];
+    expect(TestDevice.violations).toEqual([]);
     await expect
       .poll(() => this.emulator.stats(), { timeout: 3000, interval: 20 })
       .toMatchObject({ registrations: 0, devices: 0, calls: 0, sockets: 0 });
