@@ -194,7 +194,7 @@ export class Call {
       this.log(`<Dial> ${names}: 登録されている端末がありません`);
       return Promise.resolve({
         bridged: false,
-        error: wireError(SignalError.calleeNotFound, `着信先 ${names} は登録されていません`),
+        error: wireError(SignalError.calleeUnavailable, `着信先 ${names} は登録されていません`),
       });
     }
     if (legs.length === 0) {
@@ -249,7 +249,7 @@ export class Call {
         this.finishDial({
           bridged: false,
           error: wireError(
-            SignalError.noAnswer,
+            SignalError.calleeUnavailable,
             `着信先が ${timeoutSeconds} 秒以内に応答しませんでした`,
           ),
         });
@@ -330,7 +330,7 @@ export class Call {
     if (this.phase === 'ringing' && this.ringingLegs.length === 0) {
       this.finishDial({
         bridged: false,
-        error: wireError(SignalError.noAnswer, '着信先の端末がすべて切断されました'),
+        error: wireError(SignalError.calleeUnavailable, '着信先の端末がすべて切断されました'),
       });
     }
   }

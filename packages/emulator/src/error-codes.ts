@@ -16,10 +16,12 @@ export const SignalError = {
   notAuthorized: 31201,
   /** The token's outgoing application is not this TwiML App (Twilio: "Invalid ApplicationSid"). */
   applicationSidInvalid: 21218,
-  /** Nobody is registered under the dialled identity. */
-  calleeNotFound: 31404,
-  /** The dialled devices did not answer before the Dial timeout. */
-  noAnswer: 31480,
+  /**
+   * Nobody is registered under the dialled identity, or nobody answered
+   * before the Dial timeout: SIP 480, "temporarily unavailable" (the
+   * message says which).
+   */
+  calleeUnavailable: 31480,
   /** `<Reject reason="busy">`. */
   busy: 31486,
   /** The callee rejected the call, or `<Reject>`. */

@@ -203,12 +203,12 @@ describe('a call from alice to bob', () => {
 });
 
 describe('who cannot be called', () => {
-  it('ends a call to an identity nobody registered with hangup 31404', async () => {
+  it('ends a call to an identity nobody registered with hangup 31480', async () => {
     harness.twiml.reply = { body: dialTwiml(['nobody']) };
     const alice = await harness.registered('alice');
     const temporarySid = harness.invite(alice, { To: 'nobody' });
     const hangup = await alice.next('hangup');
-    expect(hangup.payload).toMatchObject({ callsid: temporarySid, error: { code: 31404 } });
+    expect(hangup.payload).toMatchObject({ callsid: temporarySid, error: { code: 31480 } });
     expect(alice.unread('ringing')).toEqual([]);
   });
 
@@ -225,7 +225,7 @@ describe('who cannot be called', () => {
     await bob.listen(harness.token('bob'));
     const alice = await harness.registered('alice');
     harness.invite(alice, { To: 'bob' });
-    expect((await alice.next('hangup')).payload).toMatchObject({ error: { code: 31404 } });
+    expect((await alice.next('hangup')).payload).toMatchObject({ error: { code: 31480 } });
     expect(bob.unread('invite')).toEqual([]);
   });
 });
