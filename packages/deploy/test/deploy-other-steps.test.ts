@@ -65,7 +65,7 @@ it('fails the smoke test (exit 1, names the check) when the deployed token does 
   }
 });
 
-it('rejects a step that does not exist and an unknown option, before any request', async () => {
+it('rejects an unknown step or option, a bad TTL and placeholder SIDs before any request; ignores variables a step does not use', async () => {
   const before = ws.fake.requests.length;
   const missing = await ws.run('deploy-step', ['9']);
   expect(missing.code).toBe(1);
@@ -73,5 +73,28 @@ it('rejects a step that does not exist and an unknown option, before any request
   const unknown = await ws.run('deploy-step', ['4', '--force']);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toContain('unknown option --force');
-  expect(ws.fake.requests.length).toBe(before);
+  const badTtl = await ws.run('deploy-step', ['2', '--dir', await ws.copyStep('step-02')], {
+    TOKEN_TTL_SECONDS: '999999',
+  });
+  expect(badTtl.code, badTtl.output).toBe(0); // step 02 has no TOKEN_TTL_SECONDS: not its business
+  const before2 = ws.fake.requests.length;
+  const badTtl4 = await ws.run('deploy-step', ['4', '--dir', await ws.copyStep('step-04')], {
+    TOKEN_TTL_SECONDS: '999999',
+  });
+  expect(badTtl4.code).toBe(1);
+  expect(badTtl4.stderr).toContain('TOKEN_TTL_SECONDS は 1〜86400 の整数');
+  expect(badTtl4.stderr).toContain('config_invalid');
+  const placeholder = await ws.run('deploy-step', ['2', '--dir', await ws.copyStep('step-02')], {
+    API_KEY: `SK0000000000000000${'cd'.repeat(8)}`,
+  });
+  expect(placeholder.code).toBe(1);
+  expect(placeholder.stderr).toContain('local placeholder values: API_KEY');
+  expect(ws.fake.requests.length).toBe(before2);
+});
+
+it('teardown of a service that does not exist removes nothing', async () => {
+  const result = await ws.run('teardown-step', ['2'], { KIT_SERVICE_NAME: 'never-deployed' });
+  expect(result.code, result.output).toBe(0);
+  expect(result.stdout).toContain('サービス never-deployed はありません');
+  expect(ws.fake.apiRequests().filter((request) => request.method === 'DELETE')).toEqual([]);
 });
