@@ -39,6 +39,17 @@ describe('frames the server refuses (error 31100, socket kept open)', () => {
     expect(harness.emulator.stats().totals.rejectedFrames).toBeGreaterThan(0);
   });
 
+  it('closes only the offending socket (1009) for a frame over the hard WebSocket cap', async () => {
+    const bystander = await harness.registered('bob');
+    const device = await harness.device();
+    const closed = new Promise<number>((resolve) => device.socket.once('close', resolve));
+    device.sendRaw('x'.repeat(1024 * 1024 + 10));
+    expect(await closed).toBe(1009);
+    bystander.send('register', { media: { audio: true } });
+    await bystander.next('ready');
+    expect(harness.emulator.stats()).toMatchObject({ devices: 1 });
+  });
+
   it('ignores binary frames, as PStream does', async () => {
     const device = await harness.device();
     device.sendRaw(Buffer.from([0, 1, 2, 3]));

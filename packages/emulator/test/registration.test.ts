@@ -118,6 +118,27 @@ describe('token errors (mapped by the SDK: 31204 → 20101, 31205 → 20104)', (
     },
   );
 
+  it('with closeOnAuthError, follows the error with {"type":"close"} but still never closes the socket itself', async () => {
+    const { startEmulator } = await import('../src/index.js');
+    const { TestDevice } = await import('./support/device.js');
+    const strict = await startEmulator({
+      credentials: harness.credentials,
+      voiceUrl: harness.twiml.url,
+      closeOnAuthError: true,
+    });
+    try {
+      const device = await TestDevice.connect(strict.url);
+      expect((await device.listen('not-a-token')).payload.error).toMatchObject({ code: 31204 });
+      await device.next('close');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(device.isOpen).toBe(true);
+      await device.close();
+      await expect.poll(() => strict.stats().sockets).toBe(0);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('refuses register before a valid listen with 31204', async () => {
     const device = await harness.device();
     device.send('register', { media: { audio: true } });
