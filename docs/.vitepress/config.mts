@@ -37,6 +37,7 @@ export default defineConfig({
   title: 'Twilio ブラウザ電話ハンズオン',
   description: 'Twilio Functions と Voice JavaScript SDK でブラウザ電話を作るワークショップ',
   lastUpdated: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   // The pages import code from the step folders; generated parts live in .generated/.
   srcExclude: ['README.md'],
   markdown: {

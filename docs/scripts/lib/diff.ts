@@ -33,6 +33,14 @@ async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+/** Region markers are there for the docs' snippet imports, not for the reader: leave them out. */
+function withoutRegionMarkers(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^\/\/ ?#?(end)?region [\w*-]+$/.test(line.trim()))
+    .join('\n');
+}
+
 function fence(lang: string, body: string): string {
   // Four backticks: a source file may itself contain three.
   return `\`\`\`\`${lang}\n${body.replace(/\n$/, '')}\n\`\`\`\`\n`;
@@ -76,7 +84,7 @@ export async function stepDiffMarkdown(
   const sections: string[] = [];
   const summary: string[] = [];
   for (const file of newFiles) {
-    const newText = await readFile(join(newDir, file), 'utf8');
+    const newText = withoutRegionMarkers(await readFile(join(newDir, file), 'utf8'));
     const oldName = renames[file] ?? (oldFiles.includes(file) ? file : undefined);
     if (oldName === undefined) {
       summary.push(`- 追加: \`src/${file}\``);
@@ -88,7 +96,7 @@ export async function stepDiffMarkdown(
       sections.push(details(`追加: src/${file}`, fence('diff', added)));
       continue;
     }
-    const oldText = await readFile(join(oldDir, oldName), 'utf8');
+    const oldText = withoutRegionMarkers(await readFile(join(oldDir, oldName), 'utf8'));
     if (oldText === newText && oldName === file) continue;
     const label =
       oldName === file ? `変更: src/${file}` : `名前を変えて変更: src/${oldName} → src/${file}`;

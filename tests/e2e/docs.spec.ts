@@ -1,0 +1,182 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { STEPS, type Step, stepDocPath } from '@kit/shared';
+import { DOCS_DIR } from '../repo/paths.js';
+import { expect, test } from './support/fixtures.js';
+
+// The built docs site (pnpm docs:build; turbo builds it before the tests), served
+// from 127.0.0.1 by a tiny static server on a free port, checked in Chromium.
+// The fixtures' `page` fails on any request leaving 127.0.0.1 and on console errors.
+
+const DIST = join(DOCS_DIR, '.vitepress/dist');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+function serveDist(): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    let file = normalize(join(DIST, path));
+    if (!file.startsWith(DIST)) file = join(DIST, '404.html');
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
+    const found = existsSync(file);
+    if (!found) file = join(DIST, '404.html');
+    response.writeHead(found ? 200 : 404, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    });
+    const body = readFileSync(file);
+    response.end(body);
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+let server: Server;
+let base: string;
+
+test.beforeAll(async () => {
+  expect(existsSync(join(DIST, 'index.html')), `${DIST} is missing: run pnpm docs:build`).toBe(
+    true,
+  );
+  server = await serveDist();
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+test.afterAll(async () => {
+  if (server) await new Promise((done) => server.close(done));
+});
+
+const stepUrl = (path: string) => `/${path.replace(/\.md$/, '.html')}`;
+
+function stepPage(step: Step | undefined): string {
+  if (!step) throw new Error('the step catalog is shorter than this spec expects');
+  return stepUrl(stepDocPath(step));
+}
+
+test('the home page and the theme speak Japanese', async ({ page }) => {
+  await page.goto(`${base}/`);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja-JP');
+  await expect(page.locator('.VPHero .name')).toContainText('ブラウザ電話ハンズオン');
+  await expect(page.locator('.DocSearch-Button')).toHaveAttribute(
+    'aria-label',
+    'ドキュメントを検索',
+  );
+
+  await page.goto(`${base}${stepPage(STEPS[1])}`);
+  await expect(page.locator('.VPDocAsideOutline .outline-title')).toHaveText('このページの内容');
+  await expect(page.locator('.VPDocFooter .pager-link.prev .desc')).toHaveText('前のページ');
+  await expect(page.locator('.VPDocFooter .pager-link.next .desc')).toHaveText('次のページ');
+  await expect(page.locator('.VPLastUpdated')).toContainText('最終更新');
+  await expect(page.locator('button.copy').first()).toHaveAttribute('title', 'コードをコピー');
+  await expect(page.locator('.VPSwitchAppearance').first()).toHaveAttribute(
+    'title',
+    /モードに切り替え/,
+  );
+});
+
+test('the sidebar lists every step of the catalog, in order', async ({ page }) => {
+  await page.goto(`${base}/guide/getting-started.html`);
+  const links = page.locator('.VPSidebar a[href^="/steps/"]');
+  await expect(links).toHaveCount(STEPS.length);
+  for (const [index, step] of STEPS.entries()) {
+    await expect(links.nth(index)).toHaveAttribute('href', stepUrl(stepDocPath(step)));
+    await expect(links.nth(index)).toContainText(step.title);
+  }
+});
+
+for (const step of STEPS) {
+  test(`${step.tag}: the page renders its code, TypeScript and compiled JavaScript`, async ({
+    page,
+  }) => {
+    await page.goto(`${base}${stepUrl(stepDocPath(step))}`);
+    await expect(page.locator('h1')).toContainText(step.title);
+
+    const group = page.locator('.vp-code-group').first();
+    await expect(group.locator('.tabs label').first()).toContainText('TypeScript');
+    const activeCode = group.locator('.blocks > div.active code');
+    await expect(activeCode).not.toBeEmpty();
+    await expect(activeCode).not.toContainText('#region');
+
+    // The JavaScript tab shows the build output a Console user pastes.
+    await group.locator('.tabs label', { hasText: 'Console に貼る JavaScript' }).click();
+    await expect(group.locator('.blocks > div.active code')).toContainText('module.exports');
+
+    // Every Function of the step has its code on the page.
+    const code = (await page.locator('.vp-doc pre code').allTextContents()).join('\n');
+    for (const fn of step.functions) {
+      const name = fn.path.slice(1);
+      const tabs = await page.locator('.vp-code-group .tabs label').allTextContents();
+      expect(
+        tabs.some((tab) => tab.startsWith(name)),
+        `${fn.path} in ${tabs.join(', ')}`,
+      ).toBe(true);
+    }
+    expect(code).toContain('handler');
+    expect(code).toContain('callback');
+    expect(code).not.toMatch(/\/\/ #(end)?region/);
+
+    // The generated "what changed" section and the step's tag.
+    await expect(page.locator('h2#前の手順からの変更')).toBeVisible();
+    await expect(page.locator('.vp-doc')).toContainText(step.tag);
+  });
+}
+
+test('step 04 shows the call-flow diagram rendered at build time', async ({ page }) => {
+  await page.goto(`${base}${stepPage(STEPS.find((candidate) => candidate.servesPhone))}`);
+  const diagram = page.locator('img[src*="call-flow"]');
+  await expect(diagram).toBeVisible();
+  expect(await diagram.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBeGreaterThan(
+    500,
+  );
+});
+
+const SEARCHES: { query: string; page: string }[] = [
+  { query: '着信', page: '/steps/03-call-endpoint.html' },
+  { query: '発信', page: '/steps/03-call-endpoint.html' },
+  { query: 'アクセストークン', page: '/steps/02-access-token.html' },
+  { query: 'VoiceGrant', page: '/steps/02-access-token.html' },
+];
+
+for (const { query, page: expected } of SEARCHES) {
+  test(`search: ${query} finds ${expected}`, async ({ page }) => {
+    await page.goto(`${base}/`);
+    await page.locator('.DocSearch-Button').click();
+    await page.locator('#localsearch-input').fill(query);
+    const results = page.locator('.VPLocalSearchBox ul.results a.result');
+    await expect(results.first()).toBeVisible();
+    const hrefs = await results.evaluateAll((links) =>
+      links.map((link) => new URL((link as HTMLAnchorElement).href).pathname),
+    );
+    expect(hrefs.slice(0, 8), `results for ${query}`).toContain(expected);
+  });
+}
+
+test('search: a word inside a Japanese sentence is found (bigram tokenizer)', async ({ page }) => {
+  await page.goto(`${base}/`);
+  await page.locator('.DocSearch-Button').click();
+  // 「発行」 appears only inside sentences (トークンを発行する); VitePress alone finds nothing.
+  await page.locator('#localsearch-input').fill('発行');
+  await expect(page.locator('.VPLocalSearchBox ul.results a.result').first()).toBeVisible();
+  await page.locator('#localsearch-input').fill('存在しない語句ですよ');
+  await expect(page.locator('.VPLocalSearchBox .no-results')).toContainText('見つかりませんでした');
+});
+
+test.describe('a missing page', () => {
+  // The browser logs the 404 of the document itself.
+  test.use({ allowedConsoleErrors: /status of 404/ });
+
+  test('shows the Japanese 404 page', async ({ page }) => {
+    await page.goto(`${base}/no-such-page.html`);
+    await expect(page.locator('.NotFound .title')).toHaveText('ページが見つかりません');
+    await expect(page.locator('.NotFound .link')).toHaveText('ホームへ戻る');
+  });
+});
