@@ -16,6 +16,6 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     launchOptions: { args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) },
-    trace: 'retain-on-failure',
+    trace: 'off',
   },
 });

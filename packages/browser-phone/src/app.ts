@@ -15,6 +15,9 @@ import { explainTwilioError } from './twilio-errors.js';
 import { checkDestinationField, checkIdentityField } from './validation.js';
 import { deviceOptions, loadVoiceSdk, rtcConfiguration } from './voice.js';
 
+/** How long 終了 stays on the status line before the phone shows 登録済み again. */
+const ENDED_NOTICE_MS = 2000;
+
 interface TwilioErrorLike {
   code?: number;
   message?: string;
@@ -258,6 +261,7 @@ export class PhoneApp {
     this.call = null;
     this.elements.micLevel.value = 0;
     this.dispatch({ type: 'call-ended' });
+    setTimeout(() => this.dispatch({ type: 'end-acknowledged' }), ENDED_NOTICE_MS);
   }
 
   private async listDevices(device: Device): Promise<void> {

@@ -41,7 +41,9 @@ export type PhoneEvent =
   | { type: 'accepted' }
   | { type: 'incoming'; from: string }
   | { type: 'mute-changed'; muted: boolean }
-  | { type: 'call-ended' };
+  | { type: 'call-ended' }
+  /** The 終了 notice has been shown long enough: back to 登録済み. */
+  | { type: 'end-acknowledged' };
 
 export const initialPhoneState: PhoneState = {
   status: 'unregistered',
@@ -86,6 +88,8 @@ export function phoneReducer(state: PhoneState, event: PhoneEvent): PhoneState {
       return hasCall(state) ? { ...state, muted: event.muted } : state;
     case 'call-ended':
       return hasCall(state) ? { ...state, status: 'ended', muted: false } : state;
+    case 'end-acknowledged':
+      return state.status === 'ended' ? { ...state, status: 'registered' } : state;
   }
 }
 

@@ -30,6 +30,8 @@ type DeviceOptions = Device.Options & { chunderw?: string; publishEvents?: boole
 export function deviceOptions(emulator: EmulatorInfo | null): DeviceOptions {
   const common: DeviceOptions = {
     sounds: sdkSounds(),
+    // Report 31480 (no answer), 31486 (busy), 31603 (declined) instead of a generic 31005.
+    enableImprovedSignalingErrorPrecision: true,
     closeProtection: '通話中です。ページを閉じると通話が切れます。',
   };
   if (!emulator) return common;

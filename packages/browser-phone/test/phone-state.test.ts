@@ -28,6 +28,8 @@ describe('phoneReducer', () => {
     const ended = phoneReducer(inCall, { type: 'call-ended' });
     expect(ended).toMatchObject({ status: 'ended', peer: 'bob' });
     expect(phoneReducer(ended, { type: 'dialed', to: 'carol' }).status).toBe('calling');
+    expect(phoneReducer(ended, { type: 'end-acknowledged' }).status).toBe('registered');
+    expect(phoneReducer(inCall, { type: 'end-acknowledged' })).toEqual(inCall);
   });
 
   it('takes an incoming call only when idle', () => {

@@ -100,7 +100,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     );
   }
 
-  const server = await startStepServer({ stepDir, env, port, host: HOST, logs: true });
+  const server = await startStepServer({ stepDir, env, port, host: HOST, log });
   let emulator: Emulator | null = null;
   if (emulated) {
     try {

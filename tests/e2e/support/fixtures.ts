@@ -1,4 +1,4 @@
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -10,6 +10,30 @@ export function isLocalUrl(url: string): boolean {
 }
 
 /**
+ * Watches a page for requests beyond 127.0.0.1 and for console errors;
+ * `verify()` fails the test if it saw any (errors matching `allowed` excepted).
+ */
+export function guardPage(page: Page, allowed: RegExp | null): { verify: () => void } {
+  const offsite: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('request', (request) => {
+    if (!isLocalUrl(request.url())) offsite.push(request.url());
+  });
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    if (!allowed?.test(text)) consoleErrors.push(text);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  return {
+    verify: () => {
+      expect(offsite, 'requests that left 127.0.0.1').toEqual([]);
+      expect(consoleErrors, 'console errors').toEqual([]);
+    },
+  };
+}
+
+/**
  * `page` that fails its test if the page asks for anything beyond 127.0.0.1,
  * or logs a console error (set `allowedConsoleErrors` to expect specific ones;
  * one RegExp, since Playwright reads an array in `test.use` as [value, options]).
@@ -17,20 +41,9 @@ export function isLocalUrl(url: string): boolean {
 export const test = base.extend<{ allowedConsoleErrors: RegExp | null }>({
   allowedConsoleErrors: [null, { option: true }],
   page: async ({ page, allowedConsoleErrors }, use) => {
-    const offsite: string[] = [];
-    const consoleErrors: string[] = [];
-    page.on('request', (request) => {
-      if (!isLocalUrl(request.url())) offsite.push(request.url());
-    });
-    page.on('console', (message) => {
-      if (message.type() !== 'error') return;
-      const text = message.text();
-      if (!allowedConsoleErrors?.test(text)) consoleErrors.push(text);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    const guard = guardPage(page, allowedConsoleErrors);
     await use(page);
-    expect(offsite, 'requests that left 127.0.0.1').toEqual([]);
-    expect(consoleErrors, 'console errors').toEqual([]);
+    guard.verify();
   },
 });
 

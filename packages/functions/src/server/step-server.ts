@@ -15,8 +15,8 @@ export interface StepServerOptions {
   /** 0 picks a free port (tests); the dev launcher passes `PORT`. */
   port?: number;
   host?: string;
-  /** Log each request (twilio-run's request log); off in tests. */
-  logs?: boolean;
+  /** Receives one line per request (twilio-run's request log, and refused signatures); none when unset. */
+  log?: (line: string) => void;
 }
 
 export interface StepServer {
@@ -54,20 +54,20 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
     routes,
     forkProcess: false,
     live: false,
-    logs: options.logs ?? false,
+    logs: options.log !== undefined,
     detailedLogs: false,
     legacyMode: false,
     appName: 'twilio-run',
     enableDebugLogs: false,
   });
-  if (options.logs) runtime.on('request-log', (line: string) => console.log(line));
+  const { log } = options;
+  if (log) runtime.on('request-log', (line: string) => log(line));
 
   const app = express();
   app.disable('x-powered-by');
   // Same parser settings as the runtime, so it finds the parsed body and reuses it.
   app.use(express.urlencoded({ extended: false, limit: '6mb' }));
-  const logRefusal = options.logs ? (line: string) => console.log(line) : undefined;
-  app.use(requireTwilioSignature(protectedPaths(routes), options.env.AUTH_TOKEN, logRefusal));
+  app.use(requireTwilioSignature(protectedPaths(routes), options.env.AUTH_TOKEN, log));
   app.use(runtime.getApp());
   app.use(answerBodyErrors);
   server.on('request', app);

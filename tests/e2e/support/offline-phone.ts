@@ -1,0 +1,33 @@
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Launched, launch } from '@kit/launcher';
+import { finishedPhoneStep } from '@kit/shared';
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+/** What `pnpm dev` runs: the finished phone step on the real runtime plus the emulator, with a scratch .env. */
+export async function launchOfflinePhone(): Promise<Launched & { url: string }> {
+  const envDir = await mkdtemp(join(tmpdir(), 'kit-e2e-'));
+  const launched = await launch({
+    step: finishedPhoneStep(),
+    port: await freePort(),
+    emulatorPort: await freePort(),
+    useWorkspace: false,
+    envFile: join(envDir, '.env'),
+    processEnv: {},
+    // KIT_E2E_LOG=1 prints the runtime's and the emulator's log lines.
+    log: (line) => {
+      if (process.env.KIT_E2E_LOG) console.log(line);
+    },
+  });
+  return { ...launched, url: `http://localhost:${launched.server.port}` };
+}
