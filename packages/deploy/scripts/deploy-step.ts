@@ -121,10 +121,12 @@ await runCli(async () => {
   // 5. URLs and smoke test.
   const base = `https://${outcome.domain}`;
   say(`✓ デプロイしました (deployed): ${step.tag} → ${base}`);
+  const pages = plan.files
+    .filter((file) => file.kind === 'asset' && file.path === '/index.html')
+    .map((file) => file.path);
   if (step.servesPhone) {
-    const hasPage = plan.files.some((file) => file.kind === 'asset' && file.path === '/index.html');
     say(
-      hasPage
+      pages.length > 0
         ? `  電話 (phone): ${base}/index.html`
         : '  電話 (phone): このビルドには index.html がありません(no phone assets in this build)',
     );
@@ -136,7 +138,7 @@ await runCli(async () => {
   }
 
   say('▶ 動作確認 (smoke test)');
-  const checks = await smokeTest(step, outcome.domain, stepEnv).catch((error: unknown) =>
+  const checks = await smokeTest(step, outcome.domain, stepEnv, { pages }).catch((error: unknown) =>
     fail(
       `デプロイ先に接続できませんでした: ${describeError(error)}`,
       `smoke test could not reach ${base}`,

@@ -1,21 +1,28 @@
+import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
 import { buildReferenceStep } from '@kit/functions/build';
+import { buildStep } from '@kit/functions/build-step';
 import { referenceStepDir } from '@kit/functions/steps-dir';
 import type { Step } from '@kit/shared';
-// @kit/functions exports only the reference build; a learner's folder needs the
-// generic one. Imported by path until @kit/functions exports it (see README).
-import { buildStep } from '../../functions/src/build/build-step.js';
 
 export interface BuiltStep {
   stepDir: string;
   reference: boolean;
 }
 
-/** Builds the step's reference snapshot, or a learner's own folder given with `--dir`. */
+/**
+ * Builds the step's reference snapshot, or a learner's own folder given with
+ * `--dir`. Either way a step that serves the phone gets the phone's build in
+ * its assets, and the build fails if the phone has not been built.
+ */
 export async function buildForDeploy(step: Step, stepDir?: string): Promise<BuiltStep> {
   if (stepDir === undefined) {
     await buildReferenceStep(step);
     return { stepDir: referenceStepDir(step), reference: true };
   }
-  await buildStep({ stepDir });
+  await buildStep({
+    stepDir,
+    extraAssetDirs: step.servesPhone ? [PHONE_DIST_DIR] : [],
+    requireExtraAssets: step.servesPhone,
+  });
   return { stepDir, reference: false };
 }

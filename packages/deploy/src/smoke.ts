@@ -26,7 +26,7 @@ export async function smokeTest(
   step: Step,
   domain: string,
   env: Readonly<Record<string, string>>,
-  options: { attempts?: number; delayMs?: number } = {},
+  options: { attempts?: number; delayMs?: number; pages?: readonly string[] } = {},
 ): Promise<SmokeCheck[]> {
   const base = `https://${domain}`;
   const fetchWithRetry = async (
@@ -62,6 +62,15 @@ export async function smokeTest(
         detail: `HTTP ${response.status}`,
       });
     }
+  }
+  for (const page of options.pages ?? []) {
+    const response = await fetchWithRetry(`${base}${page}`, { method: 'GET' });
+    const html = String(response.headers['content-type'] ?? '').startsWith('text/html');
+    checks.push({
+      name: `${page} (電話のページ / phone page)`,
+      ok: response.status === 200 && html,
+      detail: `HTTP ${response.status} ${response.headers['content-type'] ?? ''}`.trim(),
+    });
   }
   return checks;
 }

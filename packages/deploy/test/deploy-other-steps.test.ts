@@ -73,6 +73,7 @@ it('rejects an unknown step or option, a bad TTL and placeholder SIDs before any
   const unknown = await ws.run('deploy-step', ['4', '--force']);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toContain('unknown option --force');
+  expect(ws.fake.requests.length).toBe(before);
   const badTtl = await ws.run('deploy-step', ['2', '--dir', await ws.copyStep('step-02')], {
     TOKEN_TTL_SECONDS: '999999',
   });

@@ -109,6 +109,19 @@ describe('pnpm deploy:step', () => {
       expect(uploaded.get(path)?.content.equals(built), `${path} content`).toBe(true);
     }
 
+    // The phone's build is part of step 04's assets, uploaded byte for byte, all public.
+    const assets = active?.assets ?? [];
+    expect(assets.map((version) => version.path)).toContain('/index.html');
+    for (const version of assets) {
+      const built = await readFile(join(stepDir, 'dist/assets', String(version.path)));
+      expect(version.content.equals(built), `${version.path} content`).toBe(true);
+      expect(version.visibility).toBe('public');
+    }
+    expect(result.stdout).toContain(`電話 (phone): https://${target.domain_name}/index.html`);
+    expect(result.stdout).toContain(
+      '✓ /index.html (電話のページ / phone page): HTTP 200 text/html',
+    );
+
     expect(ws.fake.variablesOf(target.sid)).toEqual(pickStepEnv(step, env));
     expect(Object.keys(ws.fake.variablesOf(target.sid))).not.toContain('KIT_SERVICE_NAME');
     expect(Object.keys(ws.fake.variablesOf(target.sid))).not.toContain('PORT');
@@ -129,7 +142,7 @@ describe('pnpm deploy:step', () => {
     );
     expect(
       domainRequests.map((request) => `${request.method} ${request.path} ${request.status}`),
-    ).toEqual(['POST /voice-token 200', 'POST /call 401']);
+    ).toEqual(['POST /voice-token 200', 'POST /call 401', 'GET /index.html 200']);
     expect(ws.fake.violations).toEqual([]);
   });
 
@@ -155,6 +168,7 @@ describe('pnpm deploy:step', () => {
     expect(new Set(writes)).toEqual(
       new Set([
         '/v1/Services/{ServiceSid}/Functions/{Sid}/Versions (upload)',
+        '/v1/Services/{ServiceSid}/Assets/{Sid}/Versions (upload)',
         '/v1/Services/{ServiceSid}/Builds',
         '/v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments',
       ]),
