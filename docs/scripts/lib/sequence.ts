@@ -16,36 +16,31 @@ type Row =
 export const PARTICIPANTS: readonly Participant[] = [
   { id: 'a', label: ['ブラウザ A', '(alice)'] },
   { id: 'token', label: ['/voice-token', '(Public)'] },
-  { id: 'twilio', label: ['Twilio', '(ローカルはエミュレーター)'] },
+  { id: 'twilio', label: ['Twilio', '(エミュレーター)'] },
   { id: 'app', label: ['TwiML App', '(Voice URL)'] },
   { id: 'call', label: ['/call', '(Protected)'] },
   { id: 'b', label: ['ブラウザ B', '(bob)'] },
 ];
 
+/** Short labels: the numbered list under the diagram on the step 04 page says the rest. */
 export const ROWS: readonly Row[] = [
-  { kind: 'message', from: 'b', to: 'token', text: '① identity=bob でトークン取得' },
-  { kind: 'message', from: 'b', to: 'twilio', text: '② Device.register()(着信待ち)' },
-  { kind: 'message', from: 'a', to: 'token', text: '③ GET ?identity=alice(+合言葉)' },
-  { kind: 'message', from: 'token', to: 'a', text: '④ { token }(VoiceGrant 付き)', reply: true },
-  { kind: 'message', from: 'a', to: 'twilio', text: '⑤ device.connect({ To: bob })' },
-  { kind: 'message', from: 'twilio', to: 'app', text: '⑥ トークンの AP… を引く' },
+  { kind: 'message', from: 'b', to: 'token', text: '① トークン取得(bob)' },
+  { kind: 'message', from: 'b', to: 'twilio', text: '② register()' },
+  { kind: 'message', from: 'a', to: 'token', text: '③ トークン取得(alice)' },
+  { kind: 'message', from: 'token', to: 'a', text: '④ { token }', reply: true },
+  { kind: 'message', from: 'a', to: 'twilio', text: '⑤ connect(To: bob)' },
+  { kind: 'message', from: 'twilio', to: 'app', text: '⑥ AP… を参照' },
   { kind: 'message', from: 'app', to: 'call', text: '⑦ POST(署名付き)' },
-  {
-    kind: 'message',
-    from: 'call',
-    to: 'twilio',
-    text: '⑧ <Dial><Client>bob</Client></Dial>',
-    reply: true,
-  },
-  { kind: 'message', from: 'twilio', to: 'b', text: '⑨ 着信(bob の Device)' },
+  { kind: 'message', from: 'call', to: 'twilio', text: '⑧ <Dial><Client>bob', reply: true },
+  { kind: 'message', from: 'twilio', to: 'b', text: '⑨ 着信' },
   { kind: 'message', from: 'b', to: 'twilio', text: '⑩ accept()', reply: true },
   { kind: 'note', over: 'a', text: '⑪ A と B の音声が WebRTC でつながる' },
 ];
 
-const COLUMN = 190;
+const COLUMN = 125;
 const MARGIN = 20;
 const HEAD = 56;
-const ROW = 46;
+const ROW = 40;
 const FONT = "'Hiragino Sans','Noto Sans CJK JP','Yu Gothic',sans-serif";
 
 function escapeXml(text: string): string {
@@ -69,12 +64,12 @@ export function callFlowSvg(): string {
     const x = center(participant.id);
     parts.push(
       `<line x1="${x}" y1="${top}" x2="${x}" y2="${height - MARGIN}" stroke="#9ca3af" stroke-dasharray="4 4"/>`,
-      `<rect x="${x - COLUMN / 2 + 8}" y="${MARGIN}" width="${COLUMN - 16}" height="${HEAD - 8}" rx="6" fill="#eef2ff" stroke="#4f46e5"/>`,
+      `<rect x="${x - COLUMN / 2 + 5}" y="${MARGIN}" width="${COLUMN - 10}" height="${HEAD - 8}" rx="6" fill="#eef2ff" stroke="#4f46e5"/>`,
       `<text x="${x}" y="${MARGIN + 20}" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(participant.label[0])}</text>`,
     );
     if (participant.label[1]) {
       parts.push(
-        `<text x="${x}" y="${MARGIN + 39}" text-anchor="middle" font-size="11" fill="#4b5563">${escapeXml(participant.label[1])}</text>`,
+        `<text x="${x}" y="${MARGIN + 39}" text-anchor="middle" font-size="10" fill="#4b5563">${escapeXml(participant.label[1])}</text>`,
       );
     }
   }
@@ -98,7 +93,7 @@ export function callFlowSvg(): string {
     parts.push(
       `<line x1="${x1}" y1="${y}" x2="${tip}" y2="${y}" stroke="#111827" stroke-width="1.5"${dash}/>`,
       `<path d="M ${tip} ${y} l ${-direction * 9} -5 l 0 10 z" fill="#111827"/>`,
-      `<text x="${(x1 + x2) / 2}" y="${y - 7}" text-anchor="middle" font-size="13">${escapeXml(row.text)}</text>`,
+      `<text x="${(x1 + x2) / 2}" y="${y - 7}" text-anchor="middle" font-size="13" paint-order="stroke" stroke="#ffffff" stroke-width="4">${escapeXml(row.text)}</text>`,
     );
   });
 
