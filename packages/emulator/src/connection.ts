@@ -11,6 +11,8 @@ export class DeviceConnection {
   registered = false;
   /** Set when we send `"\n"`: the next `"\n"` from the client is its echo, not a heartbeat to answer. */
   private awaitingEcho = false;
+  /** When the client last sent anything (its heartbeat echoes included). */
+  lastHeardAt = performance.now();
   /** Fires when the token expires: the device stops being ringable. */
   expiryTimer: NodeJS.Timeout | null = null;
 

@@ -107,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     totals.sockets += 1;
     ws.on('message', (data: RawData, isBinary: boolean) => {
       totals.frames += 1;
+      connection.lastHeardAt = performance.now();
       try {
         const accepted = onFrame(connection, data, isBinary);
         if (!accepted) totals.rejectedFrames += 1;
@@ -269,8 +270,21 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (settings.closeOnAuthError) connection.send({ type: 'close', payload: {} });
   }
 
+  // The SDK echoes every "\n"; a socket that stays silent through several is a frozen or gone tab.
+  let lastTickAt = performance.now();
   const heartbeat = setInterval(() => {
-    for (const connection of connections) connection.sendHeartbeat();
+    const now = performance.now();
+    // A late tick means our own event loop stalled: the echoes may be sitting unread, so judge nobody.
+    const onTime = now - lastTickAt < settings.heartbeatIntervalMs * 1.5;
+    lastTickAt = now;
+    for (const connection of connections) {
+      if (onTime && now - connection.lastHeardAt > settings.silentPeerTimeoutMs) {
+        log(`${connection.label}: ${settings.silentPeerTimeoutMs} ms 無応答のため切断します`);
+        connection.terminate();
+        continue;
+      }
+      connection.sendHeartbeat();
+    }
   }, settings.heartbeatIntervalMs);
 
   http.listen(settings.port, settings.host);

@@ -14,6 +14,12 @@ export interface EmulatorOptions {
   dialTimeoutSeconds?: number;
   /** How often `"\n"` goes to every socket; the SDK reconnects after 15 s of silence. */
   heartbeatIntervalMs?: number;
+  /**
+   * A socket that sent nothing (not even a heartbeat echo) for this long is
+   * dropped, so a frozen or vanished tab stops being rung. Default: three
+   * heartbeat intervals.
+   */
+  silentPeerTimeoutMs?: number;
   /** How long a leg whose socket dropped may come back with its reconnect token. */
   reconnectGraceMs?: number;
   /** Larger text frames are answered with error 31100 (an SDP is a few KB). */
@@ -62,6 +68,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000,
     dialTimeoutSeconds: options.dialTimeoutSeconds ?? 30,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
+    silentPeerTimeoutMs: options.silentPeerTimeoutMs ?? 3 * (options.heartbeatIntervalMs ?? 10_000),
     reconnectGraceMs: options.reconnectGraceMs ?? 10_000,
     maxFrameBytes: options.maxFrameBytes ?? 256 * 1024,
     closeOnAuthError: options.closeOnAuthError ?? false,

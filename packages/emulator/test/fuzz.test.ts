@@ -13,7 +13,7 @@ const FRAME_COUNT = 2000;
 const SEED = Number(process.env.FUZZ_SEED ?? 20260522);
 
 const harness = new Harness();
-beforeAll(() => harness.start({ maxFrameBytes: 16 * 1024, heartbeatIntervalMs: 100 }));
+beforeAll(() => harness.start({ maxFrameBytes: 16 * 1024, heartbeatIntervalMs: 250 }));
 afterAll(() => harness.stop());
 
 /** mulberry32: small, seedable, so a failure can be replayed with FUZZ_SEED. */

@@ -185,6 +185,23 @@ describe('heartbeats', () => {
     expect(device.heartbeats).toBeLessThanOrEqual(7);
   });
 
+  it('drops a socket that stops echoing (a frozen tab), so it is no longer rung', async () => {
+    const device = await harness.registered('bob');
+    device.echoHeartbeats = false;
+    const closed = new Promise<number>((resolve) => device.socket.once('close', resolve));
+    // 200 ms heartbeats, silent after 3 × 200 ms: dropped within about a second.
+    expect(await closed).toBe(1006);
+    await expect.poll(() => harness.emulator.stats().devices).toBe(0);
+    expect(harness.logs.some((line) => line.includes('無応答'))).toBe(true);
+  });
+
+  it('keeps a socket that only echoes heartbeats', async () => {
+    const device = await harness.registered('bob');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(device.isOpen).toBe(true);
+    expect(harness.emulator.stats().devices).toBe(1);
+  });
+
   it('answers a heartbeat the client starts itself', async () => {
     const device = await harness.device();
     device.echoHeartbeats = false;
