@@ -8,7 +8,7 @@ import { DeployFailure, deployStep } from '../src/deploy.js';
 import { ENV_PATH, loadKitEnv, serviceName } from '../src/kit-env.js';
 import { describeError, fail, registerSecrets, runCli, say } from '../src/output.js';
 import { describePlan, planDeploy } from '../src/plan.js';
-import { createRestClient, explainRestError } from '../src/rest-client.js';
+import { createRestClient, explainRestError, restStatus } from '../src/rest-client.js';
 import {
   createServerlessClient,
   previousDeploymentIntact,
@@ -87,6 +87,8 @@ await runCli(async () => {
     say(`  … ${message}`),
   ).catch((error: unknown) => {
     if (!(error instanceof DeployFailure)) throw error;
+    const status = restStatus(error.reason);
+    if (status === 401 || status === 403) explainRestError(error.reason, 'デプロイ');
     const stageName = STAGE_NAMES[error.stage] ?? error.stage;
     const state = previousDeploymentIntact(error.stage);
     const consequence =

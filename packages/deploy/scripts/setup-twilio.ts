@@ -2,7 +2,7 @@ import { isFakeSid } from '@kit/functions/local-env';
 import { readAccountCredentials } from '../src/credentials.js';
 import { updateEnvFile } from '../src/env-file-update.js';
 import { ENV_PATH, loadKitEnv, serviceName } from '../src/kit-env.js';
-import { fail, runCli, say } from '../src/output.js';
+import { fail, registerSecret, runCli, say } from '../src/output.js';
 import { createRestClient, explainRestError } from '../src/rest-client.js';
 import { setupTwilio } from '../src/setup.js';
 
@@ -23,6 +23,8 @@ await runCli(async () => {
   const result = await setupTwilio(createRestClient(credentials), merged, { friendlyName }).catch(
     (error: unknown) => explainRestError(error, 'API キー / TwiML App の準備'),
   );
+  // Masked from here on, should any message ever quote it.
+  if (result.envUpdates.API_SECRET) registerSecret(result.envUpdates.API_SECRET);
   await updateEnvFile(ENV_PATH, result.envUpdates);
 
   for (const action of result.actions) {

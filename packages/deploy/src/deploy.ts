@@ -38,7 +38,7 @@ export async function deployStep(
   plan: DeployPlan,
   onProgress: (stage: string, message: string) => void,
 ): Promise<DeployOutcome> {
-  let stage: string = DeployStatus.READING_FILESYSTEM;
+  let stage: string = 'finding-service';
   const listener = ({ status, message }: { status: string; message: string }) => {
     stage = status;
     onProgress(status, message);

@@ -19,8 +19,18 @@ interface RestError {
   message?: string;
 }
 
+/**
+ * The HTTP status of a failed Twilio call, whichever library made it: `twilio`
+ * puts it on the error; `@twilio-labs/serverless-api` keeps Twilio's error body
+ * in `details` (or the raw got response).
+ */
 export function restStatus(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as RestError).status : undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const candidate = error as RestError & {
+    details?: { status?: number };
+    response?: { statusCode?: number };
+  };
+  return candidate.status ?? candidate.details?.status ?? candidate.response?.statusCode;
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -72,6 +72,7 @@ export async function findEnvironment(
 
 /** What each stage means for the instructor, in the order the library runs them. */
 export const STAGE_NAMES: Record<string, string> = {
+  'finding-service': 'サービスの検索',
   [DeployStatus.READING_FILESYSTEM]: 'ファイルの読み込み',
   [DeployStatus.CREATING_SERVICE]: 'サービスの作成',
   [DeployStatus.CONFIGURING_ENVIRONMENT]: '環境の準備',

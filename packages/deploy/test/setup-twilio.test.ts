@@ -86,6 +86,25 @@ describe('pnpm setup:twilio', () => {
     expectNoSecrets(result.output, { ...first, ...second });
   });
 
+  it('says the credentials were refused when the auth token is wrong (setup and deploy), without printing it', async () => {
+    const wrong = 'f'.repeat(32);
+    const setup = await ws.run('setup-twilio', [], { AUTH_TOKEN: wrong });
+    expect(setup.code).toBe(1);
+    expect(setup.stderr).toContain('Twilio が認証を拒否しました');
+    expect(setup.stderr).toContain('HTTP 401 authentication failed');
+
+    await ws.run('setup-twilio');
+    const deploy = await ws.run('deploy-step', ['2', '--dir', await ws.copyStep('step-02')], {
+      AUTH_TOKEN: wrong,
+    });
+    expect(deploy.code).toBe(1);
+    expect(deploy.stderr).toContain('デプロイ: Twilio が認証を拒否しました');
+    for (const output of [setup.output, deploy.output]) {
+      expect(output).not.toContain(wrong);
+      expect(output).not.toContain(ws.account.AUTH_TOKEN);
+    }
+  });
+
   it('names missing credentials and sends nothing', async () => {
     const text = (await readFile(ws.envPath, 'utf8')).replace(/^AUTH_TOKEN=.*$/m, '');
     await (await import('node:fs/promises')).writeFile(ws.envPath, text);
