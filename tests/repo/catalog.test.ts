@@ -37,6 +37,10 @@ describe('step catalog vs the repository', () => {
       });
     });
 
+    it('declares a TwiML App (twiml-app.json) exactly when the catalog says so', () => {
+      expect(existsSync(join(dir, 'twiml-app.json'))).toBe(step.configuresTwimlApp);
+    });
+
     it('documents exactly its env vars (but the launcher-only ones) in .env.example, one comment each', () => {
       const lines = readFileSync(join(dir, '.env.example'), 'utf8').split('\n');
       const names = lines

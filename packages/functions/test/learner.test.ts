@@ -99,3 +99,73 @@ describe('the learner workspace', { timeout: 60_000 }, () => {
     expect(result.output).toContain('call.protected.ts');
   });
 });
+
+describe.each([2, 3, 4])('the loop for step %i', { timeout: 60_000 }, (stepNumber) => {
+  it('fails on the previous step’s code and passes with the reference', async () => {
+    expect((await step('start', String(stepNumber), '--force')).code).toBe(0);
+    const unchanged = await step('check', String(stepNumber));
+    expect(unchanged.code, unchanged.output).toBe(1);
+    expect(unchanged.output).toMatch(/件失敗/);
+    expect((await step('solution', String(stepNumber))).code).toBe(0);
+    const solved = await step('check', String(stepNumber));
+    expect(solved.code, solved.output).toBe(0);
+  });
+});
+
+/** A mistake a learner could make, seeded into the reference, and the hint that must name it. */
+const seededMistakes = [
+  {
+    step: 2,
+    name: 'a token for someone other than "user"',
+    file: 'src/functions/token.ts',
+    seed: (code: string) => code.replace("identity: 'user'", "identity: 'guest'"),
+    hint: 'identity を "user" にし',
+  },
+  {
+    step: 3,
+    name: 'incomingAllow left false',
+    file: 'src/functions/voice-token.ts',
+    seed: (code: string) => code.replace('incomingAllow: true', 'incomingAllow: false'),
+    hint: 'VoiceGrant に incomingAllow: true',
+  },
+  {
+    step: 3,
+    name: 'the identity not validated',
+    file: 'src/functions/voice-token.ts',
+    seed: (code: string) =>
+      code.replace(
+        'checkIdentity(event.identity)',
+        '{ ok: true as const, identity: String(event.identity) }',
+      ),
+    hint: 'checkIdentity() で検査し',
+  },
+  {
+    step: 4,
+    name: '/call made public',
+    file: 'src/functions/call.protected.ts',
+    rename: 'src/functions/call.ts',
+    seed: (code: string) => code,
+    hint: 'call.protected.ts にしてください',
+  },
+] as const;
+
+describe.each(seededMistakes)(
+  'step:check on step $step with $name',
+  { timeout: 60_000 },
+  (mistake) => {
+    it('fails with the hint that names it', async () => {
+      await step('solution', String(mistake.step));
+      const original = join(dir, mistake.file);
+      const code = await readFile(original, 'utf8');
+      const seeded = mistake.seed(code);
+      expect(seeded === code && !('rename' in mistake), 'the seed must change something').toBe(
+        false,
+      );
+      if ('rename' in mistake) await rm(original);
+      await writeFile(join(dir, 'rename' in mistake ? mistake.rename : mistake.file), seeded);
+      const result = await step('check', String(mistake.step));
+      expect(result.code).toBe(1);
+      expect(result.output).toContain(mistake.hint);
+    });
+  },
+);

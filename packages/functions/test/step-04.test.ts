@@ -1,4 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readTwimlApp } from '../src/twiml-app.js';
 import { callEndpointSuite } from './support/call-endpoint-suite.js';
+import { stepUnderTest } from './support/step-under-test.js';
 
-// Step 04 deploys step 03's Functions unchanged, next to the browser phone's assets.
+// Step 04 deploys step 03's Functions unchanged, next to the browser phone's assets,
+// and points a TwiML App at the protected /call.
 callEndpointSuite('step-04');
+
+const { dir } = stepUnderTest('step-04');
+
+describe('step-04 TwiML App', () => {
+  it("declares the TwiML App's Voice URL in twiml-app.json: the protected /call, by POST", async () => {
+    const read = await readTwimlApp(dir);
+    expect(read, 'twiml-app.json is missing').not.toBeNull();
+    expect(read).toEqual({ ok: true, config: { voiceUrl: '/call', voiceMethod: 'POST' } });
+    const callSource = await readFile(join(dir, 'src/functions/call.protected.ts'), 'utf8');
+    expect(callSource).toContain('dial.client(');
+  });
+});

@@ -8,6 +8,7 @@ import { generateLocalCredentials } from '@kit/functions/local-env';
 import { type StepServer, startStepServer } from '@kit/functions/server';
 import { checkStepEnv, needsCredentials, pickStepEnv } from '@kit/functions/step-env';
 import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '@kit/functions/steps-dir';
+import { readTwimlApp } from '@kit/functions/twiml-app';
 import { workspaceDir } from '@kit/functions/workspace';
 import type { Step } from '@kit/shared';
 import { isPortFree } from './free-port.js';
@@ -100,6 +101,11 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     );
   }
 
+  // The TwiML App's Voice URL: what the step declares (step 04), else the step's /call.
+  const twimlApp = await readTwimlApp(stepDir);
+  if (twimlApp && !twimlApp.ok) throw new LaunchError(twimlApp.problem, 'invalid twiml-app.json');
+  const voicePath = twimlApp?.config.voiceUrl ?? '/call';
+
   const server = await startStepServer({ stepDir, env, port, host: HOST, log });
   let emulator: Emulator | null = null;
   if (emulated) {
@@ -114,8 +120,8 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
           API_SECRET: env.API_SECRET ?? '',
           TWIML_APP_SID: env.TWIML_APP_SID ?? '',
         },
-        // The TwiML App's Voice URL: this step's /call, signed like Twilio signs it.
-        voiceUrl: `http://${HOST}:${server.port}/call`,
+        // Called and signed the way Twilio calls a TwiML App's Voice URL.
+        voiceUrl: `http://${HOST}:${server.port}${voicePath}`,
         log: (line) => log(`[emulator] ${line}`),
       });
     } catch (error) {

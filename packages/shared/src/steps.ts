@@ -30,6 +30,8 @@ export interface Step {
   env: readonly StepEnvVar[];
   /** Whether the browser phone is part of this step's assets. */
   servesPhone: boolean;
+  /** Whether the step folder declares its TwiML App (`twiml-app.json`: Voice URL and method). */
+  configuresTwimlApp: boolean;
   /** Bonus steps are optional in the room. */
   bonus: boolean;
 }
@@ -72,6 +74,7 @@ export const STEPS: readonly Step[] = [
     ],
     env: [],
     servesPhone: false,
+    configuresTwimlApp: false,
     bonus: false,
   },
   {
@@ -82,6 +85,7 @@ export const STEPS: readonly Step[] = [
     functions: [{ path: '/token', visibility: 'public' }],
     env: tokenEnv,
     servesPhone: false,
+    configuresTwimlApp: false,
     bonus: false,
   },
   {
@@ -92,6 +96,7 @@ export const STEPS: readonly Step[] = [
     functions: callFunctions,
     env: callEnv,
     servesPhone: false,
+    configuresTwimlApp: false,
     bonus: false,
   },
   {
@@ -102,6 +107,7 @@ export const STEPS: readonly Step[] = [
     functions: callFunctions,
     env: callEnv,
     servesPhone: true,
+    configuresTwimlApp: true,
     bonus: false,
   },
   {
@@ -122,6 +128,7 @@ export const STEPS: readonly Step[] = [
       optional('ALLOWED_ORIGINS'),
     ],
     servesPhone: false,
+    configuresTwimlApp: false,
     bonus: true,
   },
 ];

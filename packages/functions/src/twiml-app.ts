@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * What the learner sets in the Console's TwiML App form in step 04, written
+ * down in the step folder (`twiml-app.json`): the Voice Request URL (a path of
+ * this service) and its method. The launcher's emulator and `deploy:step` use it.
+ */
+export interface TwimlAppConfig {
+  /** A path of this Functions service, e.g. `/call`. */
+  voiceUrl: `/${string}`;
+  /** POST only: the kit's emulator and signature checks follow Twilio's form-encoded POST. */
+  voiceMethod: 'POST';
+}
+
+export const TWIML_APP_FILE = 'twiml-app.json';
+
+export type TwimlAppRead = { ok: true; config: TwimlAppConfig } | { ok: false; problem: string };
+
+/** Reads and checks a step folder's `twiml-app.json`; `null` when the step has none. */
+export async function readTwimlApp(stepDir: string): Promise<TwimlAppRead | null> {
+  let text: string;
+  try {
+    text = await readFile(join(stepDir, TWIML_APP_FILE), 'utf8');
+  } catch {
+    return null;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: `${TWIML_APP_FILE} が JSON として読めません。` };
+  }
+  const { voiceUrl, voiceMethod } = (value ?? {}) as Record<string, unknown>;
+  if (typeof voiceUrl !== 'string' || !/^\/[A-Za-z0-9_\-./]*$/.test(voiceUrl)) {
+    return {
+      ok: false,
+      problem: `${TWIML_APP_FILE} の voiceUrl には /call のような Function のパスを書いてください。`,
+    };
+  }
+  if (voiceMethod !== 'POST' && voiceMethod !== 'GET') {
+    return {
+      ok: false,
+      problem: `${TWIML_APP_FILE} の voiceMethod は POST(推奨)か GET にしてください。`,
+    };
+  }
+  return { ok: true, config: { voiceUrl: voiceUrl as `/${string}`, voiceMethod } };
+}
