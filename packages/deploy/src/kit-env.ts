@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readEnvFile } from '@kit/functions/env-file';
 import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
+import { fail } from './output.js';
 
 /** The kit's one `.env`, at the repository root; KIT_ENV_FILE points elsewhere (tests, a second account). */
 export const ENV_PATH = process.env.KIT_ENV_FILE ?? join(FUNCTIONS_PACKAGE_DIR, '../../.env');
@@ -24,6 +25,14 @@ export async function loadKitEnv(): Promise<KitEnv> {
 /** The Functions service every step is deployed to (one environment per step). */
 export const DEFAULT_SERVICE_NAME = 'browser-phone-kit';
 
+/** Becomes part of every step's domain (`<name>-1234-step-04.twil.io`): lower-case letters, digits, hyphens. */
 export function serviceName(env: Readonly<Record<string, string>>): string {
-  return env.KIT_SERVICE_NAME ?? DEFAULT_SERVICE_NAME;
+  const name = env.KIT_SERVICE_NAME ?? DEFAULT_SERVICE_NAME;
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/.test(name)) {
+    fail(
+      `KIT_SERVICE_NAME は英小文字・数字・ハイフンで 40 文字以内にしてください(ドメイン名の一部になります)。指定値: ${name}`,
+      'KIT_SERVICE_NAME must be lower-case letters, digits and hyphens, at most 40 characters',
+    );
+  }
+  return name;
 }

@@ -86,7 +86,9 @@ async function checkToken(
   const response = await fetcher(url, {
     method: 'POST',
     headers,
-    form: { identity: SMOKE_IDENTITY, grants: 'voice' },
+    // `grants` is read by the multi-product token service (step 05) only: Voice
+    // needs the TwiML App; Video needs no setting, so it is the fallback.
+    form: { identity: SMOKE_IDENTITY, grants: env.TWIML_APP_SID ? 'voice' : 'video' },
   });
   if (response.status !== 200) {
     return {

@@ -50,6 +50,26 @@ it('step 01 (no variables) goes to its own environment of the same service; ever
   expect(ws.fake.violations).toEqual([]);
 });
 
+it('step 05 (bonus token service) deploys to its own environment and its token passes the check', async () => {
+  const result = await ws.run('deploy-step', ['5', '--dir', await ws.copyStep('step-05')]);
+  expect(result.code, result.output).toBe(0);
+  expect(result.stdout).toContain('TwiML App: 変更しません');
+  expect(result.stdout).toMatch(
+    /✓ \/token \(JWT とグラント \/ token and grants\): identity=kit-smoke-test/,
+  );
+  expect(ws.fake.violations).toEqual([]);
+});
+
+it('refuses a service name that cannot be part of a domain, before any request', async () => {
+  const before = ws.fake.requests.length;
+  const result = await ws.run('deploy-step', ['1', '--dir', await ws.copyStep('step-01')], {
+    KIT_SERVICE_NAME: 'My Phone!',
+  });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('KIT_SERVICE_NAME は英小文字・数字・ハイフン');
+  expect(ws.fake.requests.length).toBe(before);
+});
+
 it('fails the smoke test (exit 1, names the check) when the deployed token does not verify', async () => {
   ws.fake.servedEnvOverrides = { API_SECRET: 'not-the-secret-in-env' };
   try {
