@@ -113,16 +113,19 @@ describe('a call from alice to bob', () => {
     await bob.next('hangup');
   });
 
-  it('cancels every ringing device when the caller hangs up before an answer (TJS id)', async () => {
-    const bob1 = await harness.registered('bob');
-    const bob2 = await harness.registered('bob');
-    const { alice, temporarySid, invites } = await ringBob([bob1, bob2]);
-    alice.send('hangup', { callsid: temporarySid });
-    expect((await bob1.next('cancel')).payload.callsid).toBe(invites[0]?.payload.callsid);
-    expect((await bob2.next('cancel')).payload.callsid).toBe(invites[1]?.payload.callsid);
-    await expect.poll(() => harness.emulator.stats().calls).toBe(0);
-    expect(alice.unread('hangup')).toEqual([]);
-  });
+  it.each(['TJS id', 'CallSid'])(
+    'cancels every ringing device when the caller hangs up before an answer (by its %s)',
+    async (which) => {
+      const bob1 = await harness.registered('bob');
+      const bob2 = await harness.registered('bob');
+      const { alice, temporarySid, invites, callSid } = await ringBob([bob1, bob2]);
+      alice.send('hangup', { callsid: which === 'TJS id' ? temporarySid : callSid });
+      expect((await bob1.next('cancel')).payload.callsid).toBe(invites[0]?.payload.callsid);
+      expect((await bob2.next('cancel')).payload.callsid).toBe(invites[1]?.payload.callsid);
+      await expect.poll(() => harness.emulator.stats().calls).toBe(0);
+      expect(alice.unread('hangup')).toEqual([]);
+    },
+  );
 
   it('ends the call for everyone when one device rejects (603)', async () => {
     const bob1 = await harness.registered('bob');
