@@ -38,11 +38,8 @@ export async function readTwimlApp(stepDir: string): Promise<TwimlAppRead | null
       problem: `${TWIML_APP_FILE} の voiceUrl には /call のような Function のパスを書いてください。`,
     };
   }
-  if (voiceMethod !== 'POST' && voiceMethod !== 'GET') {
-    return {
-      ok: false,
-      problem: `${TWIML_APP_FILE} の voiceMethod は POST(推奨)か GET にしてください。`,
-    };
+  if (voiceMethod !== 'POST') {
+    return { ok: false, problem: `${TWIML_APP_FILE} の voiceMethod は POST にしてください。` };
   }
   return { ok: true, config: { voiceUrl: voiceUrl as `/${string}`, voiceMethod } };
 }
