@@ -201,6 +201,12 @@ describe('pnpm deploy:step', () => {
     expect(result.stderr).toContain('以前のデプロイはそのまま動いています');
     expect(result.stderr).toContain('deploy failed at stage "building"');
     expect(environment().build_sid).toBe(previousBuild);
+    // …and the domain still answers with the previous build.
+    const token = await ws.fetchDeployed(`https://${environment().domain_name}/voice-token`, {
+      identity: 'after-failure',
+      passcode: PASSCODE,
+    });
+    expect(token.status, token.body).toBe(200);
     expect(ws.fake.violations).toEqual([]);
   });
 

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HttpsProxyAgent } from 'hpagent';
 import { FakeTwilio } from './fake-twilio.js';
 
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,6 +29,11 @@ export interface Workspace {
     args?: string[],
     extraEnv?: Record<string, string>,
   ): Promise<CliResult>;
+  /** Calls a deployed domain through the fake from this process (as a browser would), e.g. to see it still serves. */
+  fetchDeployed(
+    url: string,
+    form: Record<string, string>,
+  ): Promise<{ status: number; body: string }>;
   /** A learner-style copy of a reference step (sources only), deployable with `--dir`. */
   copyStep(tag: string): Promise<string>;
   close(): Promise<void>;
@@ -77,6 +85,7 @@ export async function createWorkspace(envLines: string[] = []): Promise<Workspac
         ...fake.childEnv(),
         ...extraEnv,
       }),
+    fetchDeployed: (url, form) => postThroughFake(fake, url, form),
     copyStep: async (tag) => {
       const target = join(dir, tag);
       await cp(join(FUNCTIONS_STEPS_DIR, tag, 'src'), join(target, 'src'), { recursive: true });
@@ -113,5 +122,29 @@ function runScript(
     child.on('close', (code) =>
       resolvePromise({ code, stdout, stderr, output: `${stdout}\n${stderr}` }),
     );
+  });
+}
+
+function postThroughFake(
+  fake: FakeTwilio,
+  url: string,
+  form: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const agent = new HttpsProxyAgent({ proxy: fake.proxyUrl, ca: readFileSync(fake.caPath) });
+  const body = new URLSearchParams(form).toString();
+  return new Promise((resolvePromise, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+        });
+        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
 }
