@@ -11,7 +11,7 @@ import {
 import { renderPhone, type ShownError, showError } from './render.js';
 import { Ringback } from './sounds.js';
 import { fetchVoiceToken } from './token-client.js';
-import { explainTwilioError } from './twilio-errors.js';
+import { explainTwilioError, meaningfulCode } from './twilio-errors.js';
 import { checkDestinationField, checkIdentityField } from './validation.js';
 import { deviceOptions, loadVoiceSdk, rtcConfiguration } from './voice.js';
 
@@ -21,6 +21,7 @@ const ENDED_NOTICE_MS = 2000;
 interface TwilioErrorLike {
   code?: number;
   message?: string;
+  originalError?: { code?: unknown };
 }
 
 /**
@@ -93,8 +94,9 @@ export class PhoneApp {
   }
 
   private fail(error: TwilioErrorLike): void {
-    const { message, hint } = explainTwilioError(error.code);
-    this.showError({ message, hint, ...(error.code !== undefined ? { code: error.code } : {}) });
+    const code = meaningfulCode(error);
+    const { message, hint } = explainTwilioError(code);
+    this.showError({ message, hint, ...(code !== undefined ? { code } : {}) });
   }
 
   private async initialize(): Promise<void> {

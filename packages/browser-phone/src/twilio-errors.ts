@@ -34,6 +34,14 @@ const EXPLANATIONS: Readonly<Record<number, ErrorExplanation>> = {
     message: 'シグナリングサーバーに接続できません。',
     hint: 'ネットワーク接続を確認してください。',
   },
+  31201: {
+    message: 'この操作の権限がありません(トークンに発信または着信の権限がありません)。',
+    hint: 'トークンの VoiceGrant(outgoingApplicationSid と incomingAllow)を確認してください。',
+  },
+  31209: {
+    message: '通話に再接続できませんでした。',
+    hint: 'ネットワークを確認して、もう一度発信してください。',
+  },
   31204: { message: 'アクセストークン(JWT)が無効です。', hint: TOKEN_HINT },
   31205: {
     message: 'アクセストークン(JWT)の有効期限が切れています。',
@@ -55,6 +63,14 @@ const EXPLANATIONS: Readonly<Record<number, ErrorExplanation>> = {
     message: 'TwiML App の Voice URL(/call)から応答がありませんでした。',
     hint: 'TwiML App の Voice URL と、/call の Function がデプロイされているかを確認してください。',
   },
+  12300: {
+    message: '/call の応答の Content-Type が TwiML(text/xml)ではありません。',
+    hint: '/call の Function が VoiceResponse を callback に渡しているか確認してください。',
+  },
+  21218: {
+    message: 'トークンの TwiML App と、使われている TwiML App が一致しません。',
+    hint: 'TWIML_APP_SID が TwiML App の SID と同じか確認してください。',
+  },
   12100: {
     message: '/call が返した TwiML を解釈できませんでした。',
     hint: '/call の Function が <Dial><Client> を返しているか確認してください。',
@@ -69,4 +85,19 @@ export function explainTwilioError(code: number | undefined): ErrorExplanation {
       hint: 'イベントログのエラーコードを、ドキュメントのトラブルシューティングで確認してください。',
     }
   );
+}
+
+interface TwilioErrorShape {
+  code?: number;
+  originalError?: { code?: unknown };
+}
+
+/**
+ * The SDK wraps errors from the TwiML App (11200, 12100, …) as 31005; the code
+ * that says what to fix is the original one, when there is one.
+ */
+export function meaningfulCode(error: TwilioErrorShape): number | undefined {
+  const original = error.originalError?.code;
+  if (error.code === 31005 && typeof original === 'number') return original;
+  return error.code;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainTwilioError } from '../src/twilio-errors.js';
+import { explainTwilioError, meaningfulCode } from '../src/twilio-errors.js';
 import { checkDestinationField, checkIdentityField } from '../src/validation.js';
 
 describe('checkIdentityField', () => {
@@ -28,16 +28,25 @@ describe('checkDestinationField', () => {
 });
 
 describe('explainTwilioError', () => {
-  it.each([20101, 31204, 31205, 31208, 31401, 31005, 11200, 12100, 31480, 31486, 31603])(
-    'explains %i in Japanese with a hint',
-    (code) => {
-      const { message } = explainTwilioError(code);
-      expect(message).toMatch(/[ぁ-んァ-ヶ一-龠]/);
-      expect(message).not.toBe(explainTwilioError(undefined).message);
-    },
-  );
+  it.each([
+    20101, 31201, 31204, 31205, 31208, 31209, 31401, 31005, 11200, 12100, 12300, 21218, 31480,
+    31486, 31603,
+  ])('explains %i in Japanese with a hint', (code) => {
+    const { message } = explainTwilioError(code);
+    expect(message).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+    expect(message).not.toBe(explainTwilioError(undefined).message);
+  });
   it('points at the microphone setting for permission errors', () => {
     expect(explainTwilioError(31208).hint).toContain('マイク');
     expect(explainTwilioError(20101).hint).toContain('API_SECRET');
+  });
+});
+
+describe('meaningfulCode', () => {
+  it("prefers the TwiML App's code that the SDK wrapped in 31005", () => {
+    expect(meaningfulCode({ code: 31005, originalError: { code: 11200 } })).toBe(11200);
+    expect(meaningfulCode({ code: 31005 })).toBe(31005);
+    expect(meaningfulCode({ code: 31603, originalError: { code: 11200 } })).toBe(31603);
+    expect(meaningfulCode({})).toBeUndefined();
   });
 });

@@ -59,6 +59,18 @@ try {
   throw error;
 }
 
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    launched.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
+
 const { server, emulator } = launched;
 if (launched.createdEnvFile) {
   console.log(
@@ -82,15 +94,3 @@ if (step.servesPhone) {
   }
 }
 console.log('\nCtrl-C で停止します。');
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    launched.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}

@@ -1,7 +1,7 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
 import { type Emulator, startEmulator } from '@kit/emulator';
-import { buildReferenceStep } from '@kit/functions/build';
 import { buildStep } from '@kit/functions/build-step';
 import { readEnvFile, writeLocalEnvFile } from '@kit/functions/env-file';
 import { generateLocalCredentials } from '@kit/functions/local-env';
@@ -87,12 +87,15 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     }
   }
 
+  // Reference steps are built by `turbo run build` before this runs (dev and
+  // dev:step depend on ^build); rebuilding them here would race other readers.
+  // The learner's folder is built on every launch.
   const stepDir = options.useWorkspace ? workspaceDir() : referenceStepDir(step);
   try {
     if (options.useWorkspace) {
       await buildStep({ stepDir, extraAssetDirs: step.servesPhone ? [PHONE_DIST_DIR] : [] });
-    } else {
-      await buildReferenceStep(step);
+    } else if (!(await isDirectory(join(stepDir, 'dist/functions')))) {
+      throw new Error('ビルド結果がありません。pnpm build を実行してください');
     }
   } catch (error) {
     throw new LaunchError(
@@ -138,4 +141,11 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
       await server.close();
     },
   };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 }

@@ -1,5 +1,5 @@
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { cp, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { ASSETS_OUT_DIR, FUNCTIONS_OUT_DIR } from '../server/routes.js';
 
@@ -31,31 +31,50 @@ export async function buildStep({
   }
   const functionsSrc = join(stepDir, 'src/functions');
   const assetsSrc = join(stepDir, 'src/assets');
-  await rm(join(stepDir, 'dist'), { recursive: true, force: true });
-
   const entryPoints = (await listFiles(functionsSrc)).filter(
     (file) => file.endsWith('.ts') && !file.endsWith('.d.ts'),
   );
   if (entryPoints.length === 0)
     throw new Error(`no Functions in ${relative(process.cwd(), functionsSrc)}`);
-  await build({
-    entryPoints,
-    outbase: functionsSrc,
-    outdir: join(stepDir, FUNCTIONS_OUT_DIR),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['twilio', '@twilio/runtime-handler'],
-    charset: 'utf8',
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
 
-  const assetsOut = join(stepDir, ASSETS_OUT_DIR);
-  await mkdir(assetsOut, { recursive: true });
-  for (const dir of [assetsSrc, ...extraAssetDirs]) {
-    if (await isDirectory(dir)) await cp(dir, assetsOut, { recursive: true });
+  // Build beside dist/, then move each file into place: a reader (a test, the
+  // docs build) never finds a half-written or missing file while we rebuild.
+  const staging = await mkdtemp(join(stepDir, '.dist-'));
+  try {
+    await build({
+      entryPoints,
+      outbase: functionsSrc,
+      outdir: join(staging, FUNCTIONS_OUT_DIR.replace(/^dist\//, '')),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['twilio', '@twilio/runtime-handler'],
+      charset: 'utf8',
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+    const assetsOut = join(staging, ASSETS_OUT_DIR.replace(/^dist\//, ''));
+    await mkdir(assetsOut, { recursive: true });
+    for (const dir of [assetsSrc, ...extraAssetDirs]) {
+      if (await isDirectory(dir)) await cp(dir, assetsOut, { recursive: true });
+    }
+    await replaceContents(join(stepDir, 'dist'), staging);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Makes `target` hold exactly the files of `source`, renaming each file into place. */
+async function replaceContents(target: string, source: string): Promise<void> {
+  const fresh = (await listFiles(source)).map((file) => relative(source, file));
+  for (const file of fresh) {
+    await mkdir(dirname(join(target, file)), { recursive: true });
+    await rename(join(source, file), join(target, file));
+  }
+  const keep = new Set(fresh);
+  for (const file of await listFiles(target)) {
+    if (!keep.has(relative(target, file))) await rm(file, { force: true });
   }
 }
 
