@@ -1,13 +1,14 @@
 import { rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DOCS_DIR } from './lib/paths.js';
 
-// `vitepress build` empties its output folder first. The build writes into
-// .vitepress/dist-next instead, and this swaps it in with two renames, so a
-// preview server or a test reading .vitepress/dist never sees a half-built site.
+// `vitepress build` empties its output folder first. The build writes into its
+// own .vitepress/dist-next-<pid> instead (the argument), and this swaps it in with
+// two renames, so a preview server or a test reading .vitepress/dist never sees a
+// half-built site, even while someone else builds in the same checkout.
 
 const DIST = join(DOCS_DIR, '.vitepress/dist');
-const NEXT = join(DOCS_DIR, '.vitepress/dist-next');
+const NEXT = resolve(DOCS_DIR, process.argv[2] ?? '.vitepress/dist-next');
 const OLD = join(DOCS_DIR, `.vitepress/dist-old-${process.pid}`);
 
 const exists = (path: string) =>
