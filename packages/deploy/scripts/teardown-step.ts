@@ -1,8 +1,9 @@
+import { isFakeSid } from '@kit/functions/local-env';
 import { parseStepArgs } from '../src/args.js';
-import { readAccountCredentials } from '../src/credentials.js';
+import { isSid, readAccountCredentials } from '../src/credentials.js';
 import { loadKitEnv, serviceName } from '../src/kit-env.js';
 import { fail, runCli, say } from '../src/output.js';
-import { createRestClient, explainRestError } from '../src/rest-client.js';
+import { createRestClient, explainRestError, type RestClient } from '../src/rest-client.js';
 import { createServerlessClient, findEnvironment, findServiceSid } from '../src/serverless.js';
 
 // `pnpm teardown:step N`: deletes step N's environment (its domain stops answering); the service stays.
@@ -28,8 +29,9 @@ await runCli(async () => {
     say(`✓ ${name} に ${step.tag} の環境はありません (nothing to remove)。`);
     return;
   }
-  const removed = await createRestClient(credentials)
-    .serverless.v1.services(serviceSid)
+  const rest = createRestClient(credentials);
+  const removed = await rest.serverless.v1
+    .services(serviceSid)
     .environments(environment.sid)
     .remove()
     .catch((error: unknown) => explainRestError(error, `${step.tag} の環境の削除`));
@@ -38,7 +40,23 @@ await runCli(async () => {
   say(
     `✓ ${step.tag} の環境 ${environment.sid} (${environment.domain_name}) を削除しました (removed)。`,
   );
-  say(
-    '  TwiML App の Voice URL がこの環境を指していた場合は、別のステップをデプロイし直してください。',
-  );
+  await warnIfVoiceUrlPointsAt(rest, merged.TWIML_APP_SID, environment.domain_name);
 });
+
+/** A TwiML App still pointing at the removed domain makes every call fail: say so, and what to do. */
+async function warnIfVoiceUrlPointsAt(
+  rest: RestClient,
+  appSid: string | undefined,
+  domain: string,
+): Promise<void> {
+  if (!appSid || !isSid(appSid, 'AP') || isFakeSid(appSid)) return;
+  const app = await rest
+    .applications(appSid)
+    .fetch()
+    .catch(() => null);
+  if (app?.voiceUrl?.startsWith(`https://${domain}/`)) {
+    say(
+      `  ! TwiML App ${appSid} の Voice URL はこの環境(${app.voiceUrl})を指したままです。通話するには別のステップを pnpm deploy:step でデプロイしてください (Voice URL now points nowhere)。`,
+    );
+  }
+}

@@ -60,6 +60,16 @@ it('step 05 (bonus token service) deploys to its own environment and its token p
   expect(ws.fake.violations).toEqual([]);
 });
 
+it('switching steps repoints the TwiML App: deploying step 03 sends calls to its /call', async () => {
+  const result = await ws.run('deploy-step', ['3', '--dir', await ws.copyStep('step-03')]);
+  expect(result.code, result.output).toBe(0);
+  const domain = ws.fake.environmentBySuffix('step-03')?.domain_name;
+  expect(ws.fake.tables.applications.get(env.TWIML_APP_SID ?? '')?.voice_url).toBe(
+    `https://${domain}/call`,
+  );
+  expect(result.stdout).toContain('✓ /call (署名なしは拒否 / unsigned request refused): HTTP 401');
+});
+
 it('refuses a service name that cannot be part of a domain, before any request', async () => {
   const before = ws.fake.requests.length;
   const result = await ws.run('deploy-step', ['1', '--dir', await ws.copyStep('step-01')], {

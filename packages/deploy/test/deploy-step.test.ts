@@ -237,6 +237,7 @@ describe('pnpm teardown:step', () => {
     expect(result.stdout).toContain(`${environmentSid}`);
     expect(ws.fake.tables.environments.has(environmentSid)).toBe(false);
     expect(ws.fake.tables.services.size).toBe(1);
+    expect(result.stdout).toContain(`TwiML App ${env.TWIML_APP_SID} の Voice URL はこの環境`);
 
     const again = await run('teardown-step', ['4']);
     expect(again.code).toBe(0);
