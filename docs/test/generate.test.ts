@@ -1,0 +1,87 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { STEPS } from '@kit/shared';
+import { describe, expect, it } from 'vitest';
+import { stepDiffMarkdown } from '../scripts/lib/diff.js';
+import { STEPS_DIR } from '../scripts/lib/paths.js';
+import { callFlowSvg, PARTICIPANTS, ROWS } from '../scripts/lib/sequence.js';
+import { envTableMarkdown, functionsTableMarkdown } from '../scripts/lib/tables.js';
+
+const [step1, step2, step3, step4] = STEPS;
+
+async function stepsDir(files: Record<string, Record<string, string>>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'docs-diff-'));
+  for (const [tag, contents] of Object.entries(files)) {
+    for (const [path, text] of Object.entries(contents)) {
+      await mkdir(join(dir, tag, 'src', path, '..'), { recursive: true });
+      await writeFile(join(dir, tag, 'src', path), text);
+    }
+  }
+  return dir;
+}
+
+describe('step diffs', () => {
+  it('shows changed lines, new files in full and removed files by name, without region markers', async () => {
+    if (!step1 || !step2) throw new Error('catalog too short');
+    const dir = await stepsDir({
+      'step-01': {
+        'functions/a.ts': '// #region handler\nconst a = 1;\n// #endregion handler\n',
+        'functions/gone.ts': 'x\n',
+      },
+      'step-02': {
+        'functions/a.ts': '// #region handler\nconst a = 2;\n// #endregion handler\n',
+        'lib/new.ts': 'export const b = 1;\n',
+      },
+    });
+    const markdown = await stepDiffMarkdown(dir, step1, step2);
+    expect(markdown).toContain('- 変更: `src/functions/a.ts`');
+    expect(markdown).toContain('-const a = 1;\n+const a = 2;');
+    expect(markdown).toContain('- 追加: `src/lib/new.ts`');
+    expect(markdown).toContain('+export const b = 1;');
+    expect(markdown).toContain('- 削除: `src/functions/gone.ts`');
+    expect(markdown).not.toContain('#region');
+  });
+
+  it('says so when a step keeps the previous Functions (step 04 adds only the phone)', async () => {
+    if (!step3 || !step4) throw new Error('catalog too short');
+    const markdown = await stepDiffMarkdown(STEPS_DIR, step3, step4);
+    expect(markdown).toContain('Functions のソース(`src/`)は変わりません');
+    expect(markdown).toContain('ブラウザ電話');
+  });
+
+  it('diffs the renamed token Function of step 03 against step 02', async () => {
+    if (!step2 || !step3) throw new Error('catalog too short');
+    const markdown = await stepDiffMarkdown(STEPS_DIR, step2, step3);
+    expect(markdown).toContain('`src/functions/token.ts` → `src/functions/voice-token.ts`');
+    expect(markdown).toContain('+    incomingAllow: true');
+  });
+});
+
+describe('catalog tables', () => {
+  it('describes every env var of a step, marking secrets', () => {
+    if (!step3) throw new Error('catalog too short');
+    const table = envTableMarkdown(step3);
+    for (const variable of step3.env) expect(table).toContain(`\`${variable.name}\``);
+    expect(table).toMatch(/\| `API_SECRET` \| 必須 \| 秘密 \|/);
+    expect(functionsTableMarkdown(step3)).toContain('`src/functions/call.protected.ts`');
+  });
+});
+
+describe('call-flow diagram', () => {
+  const svg = callFlowSvg();
+
+  it('names every participant and numbered step', () => {
+    for (const participant of PARTICIPANTS) expect(svg).toContain(participant.label[0]);
+    expect(ROWS).toHaveLength(11);
+    expect(svg).toContain('&lt;Dial&gt;&lt;Client&gt;bob');
+  });
+
+  it('is well-formed enough for an <img>: one root, no raw < inside text', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    for (const text of svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)) {
+      expect(text[1]).not.toMatch(/[<>]/);
+    }
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+  });
+});
