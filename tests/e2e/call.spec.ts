@@ -114,6 +114,25 @@ callTest.describe('two browsers on the offline phone', () => {
   );
 
   callTest(
+    'the 診断 panel shows the Device registered on the emulator and the token time left',
+    async ({ openPhone }) => {
+      const carol = await openPhone('carol');
+      await carol.getByText('診断').click();
+      const panel = carol.locator('#diagnostics');
+      await expect(panel.locator('[data-check="device"]')).toHaveAttribute('data-status', 'ok');
+      await expect(panel.locator('[data-check="device"]')).toContainText(
+        'ローカルのエミュレーターに登録済み',
+      );
+      await expect(panel.locator('[data-check="token"]')).toContainText(
+        'carol のトークンは有効です(残り',
+      );
+      await expect(panel.locator('[data-check="microphone"]')).toHaveAttribute('data-status', 'ok');
+      await expect(panel.locator('#preflight')).toBeHidden();
+      await screenshot(carol, 'diagnostics');
+    },
+  );
+
+  callTest(
     'alice hangs up while ringing: bob stops ringing',
     async ({ openPhone, offlinePhone }) => {
       const alice = await openPhone('alice4');

@@ -1,5 +1,7 @@
 import type { StepServer } from '@kit/functions/server';
-import { expect, test } from './support/fixtures.js';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumExecutable } from './support/chromium.js';
+import { expect, guardPage, test } from './support/fixtures.js';
 import { startPhoneStep } from './support/phone-server.js';
 
 /** The built phone, as step 04 serves it, without a signaling server: what works before 初期化 succeeds. */
@@ -55,6 +57,46 @@ phoneTest.describe('the built phone on step 04', () => {
       }
       await expect(page.locator('#status')).toHaveText('未登録');
       expect(tokenRequests).toEqual([]);
+    },
+  );
+
+  phoneTest(
+    'opens the 診断 panel with ?diag and reports a denied microphone',
+    async ({ phone }) => {
+      // The shared browser auto-grants media (--use-fake-ui-for-media-stream); this test needs
+      // a browser that asks, with the microphone denied for the page's origin.
+      const executablePath = chromiumExecutable();
+      const browser = await chromium.launch({
+        args: CHROMIUM_ARGS.filter((arg) => arg !== '--use-fake-ui-for-media-stream'),
+        ...(executablePath ? { executablePath } : {}),
+      });
+      try {
+        const page = await browser.newPage();
+        const guard = guardPage(page, null);
+        const cdp = await page.context().newCDPSession(page);
+        const { targetInfo } = await cdp.send('Target.getTargetInfo');
+        await cdp.send('Browser.setPermission', {
+          permission: { name: 'microphone' },
+          setting: 'denied',
+          origin: phone.url,
+          ...(targetInfo.browserContextId ? { browserContextId: targetInfo.browserContextId } : {}),
+        });
+        await page.goto(`${phone.url}/index.html?diag`);
+        const panel = page.locator('#diagnostics');
+        await expect(panel).toHaveAttribute('open', '');
+        const microphone = panel.locator('[data-check="microphone"]');
+        await expect(microphone).toHaveAttribute('data-status', 'fail');
+        await expect(microphone).toContainText('拒否されています');
+        await expect(panel.locator('[data-check="secure-context"]')).toHaveAttribute(
+          'data-status',
+          'ok',
+        );
+        await expect(panel.locator('[data-check="token"]')).toContainText('まだ取得していません');
+        await expect(panel.locator('#preflight')).toBeHidden();
+        guard.verify();
+      } finally {
+        await browser.close();
+      }
     },
   );
 

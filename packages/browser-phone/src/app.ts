@@ -1,5 +1,6 @@
 import type { EmulatorInfo } from '@kit/shared';
 import type { Call, Device } from '@twilio/voice-sdk';
+import { type DiagnosticSnapshot, diagnose, type TokenInfo } from './diagnostics.js';
 import type { PhoneElements } from './dom.js';
 import { appendLog } from './event-log.js';
 import {
@@ -8,15 +9,17 @@ import {
   type PhoneState,
   phoneReducer,
 } from './phone-state.js';
-import { renderPhone, type ShownError, showError } from './render.js';
+import { renderDiagnostics, renderPhone, type ShownError, showError } from './render.js';
 import { Ringback } from './sounds.js';
-import { fetchVoiceToken } from './token-client.js';
+import { fetchVoiceToken, type TokenResult } from './token-client.js';
 import { explainTwilioError, meaningfulCode } from './twilio-errors.js';
 import { checkDestinationField, checkIdentityField } from './validation.js';
 import { deviceOptions, loadVoiceSdk, rtcConfiguration } from './voice.js';
 
 /** How long 終了 stays on the status line before the phone shows 登録済み again. */
 const ENDED_NOTICE_MS = 2000;
+/** The 診断 panel keeps this many recent errors. */
+const RECENT_ERRORS = 5;
 
 interface TwilioErrorLike {
   code?: number;
@@ -36,6 +39,10 @@ export class PhoneApp {
   private emulator: EmulatorInfo | null = null;
   private passcode = '';
   private readonly ringback = new Ringback();
+  private token: TokenInfo | null = null;
+  private lastToken = '';
+  private readonly recentErrors: ShownError[] = [];
+  private microphone: DiagnosticSnapshot['microphone'] = 'unsupported';
 
   constructor(
     private readonly elements: PhoneElements,
@@ -71,7 +78,70 @@ export class PhoneApp {
     elements.outputDevice.addEventListener('change', () => {
       void this.device?.audio?.speakerDevices.set(elements.outputDevice.value);
     });
+    this.startDiagnostics();
     this.render();
+  }
+
+  /** The 診断 panel: opened by `?diag`, refreshed every second while open (the token counts down). */
+  private startDiagnostics(): void {
+    const { elements } = this;
+    if (new URLSearchParams(window.location.search).has('diag')) elements.diagnostics.open = true;
+    elements.diagnostics.addEventListener('toggle', () => this.renderDiagnostics());
+    elements.preflight.addEventListener('click', () => void this.runPreflight());
+    void this.watchMicrophonePermission();
+    setInterval(() => {
+      if (elements.diagnostics.open) this.renderDiagnostics();
+    }, 1000);
+  }
+
+  private async watchMicrophonePermission(): Promise<void> {
+    try {
+      const status = await navigator.permissions.query({ name: 'microphone' as PermissionName });
+      this.microphone = status.state;
+      status.addEventListener('change', () => {
+        this.microphone = status.state;
+        this.renderDiagnostics();
+      });
+    } catch {
+      this.microphone = 'unsupported';
+    }
+    this.renderDiagnostics();
+  }
+
+  private renderDiagnostics(): void {
+    const outputSelected = this.elements.outputDevice.selectedOptions[0]?.textContent ?? null;
+    const snapshot: DiagnosticSnapshot = {
+      webrtc: typeof RTCPeerConnection === 'function',
+      secureContext: window.isSecureContext,
+      origin: window.location.origin,
+      microphone: this.microphone,
+      outputDevice: outputSelected,
+      token: this.token,
+      deviceState: this.device?.state ?? null,
+      mode: this.device ? (this.emulator ? 'emulator' : 'twilio') : null,
+      now: Date.now(),
+    };
+    renderDiagnostics(this.elements, diagnose(snapshot), this.recentErrors);
+    // The preflight test calls Twilio's media servers: only where there is a Twilio to call.
+    this.elements.preflight.hidden = snapshot.mode !== 'twilio';
+  }
+
+  private async runPreflight(): Promise<void> {
+    const { preflightReport } = this.elements;
+    preflightReport.hidden = false;
+    preflightReport.textContent = 'Twilio への接続テストを実行しています…';
+    const { Device } = await loadVoiceSdk(null);
+    const preflight = Device.runPreflight(this.lastToken);
+    preflight.on(
+      'completed',
+      (report: { qualityLevel?: string; networkTiming?: unknown; edge?: string }) => {
+        preflightReport.textContent = `完了: 品質 ${report.qualityLevel ?? '不明'}(edge: ${report.edge ?? '不明'})\n${JSON.stringify(report.networkTiming ?? {}, null, 2)}`;
+      },
+    );
+    preflight.on('failed', (error: TwilioErrorLike) => {
+      const code = meaningfulCode(error);
+      preflightReport.textContent = `失敗: ${explainTwilioError(code).message}(${code ?? '不明'})`;
+    });
   }
 
   private dispatch(event: PhoneEvent): void {
@@ -119,6 +189,7 @@ export class PhoneApp {
         identity: identity.value,
         passcode: this.passcode,
       });
+      this.noteToken(token);
       if (!token.ok) {
         this.dispatch({ type: 'unregistered' });
         this.showError({ message: token.message, code: token.code });
@@ -146,6 +217,7 @@ export class PhoneApp {
   private watchDevice(device: Device): void {
     device.on('registered', () => {
       this.dispatch({ type: 'registered' });
+      this.renderDiagnostics();
       this.log(`登録しました(identity: ${this.state.identity ?? ''})`);
       void this.listDevices(device);
     });
@@ -162,10 +234,25 @@ export class PhoneApp {
     });
   }
 
+  /** Remembers the last token answer for the 診断 panel (expiry, or the error). */
+  private noteToken(token: TokenResult): void {
+    if (token.ok) {
+      this.lastToken = token.token;
+      this.token = {
+        ok: true,
+        identity: token.identity,
+        expiresAt: Date.now() + token.ttlSeconds * 1000,
+      };
+    } else {
+      this.token = { ok: false, code: token.code, message: token.message };
+    }
+  }
+
   private async refreshToken(device: Device): Promise<void> {
     const identity = this.state.identity;
     if (!identity) return;
     const token = await fetchVoiceToken({ url: this.tokenUrl, identity, passcode: this.passcode });
+    this.noteToken(token);
     if (token.ok) {
       device.updateToken(token.token);
       this.log('トークンを更新しました');

@@ -22,6 +22,11 @@ export interface PhoneElements {
   outputDevice: HTMLSelectElement;
   micLevel: HTMLMeterElement;
   log: HTMLOListElement;
+  diagnostics: HTMLDetailsElement;
+  diagChecks: HTMLUListElement;
+  diagErrors: HTMLOListElement;
+  preflight: HTMLButtonElement;
+  preflightReport: HTMLPreElement;
 }
 
 function find<T extends Element>(root: ParentNode, id: string, type: new () => T): T {
@@ -54,5 +59,10 @@ export function findPhoneElements(root: ParentNode = document): PhoneElements {
     outputDevice: find(root, 'output-device', HTMLSelectElement),
     micLevel: find(root, 'mic-level', HTMLMeterElement),
     log: find(root, 'log', HTMLOListElement),
+    diagnostics: find(root, 'diagnostics', HTMLDetailsElement),
+    diagChecks: find(root, 'diag-checks', HTMLUListElement),
+    diagErrors: find(root, 'diag-errors', HTMLOListElement),
+    preflight: find(root, 'preflight', HTMLButtonElement),
+    preflightReport: find(root, 'preflight-report', HTMLPreElement),
   };
 }

@@ -1,3 +1,4 @@
+import { type DiagnosticCheck, STATUS_MARKS } from './diagnostics.js';
 import type { PhoneElements } from './dom.js';
 import { controlsFor, type PhoneState, STATUS_LABELS } from './phone-state.js';
 
@@ -62,4 +63,35 @@ export function showError(elements: PhoneElements, error: ShownError | null): vo
     code.textContent = `エラーコード: ${error.code}`;
     elements.error.append(code);
   }
+}
+
+/** The 診断 panel: one line per check, then the latest errors with their codes and hints. */
+export function renderDiagnostics(
+  elements: PhoneElements,
+  checks: readonly DiagnosticCheck[],
+  errors: readonly ShownError[],
+): void {
+  elements.diagChecks.replaceChildren(
+    ...checks.map((check) => {
+      const item = document.createElement('li');
+      item.dataset.check = check.id;
+      item.dataset.status = check.status;
+      item.textContent = `${STATUS_MARKS[check.status]} ${check.label}: ${check.detail}`;
+      return item;
+    }),
+  );
+  elements.diagErrors.replaceChildren(
+    ...(errors.length === 0 ? ['まだエラーはありません。'] : errors.map(describeError)).map(
+      (text) => {
+        const item = document.createElement('li');
+        item.textContent = text;
+        return item;
+      },
+    ),
+  );
+}
+
+function describeError(error: ShownError): string {
+  const code = error.code !== undefined ? `[${error.code}] ` : '';
+  return `${code}${error.message}${error.hint ? ` ${error.hint}` : ''}`;
 }
