@@ -38,7 +38,9 @@ function withoutRegionMarkers(text: string): string {
   return text
     .split('\n')
     .filter((line) => !/^\/\/ ?#?(end)?region [\w*-]+$/.test(line.trim()))
-    .join('\n');
+    .join('\n')
+    .replace(/^\n+/, '')
+    .replace(/\n{3,}/g, '\n\n');
 }
 
 function fence(lang: string, body: string): string {
@@ -55,8 +57,8 @@ function unified(oldText: string, newText: string): string {
   const patch = structuredPatch('a', 'b', oldText, newText, '', '', { context: 3 });
   return patch.hunks
     .map((hunk) => {
-      const header = `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`;
-      return [header, ...hunk.lines.filter((line) => !line.startsWith('\\'))].join('\n');
+      // No line numbers: they would count the region markers left out above.
+      return ['@@', ...hunk.lines.filter((line) => !line.startsWith('\\'))].join('\n');
     })
     .join('\n');
 }
