@@ -1,6 +1,4 @@
-import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
-import { buildReferenceStep } from '@kit/functions/build';
-import { buildStep } from '@kit/functions/build-step';
+import { buildReferenceStep, buildStepFolder } from '@kit/functions/build';
 import { referenceStepDir } from '@kit/functions/steps-dir';
 import type { Step } from '@kit/shared';
 
@@ -19,10 +17,6 @@ export async function buildForDeploy(step: Step, stepDir?: string): Promise<Buil
     await buildReferenceStep(step);
     return { stepDir: referenceStepDir(step), reference: true };
   }
-  await buildStep({
-    stepDir,
-    extraAssetDirs: step.servesPhone ? [PHONE_DIST_DIR] : [],
-    requireExtraAssets: step.servesPhone,
-  });
+  await buildStepFolder(step, stepDir);
   return { stepDir, reference: false };
 }

@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
 import { type Emulator, startEmulator } from '@kit/emulator';
-import { buildStep } from '@kit/functions/build-step';
+import { buildStepFolder } from '@kit/functions/build';
 import { readEnvFile, writeLocalEnvFile } from '@kit/functions/env-file';
 import { generateLocalCredentials } from '@kit/functions/local-env';
 import { type StepServer, startStepServer } from '@kit/functions/server';
@@ -93,7 +92,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   const stepDir = options.useWorkspace ? workspaceDir() : referenceStepDir(step);
   try {
     if (options.useWorkspace) {
-      await buildStep({ stepDir, extraAssetDirs: step.servesPhone ? [PHONE_DIST_DIR] : [] });
+      await buildStepFolder(step, stepDir);
     } else if (!(await isDirectory(join(stepDir, 'dist/functions')))) {
       throw new Error('ビルド結果がありません。pnpm build を実行してください');
     }

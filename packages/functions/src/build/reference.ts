@@ -4,14 +4,19 @@ import { referenceStepDir } from '../steps-dir.js';
 import { buildStep } from './build-step.js';
 
 /**
- * Builds a step's reference snapshot (what `pnpm build` produces and the tests
- * serve). Steps that serve the phone get its build in their assets; Turborepo
- * builds the phone first (`^build`), so it is never copied stale or missing.
+ * Builds a folder holding step `step`'s code (the reference snapshot or a
+ * learner's own folder). Steps that serve the phone get its build in their
+ * assets, and fail to build without it rather than deploy a step with no phone.
  */
-export async function buildReferenceStep(step: Step): Promise<void> {
+export async function buildStepFolder(step: Step, stepDir: string): Promise<void> {
   await buildStep({
-    stepDir: referenceStepDir(step),
+    stepDir,
     extraAssetDirs: step.servesPhone ? [PHONE_DIST_DIR] : [],
     requireExtraAssets: step.servesPhone,
   });
+}
+
+/** Builds a step's reference snapshot (what `pnpm build` produces and the tests serve). */
+export function buildReferenceStep(step: Step): Promise<void> {
+  return buildStepFolder(step, referenceStepDir(step));
 }
