@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StepServer, startStepServer } from '../src/server/index.js';
 import { testCredentials } from './support/credentials.js';
-import { hostileTokenRequests } from './support/hostile-inputs.js';
+import { hostileTokenRequests, sendHostile } from './support/hostile-inputs.js';
 import {
   type AnyHandler,
   fakeContext,
@@ -148,19 +148,7 @@ describe('step-05 on the real runtime', () => {
 
   it(`answers each of ${hostileTokenRequests.length} hostile requests with a 4xx JSON error and no token`, async () => {
     for (const hostile of hostileTokenRequests) {
-      const grants = 'grants=video';
-      const query = hostile.query ? `${hostile.query}&${grants}` : grants;
-      const init: RequestInit =
-        hostile.json !== undefined
-          ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: hostile.json }
-          : hostile.form !== undefined
-            ? {
-                method: 'POST',
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: hostile.form,
-              }
-            : {};
-      const response = await fetch(`${server.url}/token?${query}`, init);
+      const response = await sendHostile(`${server.url}/token`, hostile, 'grants=video');
       const text = await response.text();
       expect(response.status, `${hostile.name}: ${text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
       expect(response.status, hostile.name).toBeLessThan(500);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StepServer, startStepServer } from '../../src/server/index.js';
 import { testCredentials } from './credentials.js';
-import { hostileCallParams, hostileTokenRequests } from './hostile-inputs.js';
+import { hostileCallParams, hostileTokenRequests, sendHostile } from './hostile-inputs.js';
 import {
   type AnyHandler,
   fakeContext,
@@ -286,17 +286,7 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
     it(`answers each of ${hostileTokenRequests.length} hostile token requests with a 4xx JSON error and no token`, async () => {
       expect(hostileTokenRequests.length).toBeGreaterThanOrEqual(30);
       for (const hostile of hostileTokenRequests) {
-        const init: RequestInit = {};
-        if (hostile.json !== undefined) {
-          init.method = 'POST';
-          init.headers = { 'content-type': 'application/json' };
-          init.body = hostile.json;
-        } else if (hostile.form !== undefined) {
-          init.method = 'POST';
-          init.headers = { 'content-type': 'application/x-www-form-urlencoded' };
-          init.body = hostile.form;
-        }
-        const response = await fetch(`${server.url}/voice-token?${hostile.query ?? ''}`, init);
+        const response = await sendHostile(`${server.url}/voice-token`, hostile);
         const text = await response.text();
         const context = `${hostile.name}: ${response.status} ${text.slice(0, 200)}`;
         expect(response.status, context).toBeGreaterThanOrEqual(400);

@@ -12,6 +12,28 @@ export interface HostileRequest {
 
 const tenKilobytes = 'a'.repeat(10 * 1024);
 
+/**
+ * Sends one hostile request to a token endpoint: the raw query (plus `extraQuery`,
+ * e.g. the grants step 05 needs) and the JSON or form body, if any.
+ */
+export function sendHostile(
+  endpoint: string,
+  hostile: HostileRequest,
+  extraQuery = '',
+): Promise<Response> {
+  const query = [hostile.query, extraQuery].filter(Boolean).join('&');
+  const body =
+    hostile.json !== undefined
+      ? { type: 'application/json', text: hostile.json }
+      : hostile.form !== undefined
+        ? { type: 'application/x-www-form-urlencoded', text: hostile.form }
+        : null;
+  return fetch(
+    `${endpoint}?${query}`,
+    body ? { method: 'POST', headers: { 'content-type': body.type }, body: body.text } : {},
+  );
+}
+
 export const hostileTokenRequests: readonly HostileRequest[] = [
   { name: 'no identity', query: '' },
   { name: 'empty identity', query: 'identity=' },
