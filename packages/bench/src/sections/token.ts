@@ -1,0 +1,175 @@
+import { createHmac } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { generateLocalCredentials, type LocalCredentials } from '@kit/functions/local-env';
+import { pickStepEnv } from '@kit/functions/step-env';
+import { findStep } from '@kit/shared';
+import twilio from 'twilio';
+import { type LoadResult, loadGet } from '../http-load.js';
+import { type Figure, figure } from '../report.js';
+import { startServerProcess } from '../servers/server-process.js';
+import { median } from '../stats.js';
+
+export interface TokenBenchOptions {
+  connections: number;
+  roundMs: number;
+  rounds: number;
+}
+
+const SECTION = '1 token';
+
+/**
+ * step-03 /voice-token vs the original hands-on's token Function, each on the
+ * same runtime (startStepServer) in its own child process, measured in
+ * alternating rounds (A B, B A, A B …) so drift hits both.
+ */
+export async function benchTokenEndpoint(options: TokenBenchOptions): Promise<Figure[]> {
+  const credentials = generateLocalCredentials();
+  const step = findStep(3);
+  if (!step) throw new Error('step 03 missing');
+  const ours = await startServerProcess({
+    kind: 'step',
+    step: 3,
+    env: pickStepEnv(step, { ...credentials }),
+  });
+  const original = await startServerProcess({ kind: 'original', env: { ...credentials } });
+  const results = { ours: [] as LoadResult[], original: [] as LoadResult[] };
+  try {
+    const targets = {
+      ours: `${ours.url}/voice-token?identity=alice`,
+      original: `${original.url}/voice-token?identity=alice`,
+    };
+    // Warm up both (JIT, first require of twilio) outside the measurement.
+    for (const url of Object.values(targets)) {
+      await loadGet(url, { connections: options.connections, durationMs: 1000, expectStatus: 200 });
+    }
+    for (let round = 0; round < options.rounds; round += 1) {
+      const order =
+        round % 2 === 0 ? (['ours', 'original'] as const) : (['original', 'ours'] as const);
+      for (const name of order) {
+        results[name].push(
+          await loadGet(targets[name], {
+            connections: options.connections,
+            durationMs: options.roundMs,
+            expectStatus: 200,
+          }),
+        );
+      }
+    }
+  } finally {
+    await Promise.all([ours.close(), original.close()]);
+  }
+
+  const combine = (list: LoadResult[]) => ({
+    rps: median(list.map((result) => result.requestsPerSecond)),
+    p50: median(list.map((result) => result.latency.p50)),
+    p99: median(list.map((result) => result.latency.p99)),
+    errors: list.reduce((sum, result) => sum + result.errors, 0),
+    requests: list.reduce((sum, result) => sum + result.requests, 0),
+  });
+  const a = combine(results.ours);
+  const b = combine(results.original);
+  const label = 'original token Function';
+  const note = `${options.connections} connections, ${options.rounds} alternating rounds × ${options.roundMs / 1000} s, median of rounds; ${a.requests}/${b.requests} requests, ${a.errors}/${b.errors} errors (ours/original)`;
+  return [
+    figure({
+      section: SECTION,
+      metric: 'step-03 /voice-token throughput',
+      unit: 'req/s',
+      value: a.rps,
+      baseline: { label, value: b.rps },
+      target: { text: '≥ 0.90× baseline', pass: a.rps >= 0.9 * b.rps && a.errors === 0 },
+      note,
+    }),
+    figure({
+      section: SECTION,
+      metric: 'step-03 /voice-token p50',
+      unit: 'ms',
+      value: a.p50,
+      baseline: { label, value: b.p50 },
+      target: { text: '≤ 1.10× baseline', pass: a.p50 <= 1.1 * b.p50 },
+      note,
+    }),
+    figure({
+      section: SECTION,
+      metric: 'step-03 /voice-token p99',
+      unit: 'ms',
+      value: a.p99,
+      baseline: { label, value: b.p99 },
+      target: { text: '≤ 1.10× baseline', pass: a.p99 <= 1.1 * b.p99 },
+      note,
+    }),
+  ];
+}
+
+function mintWithAccessToken(credentials: LocalCredentials, identity: string): string {
+  const { AccessToken } = twilio.jwt;
+  const token = new AccessToken(
+    credentials.ACCOUNT_SID,
+    credentials.API_KEY,
+    credentials.API_SECRET,
+    { identity, ttl: 3600 },
+  );
+  token.addGrant(
+    new AccessToken.VoiceGrant({
+      outgoingApplicationSid: credentials.TWIML_APP_SID,
+      incomingAllow: true,
+    }),
+  );
+  return token.toJwt();
+}
+
+/** The same claims signed HS256 with node:crypto alone: the floor for any minting. */
+function mintRaw(credentials: LocalCredentials, identity: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const body = `${encode({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' })}.${encode({
+    jti: `${credentials.API_KEY}-${now}`,
+    iss: credentials.API_KEY,
+    sub: credentials.ACCOUNT_SID,
+    iat: now,
+    exp: now + 3600,
+    grants: {
+      identity,
+      voice: {
+        incoming: { allow: true },
+        outgoing: { application_sid: credentials.TWIML_APP_SID },
+      },
+    },
+  })}`;
+  return `${body}.${createHmac('sha256', credentials.API_SECRET).update(body).digest('base64url')}`;
+}
+
+function tokensPerSecond(mint: () => string, durationMs: number): number {
+  let count = 0;
+  let length = 0;
+  const started = performance.now();
+  while (performance.now() - started < durationMs) {
+    length += mint().length; // keep the result alive so nothing is optimised away
+    count += 1;
+  }
+  if (length === 0) throw new Error('empty tokens');
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** In-process minting: twilio's AccessToken (what the steps teach) vs raw HS256 with node:crypto. */
+export function benchMinting(roundMs: number, rounds: number): Figure[] {
+  const credentials = generateLocalCredentials();
+  const accessToken: number[] = [];
+  const raw: number[] = [];
+  tokensPerSecond(() => mintWithAccessToken(credentials, 'alice'), 200);
+  tokensPerSecond(() => mintRaw(credentials, 'alice'), 200);
+  for (let round = 0; round < rounds; round += 1) {
+    accessToken.push(tokensPerSecond(() => mintWithAccessToken(credentials, 'alice'), roundMs));
+    raw.push(tokensPerSecond(() => mintRaw(credentials, 'alice'), roundMs));
+  }
+  return [
+    figure({
+      section: SECTION,
+      metric: 'minting in-process (AccessToken + VoiceGrant)',
+      unit: 'tokens/s',
+      value: median(accessToken),
+      baseline: { label: 'raw HS256, node:crypto', value: median(raw) },
+      note: `${rounds} alternating rounds × ${roundMs} ms, median`,
+    }),
+  ];
+}
