@@ -94,6 +94,24 @@ describe('built docs site', () => {
     expect(broken).toEqual([]);
   });
 
+  it('puts no credentials on a page: no full SIDs, no complete tokens', () => {
+    const files = readdirSync(DIST, { recursive: true })
+      .map(String)
+      .filter((file) => /\.(html|js|json|svg)$/.test(file));
+    const leaks: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(join(DIST, file), 'utf8');
+      for (const match of text.matchAll(/\b(?:AC|SK|AP|IS|ZS)[0-9a-f]{32}\b/g)) {
+        leaks.push(`${file}: ${match[0]}`);
+      }
+      for (const match of text.matchAll(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{20,}/g)) {
+        leaks.push(`${file}: ${match[0].slice(0, 20)}…`);
+      }
+    }
+    expect(files.length).toBeGreaterThan(10);
+    expect(leaks).toEqual([]);
+  });
+
   it('links from the sidebar to every step page in catalog order', () => {
     const html = readFileSync(join(DIST, 'index.html'), 'utf8');
     const order = STEPS.map((step) => stepDocPath(step).replace(/\.md$/, '.html'));
