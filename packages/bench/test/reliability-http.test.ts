@@ -53,7 +53,7 @@ const HOSTILE_IDENTITIES = [
   '+819012345678',
   'sip:bob@example.com',
   "' OR 1=1 --",
-  '${7*7}',
+  '{{7*7}}',
   'alice&grants=video',
 ];
 
