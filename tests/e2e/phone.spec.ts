@@ -126,6 +126,11 @@ phoneTest.describe('the built phone when the token request fails', () => {
       await expect(alert).toContainText('passcode_invalid');
       await expect(page.locator('#status')).toHaveText('未登録');
       await expect(page.locator('#log')).toContainText('エラー passcode_invalid');
+      await page.getByText('診断').click();
+      await expect(page.locator('#diag-errors')).toContainText(
+        '[passcode_invalid] 合言葉(passcode)が違います。',
+      );
+      await expect(page.locator('[data-check="token"]')).toHaveAttribute('data-status', 'fail');
     },
   );
 

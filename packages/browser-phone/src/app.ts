@@ -159,8 +159,11 @@ export class PhoneApp {
 
   private showError(error: ShownError | null): void {
     showError(this.elements, error);
-    if (error)
-      this.log(`エラー${error.code !== undefined ? ` ${error.code}` : ''}: ${error.message}`);
+    if (!error) return;
+    this.log(`エラー${error.code !== undefined ? ` ${error.code}` : ''}: ${error.message}`);
+    this.recentErrors.unshift(error);
+    this.recentErrors.length = Math.min(this.recentErrors.length, RECENT_ERRORS);
+    this.renderDiagnostics();
   }
 
   private fail(error: TwilioErrorLike): void {
