@@ -20,7 +20,7 @@ const sections: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'bundle', run: benchBundle },
   {
     name: 'token endpoint',
-    run: () => benchTokenEndpoint({ connections: 10, roundMs: 3000, rounds: 3 }),
+    run: () => benchTokenEndpoint({ connections: 10, roundMs: 2000, rounds: 8 }),
   },
   { name: 'minting', run: async () => benchMinting(1000, 3) },
   {
