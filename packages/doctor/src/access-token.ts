@@ -1,0 +1,78 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readTokenTtl, type Step } from '@kit/shared';
+
+export interface AccessTokenClaims {
+  iss?: string;
+  sub?: string;
+  iat?: number;
+  exp?: number;
+  grants?: {
+    identity?: string;
+    voice?: { incoming?: { allow?: boolean }; outgoing?: { application_sid?: string } };
+  };
+}
+
+/** The claims of an HS256 Access Token signed with `secret`; null when the signature does not match. */
+export function verifyAccessToken(token: string, secret: string): AccessTokenClaims | null {
+  const [header, payload, signature] = token.split('.');
+  if (header === undefined || payload === undefined || signature === undefined) return null;
+  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const { alg } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as {
+      alg?: string;
+    };
+    if (alg !== 'HS256') return null;
+    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AccessTokenClaims;
+  } catch {
+    return null;
+  }
+}
+
+/** The TTL the step's token endpoint should use (its setting, else the kit's default). */
+export function expectedTtl(env: Readonly<Record<string, string>>): number {
+  const ttl = readTokenTtl(env.TOKEN_TTL_SECONDS);
+  return ttl.ok ? ttl.value : 3600;
+}
+
+/**
+ * What is wrong with a token the step minted, each in Japanese (empty = fine):
+ * signed with API_SECRET, iss = API_KEY, sub = ACCOUNT_SID, the identity asked
+ * for, the Voice grant for the TwiML App (incoming allowed where /call exists),
+ * and the configured lifetime.
+ */
+export function tokenProblems(
+  token: string,
+  step: Step,
+  env: Readonly<Record<string, string>>,
+  expectedIdentity: string,
+): { problems: string[]; claims: AccessTokenClaims | null } {
+  const claims = verifyAccessToken(token, env.API_SECRET ?? '');
+  if (!claims) {
+    return {
+      problems: ['API_SECRET で署名を検証できません(サーバーが別の API_SECRET で動いています)'],
+      claims,
+    };
+  }
+  const problems: string[] = [];
+  if (claims.iss !== env.API_KEY) problems.push('iss が API_KEY と違います');
+  if (claims.sub !== env.ACCOUNT_SID) problems.push('sub が ACCOUNT_SID と違います');
+  if (claims.grants?.identity !== expectedIdentity) {
+    problems.push(`identity が ${expectedIdentity} ではありません`);
+  }
+  const voice = claims.grants?.voice;
+  if (env.TWIML_APP_SID && voice?.outgoing?.application_sid !== env.TWIML_APP_SID) {
+    problems.push('Voice グラントの outgoingApplicationSid が TWIML_APP_SID と違います');
+  }
+  if (step.functions.some((fn) => fn.path === '/call') && voice?.incoming?.allow !== true) {
+    problems.push('Voice グラントで着信(incomingAllow)が許可されていません');
+  }
+  const ttl = (claims.exp ?? 0) - (claims.iat ?? 0);
+  const wanted = step.env.some((variable) => variable.name === 'TOKEN_TTL_SECONDS')
+    ? expectedTtl(env)
+    : 3600;
+  if (ttl !== wanted) problems.push(`有効期間が ${ttl} 秒です(期待: ${wanted} 秒)`);
+  if ((claims.exp ?? 0) * 1000 <= Date.now()) problems.push('期限切れです');
+  return { problems, claims };
+}

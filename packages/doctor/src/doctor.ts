@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import { parseEnv } from '@kit/functions/env-file';
+import { ENV_VARS, type Step } from '@kit/shared';
+import { type Check, Checklist } from './check.js';
+import { checkEnvFile, type Mode } from './env-check.js';
+import { checkLocal } from './local.js';
+import { checkMachine } from './machine.js';
+import { identifyPort, type PortHolder } from './ports.js';
+import { buildReport, type DoctorReport } from './report.js';
+import { checkTwilio } from './twilio-mode.js';
+
+export interface DoctorOptions {
+  step: Step;
+  envFile: string;
+  port: number;
+  emulatorPort: number;
+  /** `--local`: check with the emulator even when the credentials look real. */
+  forceLocal: boolean;
+  /** The process environment (CHROMIUM_PATH, KIT_SERVICE_NAME, npm_config_user_agent…). */
+  environment: Readonly<Record<string, string | undefined>>;
+}
+
+export interface DoctorRun {
+  report: DoctorReport;
+  /** Every secret value the checks saw, for the final redaction of the output. */
+  secrets: string[];
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
+  const { step } = options;
+  const machine = await checkMachine(step, options.environment);
+  const ports = await checkPorts(options);
+  const envResult = await checkEnvFile(step, options.envFile);
+  const checks: Check[] = [...machine.list.checks, ...ports.checks, ...envResult.list.checks];
+
+  const env = envResult.env;
+  const fileValues: Record<string, string> = await readFile(options.envFile, 'utf8').then(
+    parseEnv,
+    () => ({}),
+  );
+  const secrets = Object.entries(fileValues)
+    .filter(([name]) => name in ENV_VARS && ENV_VARS[name as keyof typeof ENV_VARS].secret)
+    .map(([, value]) => value);
+
+  let mode: Mode | null = options.forceLocal ? 'local' : envResult.mode;
+  if (env === null || (mode === null && !options.forceLocal)) {
+    const skipped = new Checklist('local');
+    skipped.skip('mode', '.env を直すまで、動作確認(ローカル / Twilio)はしません');
+    checks.push(...skipped.checks);
+    mode = null;
+  } else if (mode === 'local') {
+    const local = await checkLocal({
+      step,
+      env,
+      envFile: options.envFile,
+      portHolder: ports.portHolder,
+    });
+    checks.push(...local.checks);
+  } else {
+    const serviceName =
+      options.environment.KIT_SERVICE_NAME ?? fileValues.KIT_SERVICE_NAME ?? 'browser-phone-kit';
+    const twilio = await checkTwilio({ step, env, serviceName });
+    checks.push(...twilio.checks);
+  }
+  return {
+    report: buildReport(step, mode, options.envFile, machine.info, checks),
+    secrets,
+  };
+}
+
+/** PORT and EMULATOR_PORT: free, or already serving the kit (`pnpm dev`); anything else is in the way. */
+async function checkPorts(
+  options: DoctorOptions,
+): Promise<{ checks: Check[]; portHolder: PortHolder }> {
+  const list = new Checklist('machine');
+  const { port, emulatorPort, step } = options;
+  const usesEmulator = step.functions.some((fn) => fn.path === '/call');
+  const moveBoth = `PORT=${port + 2} EMULATOR_PORT=${port + 3} pnpm dev(または、そのポートを使っているプログラムを止める)`;
+  const portHolder = await identifyPort(port);
+  if (portHolder.kind === 'free') list.ok('machine.port', `PORT ${port} は空いています`);
+  else if (portHolder.kind === 'kit')
+    list.ok('machine.port', `PORT ${port} ではキット(pnpm dev)が動いています`);
+  else {
+    list.fail(
+      'machine.port',
+      `PORT ${port} は別のプログラムが使っています(pnpm dev が起動できません)。`,
+      moveBoth,
+    );
+  }
+  if (usesEmulator) {
+    const emulatorHolder = await identifyPort(emulatorPort);
+    if (emulatorHolder.kind === 'free') {
+      list.ok('machine.emulator-port', `EMULATOR_PORT ${emulatorPort} は空いています`);
+    } else if (emulatorHolder.kind === 'emulator') {
+      list.ok(
+        'machine.emulator-port',
+        `EMULATOR_PORT ${emulatorPort} ではキットのエミュレーターが動いています`,
+      );
+    } else {
+      list.fail(
+        'machine.emulator-port',
+        `EMULATOR_PORT ${emulatorPort} は別のプログラムが使っています(pnpm dev のエミュレーターが起動できません)。`,
+        moveBoth,
+      );
+    }
+  }
+  return { checks: list.checks, portHolder };
+}

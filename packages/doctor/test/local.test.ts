@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from '@kit/functions/env-file';
+import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envFixture } from './support/fixtures.js';
+import { expectNoSecrets, failure, freePortPair, runDoctor } from './support/run-doctor.js';
+
+/**
+ * Local mode as a learner meets it: `pnpm dev` (the launcher's real script, as
+ * a child process) creates a fresh fake `.env` and serves step 04 with the
+ * emulator; `pnpm doctor` then finds it running and checks it end to end.
+ */
+const LAUNCHER_DIR = join(FUNCTIONS_PACKAGE_DIR, '../launcher');
+
+describe('pnpm doctor after pnpm dev (local mode)', () => {
+  let dir: string;
+  let envPath: string;
+  let port: number;
+  let dev: ChildProcess;
+  let devOutput = '';
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kit-doctor-dev-'));
+    envPath = join(dir, '.env');
+    port = await freePortPair();
+    dev = spawn(join(LAUNCHER_DIR, 'node_modules/.bin/tsx'), ['scripts/dev.ts', '--finished'], {
+      cwd: LAUNCHER_DIR,
+      env: { PATH: process.env.PATH ?? '', KIT_ENV_FILE: envPath, PORT: String(port) },
+    });
+    const collect = (chunk: Buffer) => {
+      devOutput += chunk.toString();
+    };
+    dev.stdout?.on('data', collect);
+    dev.stderr?.on('data', collect);
+    const deadline = Date.now() + 30_000;
+    while (!devOutput.includes('Ctrl-C')) {
+      if (Date.now() > deadline || dev.exitCode !== null) throw new Error(devOutput);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(devOutput).toContain('.env がなかったので');
+  });
+
+  afterAll(async () => {
+    if (dev && dev.exitCode === null) {
+      dev.kill('SIGTERM');
+      await once(dev, 'exit');
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is green, uses the running kit, and prints no secret', async () => {
+    const result = await runDoctor([], { KIT_ENV_FILE: envPath, PORT: String(port) });
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).not.toMatch(/^\s*✗/m);
+    expect(result.stdout).toContain('ローカルモード');
+    expect(result.stdout).toContain(`✓ PORT ${port} ではキット(pnpm dev)が動いています`);
+    expect(result.stdout).toContain(
+      `✓ EMULATOR_PORT ${port + 1} ではキットのエミュレーターが動いています`,
+    );
+    expect(result.stdout).toContain(
+      `✓ http://127.0.0.1:${port} で動いているキット(pnpm dev)を確認します`,
+    );
+    expect(result.stdout).toContain('として登録できました');
+    expect(result.stdout).toContain('✓ 署名のない /call は拒否されます(HTTP 401)');
+    expect(result.stdout).toContain('<Dial><Client>kit-doctor-callee</Client>');
+    const env = parseEnv(await readFile(envPath, 'utf8'));
+    expectNoSecrets(result, [env.AUTH_TOKEN ?? '', env.API_SECRET ?? '']);
+  });
+
+  it('--json gives the same checks as data', async () => {
+    const result = await runDoctor(['--json'], { KIT_ENV_FILE: envPath, PORT: String(port) });
+    expect(result.code, result.output).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      schema: number;
+      ok: boolean;
+      mode: string;
+      step: { number: number };
+      summary: { fail: number };
+      checks: { id: string; group: string; status: string; message: string }[];
+    };
+    expect(report).toMatchObject({ schema: 1, ok: true, mode: 'local', step: { number: 4 } });
+    expect(report.summary.fail).toBe(0);
+    const ids = report.checks.map((check) => check.id);
+    for (const id of [
+      'machine.node',
+      'machine.port',
+      'env.API_KEY',
+      'local.token',
+      'local.emulator',
+      'local.call-signed',
+    ]) {
+      expect(ids).toContain(id);
+    }
+  });
+
+  it('tells a running kit that uses other credentials to restart', async () => {
+    // The learner edited .env after starting pnpm dev: the running server signs with the old secret.
+    const fixture = await envFixture();
+    try {
+      const result = await runDoctor([], { KIT_ENV_FILE: fixture.envPath, PORT: String(port) });
+      expect(result.code).toBe(1);
+      const { fix } = failure(result, 'トークンの中身が違います');
+      expect(fix).toContain('もう一度 pnpm dev');
+      expectNoSecrets(result, fixture.secrets);
+    } finally {
+      await fixture.close();
+    }
+  });
+});
+
+describe('pnpm doctor with a port held by another program', () => {
+  let server: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePortPair();
+    server = createServer((_req, res) => res.writeHead(404).end('not the kit'));
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+  });
+
+  afterAll(() => {
+    server.close();
+  });
+
+  it('fails the port check with the way around it, and still checks the step on free ports', async () => {
+    const fixture = await envFixture();
+    try {
+      const result = await runDoctor([], { KIT_ENV_FILE: fixture.envPath, PORT: String(port) });
+      expect(result.code).toBe(1);
+      const { fix } = failure(result, `PORT ${port} は別のプログラムが使っています`);
+      expect(fix).toBe(
+        `PORT=${port + 2} EMULATOR_PORT=${port + 3} pnpm dev(または、そのポートを使っているプログラムを止める)`,
+      );
+      expect(result.stdout).toContain('を一時的に起動しました');
+      expect(result.stdout).toContain('として登録できました');
+      expect(result.stdout.match(/^\s*✗/gm)).toHaveLength(1);
+      expectNoSecrets(result, fixture.secrets);
+    } finally {
+      await fixture.close();
+    }
+  });
+});
