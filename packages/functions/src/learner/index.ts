@@ -1,0 +1,2 @@
+export { type CheckReport, checkFolder, formatReport, reportPassed } from './check.js';
+export { createWorkspace, workspaceDir } from './workspace.js';
