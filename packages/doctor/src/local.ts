@@ -51,8 +51,15 @@ export async function checkLocal(options: LocalCheckOptions): Promise<Checklist>
 async function startOrFind(options: LocalCheckOptions, list: Checklist): Promise<Target | null> {
   const { step, portHolder } = options;
   if (portHolder.kind === 'kit') {
-    list.ok('local.running', `${portHolder.baseUrl} で動いているキット(pnpm dev)を確認します`);
-    return { baseUrl: portHolder.baseUrl, fix: RESTART_DEV, close: async () => {} };
+    if (await servesThisStep(step, portHolder.baseUrl)) {
+      list.ok('local.running', `${portHolder.baseUrl} で動いているキット(pnpm dev)を確認します`);
+      return { baseUrl: portHolder.baseUrl, fix: RESTART_DEV, close: async () => {} };
+    }
+    list.warn(
+      'local.running',
+      `${portHolder.baseUrl} で動いているのは ${step.tag} ではないようです(電話のページがありません)。${step.tag} を別のポートで起動して確認します。`,
+      `pnpm dev:step ${step.number}`,
+    );
   }
   // Loaded only here: it brings the Functions runtime and the emulator.
   const { launch, LaunchError } = await import('@kit/launcher');
@@ -86,6 +93,13 @@ async function startOrFind(options: LocalCheckOptions, list: Checklist): Promise
     );
     return null;
   }
+}
+
+/** Steps 03 and 04 share their Functions; only the phone's page tells a running 04 from 03. */
+async function servesThisStep(step: Step, baseUrl: string): Promise<boolean> {
+  const page = await fetchText(`${baseUrl}/index.html`, { timeoutMs: 3_000 }).catch(() => null);
+  const servesPhone = page?.status === 200 && page.contentType.startsWith('text/html');
+  return servesPhone === step.servesPhone;
 }
 
 /** Returns the token endpoint's JSON when it answered with a usable token. */

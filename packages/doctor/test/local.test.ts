@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -17,39 +17,49 @@ import { expectNoSecrets, failure, freePortPair, runDoctor } from './support/run
  */
 const LAUNCHER_DIR = join(FUNCTIONS_PACKAGE_DIR, '../launcher');
 
+/** `pnpm dev` / `pnpm dev:step N` as the learner runs them, until they print their URLs. */
+async function startDev(args: string[], env: Record<string, string>) {
+  const child = spawn(join(LAUNCHER_DIR, 'node_modules/.bin/tsx'), ['scripts/dev.ts', ...args], {
+    cwd: LAUNCHER_DIR,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('Ctrl-C')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(output);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    output,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
 describe('pnpm doctor after pnpm dev (local mode)', () => {
   let dir: string;
   let envPath: string;
   let port: number;
-  let dev: ChildProcess;
-  let devOutput = '';
+  let dev: Awaited<ReturnType<typeof startDev>>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kit-doctor-dev-'));
     envPath = join(dir, '.env');
     port = await freePortPair();
-    dev = spawn(join(LAUNCHER_DIR, 'node_modules/.bin/tsx'), ['scripts/dev.ts', '--finished'], {
-      cwd: LAUNCHER_DIR,
-      env: { PATH: process.env.PATH ?? '', KIT_ENV_FILE: envPath, PORT: String(port) },
-    });
-    const collect = (chunk: Buffer) => {
-      devOutput += chunk.toString();
-    };
-    dev.stdout?.on('data', collect);
-    dev.stderr?.on('data', collect);
-    const deadline = Date.now() + 30_000;
-    while (!devOutput.includes('Ctrl-C')) {
-      if (Date.now() > deadline || dev.exitCode !== null) throw new Error(devOutput);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(devOutput).toContain('.env がなかったので');
+    dev = await startDev(['--finished'], { KIT_ENV_FILE: envPath, PORT: String(port) });
+    expect(dev.output).toContain('.env がなかったので');
   });
 
   afterAll(async () => {
-    if (dev && dev.exitCode === null) {
-      dev.kill('SIGTERM');
-      await once(dev, 'exit');
-    }
+    await dev?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -142,6 +152,26 @@ describe('pnpm doctor with a port held by another program', () => {
       expect(result.stdout.match(/^\s*✗/gm)).toHaveLength(1);
       expectNoSecrets(result, fixture.secrets);
     } finally {
+      await fixture.close();
+    }
+  });
+});
+
+describe('pnpm doctor while another step runs on PORT', () => {
+  it('warns, and checks step 04 on ports of its own', async () => {
+    const fixture = await envFixture();
+    const port = await freePortPair();
+    const dev = await startDev(['3'], { KIT_ENV_FILE: fixture.envPath, PORT: String(port) });
+    try {
+      const result = await runDoctor([], { KIT_ENV_FILE: fixture.envPath, PORT: String(port) });
+      expect(result.code, result.output).toBe(0);
+      expect(result.stdout).toContain(
+        `⚠ http://127.0.0.1:${port} で動いているのは step-04 ではないようです`,
+      );
+      expect(result.stdout).toContain('→ pnpm dev:step 4');
+      expect(result.stdout).toContain('✓ step-04 を一時的に起動しました');
+    } finally {
+      await dev.stop();
       await fixture.close();
     }
   });
