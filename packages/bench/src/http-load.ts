@@ -8,6 +8,8 @@ export interface LoadResult {
   seconds: number;
   requestsPerSecond: number;
   latency: Latency;
+  /** Every successful request's latency (ms), so rounds can be pooled. */
+  samples: number[];
 }
 
 /**
@@ -41,6 +43,7 @@ export async function loadGet(
     seconds,
     requestsPerSecond: latencies.length / seconds,
     latency: summarize(latencies),
+    samples: latencies,
   };
 }
 

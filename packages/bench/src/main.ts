@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Figure, renderTable, saveResults } from './report.js';
@@ -36,7 +37,11 @@ const only = process.argv.slice(2);
 const startedAt = new Date().toISOString();
 const started = performance.now();
 const figures: Figure[] = [];
-const notes: string[] = [];
+const notes: string[] = [
+  `machine: ${cpus().length} CPUs, load average ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ')} (1/5/15 min) at the start; Node ${process.version}`,
+];
 let failed = 0;
 for (const section of sections) {
   if (only.length > 0 && !only.includes(section.name)) continue;

@@ -12,6 +12,8 @@ export type ChildReply = { url: string } | { error: string };
 export interface ServerProcess {
   url: string;
   pid: number;
+  /** CPU time (user + system, µs) the server process has used so far. */
+  cpuMicros(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,11 @@ export async function startServerProcess(request: ServeRequest): Promise<ServerP
   return {
     url: reply.url,
     pid: child.pid ?? -1,
+    cpuMicros: async () => {
+      child.send('cpu');
+      const [answer] = (await once(child, 'message')) as [{ cpuMicros: number }];
+      return answer.cpuMicros;
+    },
     close: async () => {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
