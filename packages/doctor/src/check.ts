@@ -19,7 +19,7 @@ export interface Check {
 export const GROUP_TITLES: Record<CheckGroup, string> = {
   machine: 'マシン',
   env: '.env',
-  local: 'ローカルで動作確認(エミュレーター)',
+  local: 'ローカルで動作確認',
   twilio: 'Twilio で動作確認',
 };
 

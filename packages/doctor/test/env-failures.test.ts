@@ -107,6 +107,30 @@ describe('pnpm doctor: .env', () => {
     failure(cr.result, '改行が CR だけです');
   });
 
+  it('a TTL out of range and a wildcard origin', async () => {
+    const { result } = await doctorOn((lines) => [
+      ...lines,
+      'TOKEN_TTL_SECONDS=100000',
+      'ALLOWED_ORIGINS=*',
+    ]);
+    expect(result.code).toBe(1);
+    expect(failure(result, 'TOKEN_TTL_SECONDS は 1〜86400 の整数').fix).toBe(
+      '.env の 7 行目を直す(アクセストークンの有効期間(秒、1〜86400、省略時 3600)。用途が許す限り短くする)',
+    );
+    expect(failure(result, 'ALLOWED_ORIGINS は https://example.com のような').fix).toMatch(
+      /^\.env の 8 行目を直す/,
+    );
+  });
+
+  it('fake and real SIDs mixed', async () => {
+    const { result } = await doctorOn((lines) =>
+      lines.map((line) => line.replace(/^API_KEY=SK0{16}/, 'API_KEY=SKabcdef0123456789')),
+    );
+    expect(result.code).toBe(1);
+    expect(failure(result, '偽の SID').fix).toContain('pnpm setup:twilio');
+    expect(result.stdout).toContain('動作確認(ローカル / Twilio)はしません');
+  });
+
   it('no .env at all', async () => {
     const port = await freePortPair();
     const result = await runDoctor(['--json'], {
