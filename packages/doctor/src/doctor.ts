@@ -5,7 +5,7 @@ import { type Check, Checklist } from './check.js';
 import { checkEnvFile, type Mode } from './env-check.js';
 import { checkLocal } from './local.js';
 import { checkMachine } from './machine.js';
-import { identifyPort, type PortHolder } from './ports.js';
+import { identifyPort, isPortFree, type PortHolder } from './ports.js';
 import { buildReport, type DoctorReport } from './report.js';
 import { checkTwilio } from './twilio-mode.js';
 
@@ -75,8 +75,15 @@ async function checkPorts(
   const list = new Checklist('machine');
   const { port, emulatorPort, step } = options;
   const usesEmulator = step.functions.some((fn) => fn.path === '/call');
-  const moveBoth = `PORT=${port + 2} EMULATOR_PORT=${port + 3} pnpm dev(または、そのポートを使っているプログラムを止める)`;
   const portHolder = await identifyPort(port);
+  const emulatorHolder: PortHolder = usesEmulator
+    ? await identifyPort(emulatorPort)
+    : { kind: 'free' };
+  const alternative =
+    portHolder.kind === 'other' || emulatorHolder.kind === 'other'
+      ? await freePairAfter(Math.max(port, emulatorPort) + 1)
+      : port;
+  const moveBoth = `PORT=${alternative} EMULATOR_PORT=${alternative + 1} pnpm dev(または、そのポートを使っているプログラムを止める)`;
   if (portHolder.kind === 'free') list.ok('machine.port', `PORT ${port} は空いています`);
   else if (portHolder.kind === 'kit')
     list.ok('machine.port', `PORT ${port} ではキット(pnpm dev)が動いています`);
@@ -88,7 +95,6 @@ async function checkPorts(
     );
   }
   if (usesEmulator) {
-    const emulatorHolder = await identifyPort(emulatorPort);
     if (emulatorHolder.kind === 'free') {
       list.ok('machine.emulator-port', `EMULATOR_PORT ${emulatorPort} は空いています`);
     } else if (emulatorHolder.kind === 'emulator') {
@@ -105,4 +111,12 @@ async function checkPorts(
     }
   }
   return { checks: list.checks, portHolder };
+}
+
+/** The first PORT from `start` on whose next port is free too: a suggestion that works now. */
+async function freePairAfter(start: number): Promise<number> {
+  for (let candidate = start; candidate < Math.min(start + 100, 65_535); candidate++) {
+    if ((await isPortFree(candidate)) && (await isPortFree(candidate + 1))) return candidate;
+  }
+  return start;
 }
