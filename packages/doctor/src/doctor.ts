@@ -45,7 +45,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   let mode: Mode | null = options.forceLocal ? 'local' : envResult.mode;
   if (env === null || (mode === null && !options.forceLocal)) {
     const skipped = new Checklist('local');
-    skipped.skip('mode', '.env を直すまで、動作確認(ローカル / Twilio)はしません');
+    skipped.skip('local.skipped', '.env を直すまで、動作確認(ローカル / Twilio)はしません');
     checks.push(...skipped.checks);
     mode = null;
   } else if (mode === 'local') {
