@@ -33,7 +33,15 @@ const sections: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'docs', run: benchDocs },
 ];
 
-const only = process.argv.slice(2);
+// `pnpm --filter @kit/bench bench -- signaling docs` runs only those sections.
+const only = process.argv.slice(2).filter((arg) => arg !== '--');
+const unknown = only.filter((name) => !sections.some((section) => section.name === name));
+if (unknown.length > 0) {
+  console.error(
+    `bench: unknown section(s) ${unknown.join(', ')}; sections: ${sections.map((section) => section.name).join(', ')}`,
+  );
+  process.exit(2);
+}
 const startedAt = new Date().toISOString();
 const started = performance.now();
 const figures: Figure[] = [];

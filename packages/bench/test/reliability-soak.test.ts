@@ -13,7 +13,7 @@ import { type SignalingRig, startSignalingRig } from '../src/signaling-rig.js';
  */
 type ProxyMode = 'forward' | 'fail' | 'slow' | 'down';
 
-const SOAK_CYCLES = Number(process.env.SOAK_CYCLES ?? 1500);
+const SOAK_CYCLES = Number(process.env.SOAK_CYCLES ?? 2500);
 const SOAK_CLIENTS = 20;
 const WEBHOOK_TIMEOUT_MS = 400;
 
