@@ -17,19 +17,27 @@ import { BENCH_DIR } from './servers/fixture-step.js';
  */
 const RESULTS_DIR = join(BENCH_DIR, '../../bench-results');
 
+/** BENCH_QUICK=1: a smoke run (about a minute) with smaller counts; its figures are not the reported ones. */
+const quick = process.env.BENCH_QUICK === '1';
+
 const sections: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'bundle', run: benchBundle },
   {
     name: 'token endpoint',
-    run: () => benchTokenEndpoint({ connections: 10, roundMs: 2000, rounds: 8 }),
+    run: () =>
+      benchTokenEndpoint({ connections: 10, roundMs: quick ? 1000 : 2000, rounds: quick ? 2 : 8 }),
   },
-  { name: 'minting', run: async () => benchMinting(1000, 3) },
+  { name: 'minting', run: async () => benchMinting(quick ? 300 : 1000, 3) },
   {
     name: 'signaling',
     run: () =>
-      benchSignaling({ calls: 300, devices: 1000, concurrentCalls: 200, callsPerSecond: 100 }),
+      benchSignaling(
+        quick
+          ? { calls: 200, devices: 200, concurrentCalls: 50, callsPerSecond: 100 }
+          : { calls: 300, devices: 1000, concurrentCalls: 200, callsPerSecond: 100 },
+      ),
   },
-  { name: 'browser', run: () => benchBrowser({ calls: 20 }) },
+  { name: 'browser', run: () => benchBrowser({ calls: quick ? 5 : 20 }) },
   { name: 'docs', run: benchDocs },
 ];
 
@@ -46,6 +54,7 @@ const startedAt = new Date().toISOString();
 const started = performance.now();
 const figures: Figure[] = [];
 const notes: string[] = [
+  ...(quick ? ['BENCH_QUICK=1: smaller counts, a smoke run only'] : []),
   `machine: ${cpus().length} CPUs, load average ${loadavg()
     .map((value) => value.toFixed(2))
     .join(' / ')} (1/5/15 min) at the start; Node ${process.version}`,
