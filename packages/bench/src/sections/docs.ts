@@ -10,16 +10,23 @@ import { BENCH_DIR } from '../servers/fixture-step.js';
 const SECTION = '5 docs';
 const DOCS_DIR = resolve(BENCH_DIR, '../../docs');
 
-/** The same vitepress (1.6.4) binary builds both sites. */
-const VITEPRESS_BIN = join(
-  dirname(createRequire(import.meta.url).resolve('vitepress/package.json')),
-  'bin/vitepress.js',
-);
+/**
+ * The docs' own vitepress builds the docs (another copy, even of the same
+ * version, cannot resolve the docs' imports in a fresh install); the bench's
+ * copy, pinned to the same 1.6.4, builds the baseline site beside it.
+ */
+function vitepressBin(fromDir: string): string {
+  const require = createRequire(join(fromDir, 'package.json'));
+  return join(dirname(require.resolve('vitepress/package.json')), 'bin/vitepress.js');
+}
 
-async function vitepressBuild(siteDir: string, outDir: string): Promise<number> {
+async function vitepressBuild(bin: string, siteDir: string, outDir: string): Promise<number> {
   await rm(outDir, { recursive: true, force: true });
   const started = performance.now();
-  const child = spawn(process.execPath, [VITEPRESS_BIN, 'build', siteDir, '--outDir', outDir], {
+  // Run from the site's folder, as its own `vitepress build` does: with another
+  // working directory, Vite cannot resolve vue/server-renderer in a fresh install.
+  const child = spawn(process.execPath, [bin, 'build', '.', '--outDir', outDir], {
+    cwd: siteDir,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -85,9 +92,11 @@ export async function benchDocs(): Promise<Figure[]> {
   const baselineOut = join(work, 'baseline-dist');
   const docsOut = join(work, 'docs-dist');
   // Baseline first and last, docs in between: the slower baseline is kept, to be fair to ours.
-  const baselineSeconds = [await vitepressBuild(baselineDir, baselineOut)];
-  const docsSeconds = await vitepressBuild(DOCS_DIR, docsOut);
-  baselineSeconds.push(await vitepressBuild(baselineDir, baselineOut));
+  const docsBin = vitepressBin(DOCS_DIR);
+  const baselineBin = vitepressBin(BENCH_DIR);
+  const baselineSeconds = [await vitepressBuild(baselineBin, baselineDir, baselineOut)];
+  const docsSeconds = await vitepressBuild(docsBin, DOCS_DIR, docsOut);
+  baselineSeconds.push(await vitepressBuild(baselineBin, baselineDir, baselineOut));
   const docsPage = await largestPage(docsOut);
   const baselinePage = await largestPage(baselineOut);
   const pages = (await listFiles(docsOut, '.html')).length;
