@@ -15,7 +15,9 @@ type ProxyMode = 'forward' | 'fail' | 'slow' | 'down';
 
 const SOAK_CYCLES = Number(process.env.SOAK_CYCLES ?? 2500);
 const SOAK_CLIENTS = 20;
-const WEBHOOK_TIMEOUT_MS = 400;
+// Long enough that a loaded CI machine (every package testing at once) does not turn
+// a soak call into 11200; short enough that the slow-/call cases stay quick.
+const WEBHOOK_TIMEOUT_MS = 2000;
 
 let rig: SignalingRig;
 let proxy: Server;
