@@ -1,6 +1,6 @@
 import { PASSCODE_HEADER, type Step } from '@kit/shared';
+import { verifyAccessToken } from '@kit/shared/access-token';
 import { httpsRequest, type SimpleResponse } from './https-request.js';
-import { verifyAccessToken } from './jwt.js';
 
 export interface SmokeCheck {
   name: string;

@@ -1,34 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readTokenTtl, type Step } from '@kit/shared';
-
-export interface AccessTokenClaims {
-  iss?: string;
-  sub?: string;
-  iat?: number;
-  exp?: number;
-  grants?: {
-    identity?: string;
-    voice?: { incoming?: { allow?: boolean }; outgoing?: { application_sid?: string } };
-  };
-}
-
-/** The claims of an HS256 Access Token signed with `secret`; null when the signature does not match. */
-export function verifyAccessToken(token: string, secret: string): AccessTokenClaims | null {
-  const [header, payload, signature] = token.split('.');
-  if (header === undefined || payload === undefined || signature === undefined) return null;
-  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    const { alg } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as {
-      alg?: string;
-    };
-    if (alg !== 'HS256') return null;
-    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AccessTokenClaims;
-  } catch {
-    return null;
-  }
-}
+import { type AccessTokenClaims, verifyAccessToken } from '@kit/shared/access-token';
 
 /** The TTL the step's token endpoint should use (its setting, else the kit's default). */
 export function expectedTtl(env: Readonly<Record<string, string>>): number {
