@@ -1,11 +1,8 @@
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { launch } from '@kit/launcher';
-import { finishedPhoneStep } from '@kit/shared';
+import type { AddressInfo } from 'node:net';
+import { CHROMIUM_ARGS, chromiumExecutable } from '@kit/tests/chromium';
+import { launchOfflinePhone } from '@kit/tests/offline-phone';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import WebSocket, { WebSocketServer } from 'ws';
 import { BASELINE_PAGE_HTML } from './baseline-page.js';
@@ -19,29 +16,9 @@ import { RESULT_MARK } from './result-mark.js';
  * prefixed with RESULT_MARK.
  */
 
-/** The kit's e2e flags (tests/e2e/support/chromium.ts): fake media, loopback ICE, no background traffic. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 const STEP_TIMEOUT_MS = 15_000;
 
 type Stamp = { event: string; at: number };
-
-async function freePort(): Promise<number> {
-  const server = createNetServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Records every change of the phone's status (data-status) with an epoch
@@ -179,24 +156,17 @@ async function openBaseline(browser: Browser, url: string, role: string): Promis
 
 async function main(): Promise<void> {
   const calls = Number(process.argv[2] ?? 20);
-  const envDir = await mkdtemp(join(tmpdir(), 'kit-bench-'));
-  const launched = await launch({
-    step: finishedPhoneStep(),
-    port: await freePort(),
-    emulatorPort: await freePort(),
-    useWorkspace: false,
-    envFile: join(envDir, '.env'),
-    processEnv: {},
-    log: () => {},
-  });
+  // What `pnpm dev` runs, started the way the e2e specs start it.
+  const launched = await launchOfflinePhone();
   const baselineServer = await startBaselineServer();
+  const executablePath = chromiumExecutable();
   const browser = await chromium.launch({
     headless: true,
     args: CHROMIUM_ARGS,
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    ...(executablePath ? { executablePath } : {}),
   });
   try {
-    const phoneUrl = `http://localhost:${launched.server.port}/`;
+    const phoneUrl = `${launched.url}/`;
     const alice = await openPhone(browser, phoneUrl, 'alice');
     const bob = await openPhone(browser, phoneUrl, 'bob');
     const caller = await openBaseline(browser, baselineServer.url, 'a');
@@ -216,7 +186,6 @@ async function main(): Promise<void> {
     await browser.close();
     await baselineServer.close();
     await launched.close();
-    await rm(envDir, { recursive: true, force: true });
   }
 }
 
