@@ -28,7 +28,13 @@ await runCli(async () => {
       `build failed for ${step.tag}; nothing was deployed`,
     ),
   );
-  const plan = await planDeploy(step, built.stepDir, settings.serviceName, merged);
+  const plan = await planDeploy(step, built.stepDir, settings.serviceName, merged).catch(
+    (error: unknown) =>
+      fail(
+        `デプロイの計画を作れませんでした(何も送っていません)。\n  ${describeError(error)}`,
+        `could not plan the deploy of ${step.tag}; nothing was sent`,
+      ),
+  );
   for (const line of describePlan(plan)) say(`  ${line}`);
   if (dryRun) {
     say('✓ --dry-run: Twilio には何も送っていません (no requests made)。');
@@ -48,7 +54,7 @@ await runCli(async () => {
   // 4. The TwiML App calls this environment's /call when a browser phone dials.
   if (plan.twimlAppSid) {
     const appSid = plan.twimlAppSid;
-    const voiceUrl = `https://${outcome.domain}/call`;
+    const voiceUrl = `https://${outcome.domain}${plan.voicePath}`;
     const change = await pointVoiceUrl(rest, appSid, voiceUrl).catch((error: unknown) =>
       explainRestError(error, `デプロイは完了しましたが、TwiML App ${appSid} の Voice URL の設定`),
     );

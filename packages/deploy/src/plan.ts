@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ASSETS_OUT_DIR, FUNCTIONS_OUT_DIR, listRoutes } from '@kit/functions/server';
 import { pickStepEnv } from '@kit/functions/step-env';
+import { readTwimlApp } from '@kit/functions/twiml-app';
 import { ENV_VARS, type Step } from '@kit/shared';
 
 export const FUNCTIONS_RUNTIME = 'node22';
@@ -26,6 +27,8 @@ export interface DeployPlan {
   dependencies: Record<string, string>;
   /** The TwiML App whose Voice URL will point at this environment's /call, if the step has /call. */
   twimlAppSid?: string;
+  /** The Voice URL's path: what the step's twiml-app.json declares, else `/call`. */
+  voicePath: `/${string}`;
 }
 
 export async function planDeploy(
@@ -54,6 +57,8 @@ export async function planDeploy(
   };
   const env = pickStepEnv(step, source);
   const twimlAppSid = hasCallFunction(step) ? env.TWIML_APP_SID : undefined;
+  const twimlApp = await readTwimlApp(stepDir);
+  if (twimlApp && !twimlApp.ok) throw new Error(twimlApp.problem);
   return {
     step,
     stepDir,
@@ -63,6 +68,7 @@ export async function planDeploy(
     env,
     dependencies: pkg.dependencies ?? {},
     ...(twimlAppSid !== undefined && { twimlAppSid }),
+    voicePath: twimlApp?.config.voiceUrl ?? '/call',
   };
 }
 
@@ -94,7 +100,7 @@ export function describePlan(plan: DeployPlan): string[] {
   ];
   lines.push(
     plan.twimlAppSid
-      ? `TwiML App ${plan.twimlAppSid}: Voice URL を https://<この環境のドメイン>/call (POST) に変更します`
+      ? `TwiML App ${plan.twimlAppSid}: Voice URL を https://<この環境のドメイン>${plan.voicePath} (POST) に変更します`
       : 'TwiML App: 変更しません(no /call in this step)',
   );
   return lines;

@@ -65,6 +65,27 @@ describe('pnpm deploy:step', () => {
     expect(result.stdout).toContain('no requests made');
   });
 
+  it("points the Voice URL where the step's twiml-app.json says, and refuses a bad one before any request", async () => {
+    const planned = await run('deploy-step', ['4', '--dry-run', '--dir', stepDir]);
+    expect(planned.stdout).toContain('Voice URL を https://<この環境のドメイン>/call (POST)');
+
+    const twimlAppFile = join(stepDir, 'twiml-app.json');
+    const original = await readFile(twimlAppFile, 'utf8');
+    try {
+      await writeFile(
+        twimlAppFile,
+        '{"voiceUrl":"https://evil.example/call","voiceMethod":"POST"}',
+      );
+      const before = ws.fake.requests.length;
+      const refused = await run('deploy-step', ['4', '--dry-run', '--dir', stepDir]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('twiml-app.json の voiceUrl');
+      expect(ws.fake.requests.length).toBe(before);
+    } finally {
+      await writeFile(twimlAppFile, original);
+    }
+  });
+
   it('names every missing variable, in Japanese and English, before any request', async () => {
     const before = ws.fake.requests.length;
     await writeFile(join(ws.dir, 'partial.env'), 'TOKEN_TTL_SECONDS=600\n');

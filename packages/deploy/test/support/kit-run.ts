@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
@@ -90,6 +90,9 @@ export async function createWorkspace(envLines: string[] = []): Promise<Workspac
       const target = join(dir, tag);
       await cp(join(FUNCTIONS_STEPS_DIR, tag, 'src'), join(target, 'src'), { recursive: true });
       await cp(join(FUNCTIONS_STEPS_DIR, tag, 'package.json'), join(target, 'package.json'));
+      // The TwiML App's declared Voice URL, for the steps that have one.
+      const twimlApp = join(FUNCTIONS_STEPS_DIR, tag, 'twiml-app.json');
+      if (existsSync(twimlApp)) await cp(twimlApp, join(target, 'twiml-app.json'));
       return target;
     },
     close: async () => {
