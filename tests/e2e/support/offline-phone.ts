@@ -14,8 +14,13 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** What `pnpm dev` runs: the finished phone step on the real runtime plus the emulator, with a scratch .env. */
-export async function launchOfflinePhone(): Promise<Launched & { url: string }> {
+/**
+ * What `pnpm dev` runs: the finished phone step on the real runtime plus the
+ * emulator, with a scratch .env; `env` plays the shell's variables (e.g. a short TTL).
+ */
+export async function launchOfflinePhone(
+  env: Record<string, string> = {},
+): Promise<Launched & { url: string }> {
   const envDir = await mkdtemp(join(tmpdir(), 'kit-e2e-'));
   const launched = await launch({
     step: finishedPhoneStep(),
@@ -23,7 +28,7 @@ export async function launchOfflinePhone(): Promise<Launched & { url: string }> 
     emulatorPort: await freePort(),
     useWorkspace: false,
     envFile: join(envDir, '.env'),
-    processEnv: {},
+    processEnv: env,
     // KIT_E2E_LOG=1 prints the runtime's and the emulator's log lines.
     log: (line) => {
       if (process.env.KIT_E2E_LOG) console.log(line);
