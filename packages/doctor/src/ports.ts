@@ -1,5 +1,7 @@
-import { createServer } from 'node:net';
+import { freePort, isPortFree } from '@kit/shared/ports';
 import { fetchText, parseJson } from './http.js';
+
+export { freePort, isPortFree };
 
 /** Where the kit listens (`HOST` of @kit/launcher; not imported here, so the doctor starts fast). */
 export const HOST = '127.0.0.1';
@@ -12,27 +14,6 @@ export type PortHolder =
   | { kind: 'other' };
 
 export const DOCTOR_IDENTITY = 'kit-doctor';
-
-export function isPortFree(port: number, host = HOST): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, host, () => probe.close(() => resolve(true)));
-  });
-}
-
-/** A port nobody uses now, picked by the system. */
-export function freePort(host = HOST): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Asks what answers on a busy port: the kit's token endpoint answers JSON with

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STEPS } from '@kit/shared';
+import { freePort } from '@kit/shared/ports';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pickStepEnv } from '../src/step-env.js';
 import { referenceStepDir } from '../src/steps-dir.js';
@@ -18,15 +18,6 @@ const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) child.kill('SIGTERM');
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** Resolves with twilio-run's output once it lists every expected URL. */
 function waitForListing(child: ChildProcess, urls: readonly string[]): Promise<string> {

@@ -10,7 +10,7 @@ import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '@kit/functions/steps-di
 import { readTwimlApp } from '@kit/functions/twiml-app';
 import { workspaceDir } from '@kit/functions/workspace';
 import type { Step } from '@kit/shared';
-import { isPortFree } from './free-port.js';
+import { isPortFree } from '@kit/shared/ports';
 
 /** A problem the user can fix, said in Japanese first, then in English. */
 export class LaunchError extends Error {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from '@kit/functions/env-file';
 import { isFakeSid } from '@kit/functions/local-env';
 import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
+import { freePort } from '@kit/shared/ports';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** `pnpm dev` / `pnpm dev:step N` as a user runs them: a child process, its output, its exit code. */
@@ -46,15 +47,6 @@ function dev(args: string[], env: Record<string, string>) {
       }
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 async function acceptsConnections(port: number): Promise<boolean> {

@@ -1,18 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Launched, launch } from '@kit/launcher';
 import { finishedPhoneStep } from '@kit/shared';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
+import { freePort } from '@kit/shared/ports';
 
 /**
  * What `pnpm dev` runs: the finished phone step on the real runtime plus the

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@kit/shared/ports';
 import { expect } from 'vitest';
 
 export const DOCTOR_DIR = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -66,14 +66,7 @@ export function expectNoSecrets(result: DoctorResult, secrets: readonly string[]
   expect(result.output).not.toContain('[秘密]');
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+export { freePort };
 
 /** Two consecutive free ports (PORT and the default EMULATOR_PORT = PORT + 1). */
 export async function freePortPair(): Promise<number> {
