@@ -11,7 +11,7 @@ import { BENCH_DIR } from './servers/fixture-step.js';
 
 /**
  * `pnpm bench`: every figure next to a baseline measured in the same run
- * (or, for the original hands-on's bundle, quoted from DESIGN.md and marked
+ * (or, for the original hands-on's bundle, quoted and marked
  * so). A section that fails is reported and the run goes on; the exit code
  * says whether all sections ran. Targets missed are reported, not fatal.
  */

@@ -1,28 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Checks requests against Twilio's own OpenAPI descriptions
- * (shared/twilio-oai beside the checkout, MIT): the host and path must name an operation,
- * the method must exist on it, and every path, query and form parameter must
- * be declared and match its schema (type, pattern, enum, length, required).
+ * Checks requests against Twilio's own OpenAPI descriptions (MIT), vendored in
+ * vendor/twilio-oai as the subset of operations the kit calls
+ * (scripts/vendor-twilio-oai.ts regenerates it): the host and path must name an
+ * operation, the method must exist on it, and every path, query and form
+ * parameter must be declared and match its schema (type, pattern, enum, length, required).
  */
-export const TWILIO_OAI_DIR = process.env.TWILIO_OAI_DIR ?? findTwilioOaiDir();
-
-/** `shared/` sits beside the checkout (CI clones elsewhere and copies it beside the clone). */
-function findTwilioOaiDir(): string {
-  const repoRoot = resolvePath(dirname(fileURLToPath(import.meta.url)), '../../../..');
-  const candidates = [join(repoRoot, '../shared/twilio-oai'), '/work/shared/twilio-oai'];
-  const found = candidates.find((candidate) =>
-    existsSync(join(candidate, 'twilio_serverless_v1.json')),
-  );
-  if (!found)
-    throw new Error(
-      `Twilio's OpenAPI specs not found in ${candidates.join(' or ')} (set TWILIO_OAI_DIR)`,
-    );
-  return found;
-}
+export const TWILIO_OAI_DIR =
+  process.env.TWILIO_OAI_DIR ?? fileURLToPath(new URL('../../vendor/twilio-oai', import.meta.url));
 
 interface Schema {
   type?: string;
