@@ -1,7 +1,12 @@
-import { cp, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { build } from 'esbuild';
 import { ASSETS_OUT_DIR, FUNCTIONS_OUT_DIR } from '../server/routes.js';
+import {
+  checkFunctionSources,
+  emitFunction,
+  readSource,
+  type SourceProblem,
+} from './compile-functions.js';
 
 export interface BuildStepOptions {
   /** The step folder: `src/functions/**.ts` and `src/assets/**` in, `dist/` out. */
@@ -12,11 +17,28 @@ export interface BuildStepOptions {
   requireExtraAssets?: boolean;
 }
 
+/** A step that does not compile: what is wrong, where, in the learner's own files. */
+export class StepBuildError extends Error {
+  constructor(
+    readonly japanese: string,
+    readonly problems: readonly SourceProblem[] = [],
+  ) {
+    super(problems.length > 0 ? `${japanese}\n${problems.map(formatProblem).join('\n')}` : japanese);
+    this.name = 'StepBuildError';
+  }
+}
+
+function formatProblem(problem: SourceProblem): string {
+  const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
+  return `${where}: ${problem.japanese ?? problem.message}`;
+}
+
 /**
- * Compiles a step the way Twilio will run it: one CommonJS file per Function,
- * with what it imports from the workspace bundled in (the Functions service
- * installs only the step's package.json dependencies), and `twilio` left to the
- * runtime so there is one copy of it (TwiML is recognised by `instanceof`).
+ * Compiles a step the way Twilio will run it: each `src/functions/*.ts` is
+ * type-checked, then emitted by the TypeScript compiler as one plain CommonJS
+ * file (comments kept, no bundler), the file that is deployed and shown in the
+ * docs. Function files import nothing at run time: `Twilio` and `Runtime` are
+ * the runtime's globals, and `twilio` stays the one copy the runtime resolves.
  */
 export async function buildStep({
   stepDir,
@@ -31,29 +53,32 @@ export async function buildStep({
   }
   const functionsSrc = join(stepDir, 'src/functions');
   const assetsSrc = join(stepDir, 'src/assets');
-  const entryPoints = (await listFiles(functionsSrc)).filter(
-    (file) => file.endsWith('.ts') && !file.endsWith('.d.ts'),
-  );
-  if (entryPoints.length === 0)
-    throw new Error(`no Functions in ${relative(process.cwd(), functionsSrc)}`);
+  const files = await listFiles(functionsSrc);
+  const sources = files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
+  const shown = (file: string) => relative(stepDir, file);
+  if (sources.length === 0) {
+    const strays = files.filter((file) => file.endsWith('.js')).map(shown);
+    throw new StepBuildError(
+      strays.length > 0
+        ? `${shown(functionsSrc)} に .ts の Function がありません(${strays.join(', ')} は .js です)。ファイル名を .ts にしてください。`
+        : `${shown(functionsSrc)} に Function がありません。src/functions/<名前>.ts を作ってください。`,
+    );
+  }
+  const compiled = compileFunctions(sources.map(readSource));
+  const problems = compiled.problems.map((problem) => ({ ...problem, file: shown(problem.file) }));
+  if (problems.length > 0)
+    throw new StepBuildError('TypeScript のコンパイルに失敗しました。', problems);
 
   // Build beside dist/, then move each file into place: a reader (a test, the
   // docs build) never finds a half-written or missing file while we rebuild.
   const staging = await mkdtemp(join(stepDir, '.dist-'));
   try {
-    await build({
-      entryPoints,
-      outbase: functionsSrc,
-      outdir: join(staging, FUNCTIONS_OUT_DIR.replace(/^dist\//, '')),
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      external: ['twilio', '@twilio/runtime-handler'],
-      charset: 'utf8',
-      legalComments: 'none',
-      logLevel: 'warning',
-    });
+    const functionsOut = join(staging, FUNCTIONS_OUT_DIR.replace(/^dist\//, ''));
+    for (const { fileName, js } of compiled.outputs) {
+      const target = join(functionsOut, relative(functionsSrc, fileName).replace(/\.ts$/, '.js'));
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, js);
+    }
     const assetsOut = join(staging, ASSETS_OUT_DIR.replace(/^dist\//, ''));
     await mkdir(assetsOut, { recursive: true });
     for (const dir of [assetsSrc, ...extraAssetDirs]) {
@@ -63,6 +88,20 @@ export async function buildStep({
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** Type-checks the Functions together, then emits each one alone. */
+function compileFunctions(sources: ReturnType<typeof readSource>[]): {
+  outputs: { fileName: string; js: string }[];
+  problems: SourceProblem[];
+} {
+  const problems = checkFunctionSources(sources);
+  const outputs = sources.map((source) => {
+    const emitted = emitFunction(source);
+    problems.push(...emitted.problems);
+    return { fileName: source.fileName, js: emitted.js };
+  });
+  return { outputs, problems };
 }
 
 /** Makes `target` hold exactly the files of `source`, renaming each file into place. */

@@ -16,10 +16,13 @@ import { postForm, voiceWebhookParams } from './twilio-request.js';
 
 /**
  * Steps 03 and 04 share their Functions (`/voice-token`, protected `/call`):
- * one suite, run by each step's test file against that step's folder.
+ * one suite, run by each step's test file against that step's folder. Step 04
+ * adds what the phone needs once it is public (passcode, CORS allowlist,
+ * no-store), so those tests run for step 04 only.
  */
 export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
   const { dir } = stepUnderTest(tag);
+  const publicPhone = tag === 'step-04';
   const credentials = testCredentials();
   const env = {
     ACCOUNT_SID: credentials.ACCOUNT_SID,
@@ -49,7 +52,6 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
     it('mints a token for the requested identity that may call out and be called', async () => {
       const response = await mint({}, { identity: 'alice' });
       expect(response.statusCode).toBe(200);
-      expect(response.headers['Cache-Control']).toBe('no-store');
       const body = response.body as { token: string; identity: string; ttlSeconds: number };
       expect(body.identity).toBe('alice');
       expect(body.ttlSeconds).toBe(3600);
@@ -62,22 +64,6 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
         outgoing: { application_sid: env.TWIML_APP_SID },
       });
       expect(claims.exp - claims.iat).toBe(3600);
-    });
-
-    it('tells the phone where the local emulator is, only when one is configured', async () => {
-      const plain = await mint({}, { identity: 'alice' });
-      expect(plain.body).not.toHaveProperty('emulator');
-      const local = await mint(
-        { EMULATOR_SIGNALING_HOST: '127.0.0.1:4100' },
-        { identity: 'alice' },
-      );
-      expect(local.body).toMatchObject({ emulator: { signalingHost: '127.0.0.1:4100' } });
-      const offsite = await mint(
-        { EMULATOR_SIGNALING_HOST: 'evil.example:443' },
-        { identity: 'alice' },
-      );
-      expect(offsite.statusCode).toBe(500);
-      expect(offsite.body).toMatchObject({ error: { code: 'config_invalid' } });
     });
 
     it('uses TOKEN_TTL_SECONDS for the lifetime', async () => {
@@ -112,7 +98,12 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       expect(text).not.toContain(env.API_SECRET);
     });
 
-    describe('with WORKSHOP_PASSCODE', () => {
+    it.runIf(publicPhone)('keeps the token out of every cache (Cache-Control: no-store)', async () => {
+      const response = await mint({}, { identity: 'alice' });
+      expect(response.headers['Cache-Control']).toBe('no-store');
+    });
+
+    describe.runIf(publicPhone)('with WORKSHOP_PASSCODE', () => {
       const passcodeEnv = { WORKSHOP_PASSCODE: 'sakura-2026' };
       it('refuses a request without the passcode', async () => {
         const response = await mint(passcodeEnv, { identity: 'alice' });
@@ -209,11 +200,11 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       expect(access).toEqual({ '/call': 'protected', '/voice-token': 'public' });
     });
 
-    it('answers GET and POST token requests as uncached JSON', async () => {
+    it('answers GET and POST token requests as JSON', async () => {
       const get = await fetch(`${server.url}/voice-token?identity=alice`);
       expect(get.status).toBe(200);
       expect(get.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(get.headers.get('cache-control')).toBe('no-store');
+      expect(get.headers.get('cache-control')).toBe(publicPhone ? 'no-store' : null);
       const post = await fetch(`${server.url}/voice-token`, {
         method: 'POST',
         body: new URLSearchParams({ identity: 'bob' }),
@@ -223,7 +214,7 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       expect(verifyAccessToken(body.token, env.API_SECRET).claims.grants.identity).toBe('bob');
     });
 
-    it('names an allowed origin in CORS headers and stays silent for others', async () => {
+    it.runIf(publicPhone)('names an allowed origin in CORS headers and stays silent for others', async () => {
       const allowed = await fetch(`${server.url}/voice-token?identity=alice`, {
         headers: { origin: 'https://phone.example' },
       });

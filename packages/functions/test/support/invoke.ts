@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { LocalDevelopmentServer } from '@twilio/runtime-handler/dev';
 import type { Context, ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import { listRoutes } from '../../src/server/routes.js';
@@ -73,9 +75,16 @@ export function responseParts(payload: unknown): ResponseParts {
   throw new Error(`expected a Twilio.Response, got ${String(payload)}`);
 }
 
-/** Imports a Function's TypeScript source from the folder under test. */
+/**
+ * Loads a Function the way the runtime does: `require` of the built JavaScript
+ * (`dist/functions/<name>.js`, what is deployed), freshly each time.
+ */
 export async function loadHandler(stepDir: string, file: string): Promise<AnyHandler> {
-  const module = (await import(`${stepDir}/src/functions/${file}`)) as { handler?: unknown };
+  const path = join(stepDir, 'dist/functions', file.replace(/\.ts$/, '.js'));
+  delete require.cache[path];
+  const module = require(path) as { handler?: unknown };
   if (typeof module.handler !== 'function') throw new Error(`${file} exports no handler`);
   return module.handler as AnyHandler;
 }
+
+const require = createRequire(import.meta.url);

@@ -1,22 +1,15 @@
-// #region imports
-import type {
-  ServerlessEventObject,
-  ServerlessFunctionSignature,
-} from '@twilio-labs/serverless-runtime-types/types';
+// event にはクエリ文字列、フォーム、JSON ボディの値がまとめて入る
+type HelloEvent = { name?: unknown };
 
-// #endregion imports
-
-// #region handler
-// event にはクエリ文字列、フォーム、JSON ボディがまとめて入る
-type HelloEvent = ServerlessEventObject<{ name?: string }>;
-
-export const handler: ServerlessFunctionSignature<{}, HelloEvent> = (context, event, callback) => {
+// /hello-json: オブジェクトを返すと、ランタイムが JSON にする
+exports.handler = function (context: Context, event: HelloEvent, callback: ServerlessCallback) {
+  // [1-3] event: ?name=花子 のように渡された値を読む。なければ「ゲスト」
   const name = typeof event.name === 'string' && event.name !== '' ? event.name : 'ゲスト';
-  // オブジェクトを渡すと、ランタイムが JSON で返す
+
+  // [1-4] context: デプロイ先のドメインと、この Function のパス
   callback(null, {
     message: `こんにちは、${name}さん`,
-    domain: context.DOMAIN_NAME, // デプロイ先のドメイン(ローカルでは localhost:3000 など)
-    path: context.PATH, // この Function のパス
+    domain: context.DOMAIN_NAME, // ローカルでは 127.0.0.1:3000 のような host:port
+    path: context.PATH,
   });
 };
-// #endregion handler

@@ -1,24 +1,13 @@
-// #region imports
-import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
+type TokenEnv = { ACCOUNT_SID: string; API_KEY: string; API_SECRET: string; TWIML_APP_SID: string };
 
-// #endregion imports
+// /token: ブラウザ電話のアクセストークンを発行する(Public)
+exports.handler = function (context: Context<TokenEnv>, event: {}, callback: ServerlessCallback) {
+  // [2-1] identity: トークンの持ち主の名前。この手順では全員 user
+  const identity = 'user';
 
-// #region env
-// Console の Environment Variables(ローカルでは .env)に設定する値
-type TokenEnv = {
-  ACCOUNT_SID: string;
-  API_KEY: string;
-  API_SECRET: string;
-  TWIML_APP_SID: string;
-};
-
-const REQUIRED_ENV = ['ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'TWIML_APP_SID'] as const;
-// #endregion env
-
-// #region handler
-export const handler: ServerlessFunctionSignature<TokenEnv> = (context, event, callback) => {
-  // 設定漏れはスタックトレースではなく、足りない変数の名前で知らせる
-  const missing = REQUIRED_ENV.filter((name) => !context[name]);
+  // [2-6] 設定漏れ: 足りない環境変数を名前で知らせる(スタックトレースを見せない)
+  const required = ['ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'TWIML_APP_SID'] as const;
+  const missing = required.filter((name) => !context[name]);
   if (missing.length > 0) {
     const response = new Twilio.Response();
     response.setStatusCode(500);
@@ -32,20 +21,22 @@ export const handler: ServerlessFunctionSignature<TokenEnv> = (context, event, c
     return callback(null, response);
   }
 
-  const { AccessToken } = Twilio.jwt;
-  const { VoiceGrant } = AccessToken;
+  // [2-2] AccessToken と VoiceGrant: トークンと、その中に入れる Voice の権限
+  const AccessToken = Twilio.jwt.AccessToken;
+  const VoiceGrant = AccessToken.VoiceGrant;
 
-  // 発信に使う TwiML App を指定する。この手順では着信は受けない
+  // [2-3] VoiceGrant: 発信すると TwiML App の Voice URL が呼ばれる。この手順では着信は受けない
   const voiceGrant = new VoiceGrant({
     outgoingApplicationSid: context.TWIML_APP_SID,
     incomingAllow: false,
   });
 
+  // [2-4] AccessToken: API キーで署名し、identity と VoiceGrant を入れる
   const token = new AccessToken(context.ACCOUNT_SID, context.API_KEY, context.API_SECRET, {
-    identity: 'user',
+    identity: identity,
   });
   token.addGrant(voiceGrant);
 
+  // [2-5] toJwt: 文字列にしたトークンを JSON で返す
   callback(null, { token: token.toJwt() });
 };
-// #endregion handler

@@ -1,49 +1,27 @@
-// #region imports
+// Twilio が TwiML App の Voice URL に送ってくる値(device.connect() の params も入る)
+type CallEvent = { To?: unknown; From?: unknown };
 
-import { checkIdentity } from '@kit/shared';
-import type {
-  ServerlessEventObject,
-  ServerlessFunctionSignature,
-} from '@twilio-labs/serverless-runtime-types/types';
-
-// #endregion imports
-
-/** What Twilio posts to the TwiML App's Voice URL when a browser calls `device.connect()`. */
-type CallEvent = ServerlessEventObject<{ To?: unknown; From?: unknown }>;
-
-const CLIENT_PREFIX = 'client:';
-
-// #region handler
-/**
- * Protected: Twilio answers only requests it signed itself (X-Twilio-Signature),
- * so nobody else can make this Function dial.
- */
-export const handler: ServerlessFunctionSignature<{}, CallEvent> = (context, event, callback) => {
+// /call: ブラウザからの発信を、宛先のブラウザにつなぐ TwiML を返す(Protected: Twilio の署名付きの
+// リクエストにだけ答えるので、ほかの人はこの Function に発信させられない)
+exports.handler = function (context: Context, event: CallEvent, callback: ServerlessCallback) {
   const twiml = new Twilio.twiml.VoiceResponse();
+  // [3-6] To: device.connect({ params: { To } }) で指定された、相手の identity
+  const to = typeof event.To === 'string' ? event.To : ''; // To を繰り返すと配列になる
 
-  // 宛先はブラウザ電話の identity だけ。電話番号(+81…)や SIP URI は通さない(不正発信対策)
-  const to = checkIdentity(event.To, 'To');
-  const from = callerIdentity(event.From);
-  if (!to.ok || from === null) {
+  // [3-7] 検査: ブラウザ電話の identity にだけ発信する。電話番号や SIP URI は通さない(不正発信対策)
+  const identity = /^[A-Za-z0-9_.-]{1,64}$/;
+  const from = typeof event.From === 'string' ? event.From.replace(/^client:/, '') : '';
+  if (!identity.test(to) || event.From !== `client:${from}` || !identity.test(from)) {
     twiml.say({ language: 'ja-JP' }, '宛先が正しくないため、発信できません。');
     twiml.hangup();
     return callback(null, twiml);
   }
 
-  // #region dial
+  // [3-6] <Dial><Client>: 相手のブラウザを呼び出す
   const dial = twiml.dial({
-    callerId: `${CLIENT_PREFIX}${from}`, // 着信側に発信者の identity を見せる
-    answerOnBridge: true, // 相手が応答するまで、発信側には呼出音が聞こえる
+    callerId: `client:${from}`, // [3-8] 着信側に、発信者の identity を見せる
+    answerOnBridge: true, // [3-8] 相手が応答するまで、発信側の通話を開始しない
   });
-  dial.client(to.identity);
-  // #endregion dial
-  return callback(null, twiml);
+  dial.client(to);
+  callback(null, twiml);
 };
-// #endregion handler
-
-/** `client:alice` → `alice`; anything else (a phone number, a SIP URI) → null. */
-function callerIdentity(from: unknown): string | null {
-  if (typeof from !== 'string' || !from.startsWith(CLIENT_PREFIX)) return null;
-  const identity = checkIdentity(from.slice(CLIENT_PREFIX.length));
-  return identity.ok ? identity.identity : null;
-}

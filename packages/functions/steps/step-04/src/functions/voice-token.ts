@@ -1,61 +1,102 @@
-// #region imports
+const { createHash, timingSafeEqual } = require('node:crypto') as typeof import('node:crypto'); // [4-1]
 
-import { checkIdentity, type TokenResponse } from '@kit/shared';
-import type {
-  ServerlessEventObject,
-  ServerlessFunctionSignature,
-} from '@twilio-labs/serverless-runtime-types/types';
-import { corsHeaders } from '../lib/cors.js';
-import { checkPasscode } from '../lib/passcode.js';
-import { fail, json } from '../lib/respond.js';
-import { readTokenConfig, type TokenEnv } from '../lib/token-config.js';
-
-// #endregion imports
-
-type VoiceTokenEvent = ServerlessEventObject<
+type TokenEnv = {
+  ACCOUNT_SID: string;
+  API_KEY: string;
+  API_SECRET: string;
+  TWIML_APP_SID: string;
+  TOKEN_TTL_SECONDS?: string;
+  WORKSHOP_PASSCODE?: string; // [4-1]
+  ALLOWED_ORIGINS?: string; // [4-2]
+};
+type TokenEvent = ServerlessEventObject<
   { identity?: unknown; passcode?: unknown },
-  Record<string, unknown>
+  { origin?: string; 'x-workshop-passcode'?: string }
 >;
 
-// #region handler
-export const handler: ServerlessFunctionSignature<TokenEnv, VoiceTokenEvent> = (
-  context,
-  event,
-  callback,
-) => {
-  const settings = readTokenConfig(context);
-  if (!settings.ok) return callback(null, fail(500, settings.error));
-  const { config } = settings;
-  const cors = corsHeaders(event.request.headers.origin, config.allowedOrigins);
+// /voice-token: 指定された identity のアクセストークンを発行する(Public)
+exports.handler = function (
+  context: Context<TokenEnv>,
+  event: TokenEvent,
+  callback: ServerlessCallback,
+) {
+  // [3-3] 応答: Twilio.Response で JSON を返す。エラーも { error: { code, message } } の JSON
+  const response = new Twilio.Response();
+  response.appendHeader('Content-Type', 'application/json');
+  response.appendHeader('Cache-Control', 'no-store'); // [4-3] no-store: トークンをキャッシュに残さない
+  const fail = (status: number, code: string, message: string) => {
+    response.setStatusCode(status);
+    response.setBody({ error: { code, message } });
+    return callback(null, response);
+  };
 
-  // 1. 合言葉(設定されている場合のみ)
-  const passcodeError = checkPasscode(config.passcode, event);
-  if (passcodeError) return callback(null, fail(401, passcodeError, cors));
+  // [4-2] CORS: ALLOWED_ORIGINS に書いたオリジンのページにだけ応答を読ませる(* は使わない)
+  const origin = event.request.headers.origin;
+  const allowed = (context.ALLOWED_ORIGINS ?? '').split(',').map((entry) => entry.trim());
+  if (origin && allowed.includes(origin)) {
+    response.appendHeader('Access-Control-Allow-Origin', origin);
+    response.appendHeader('Vary', 'Origin');
+  }
 
-  // 2. identity はリクエストから受け取るので、必ず検査してから使う
-  const identity = checkIdentity(event.identity);
-  if (!identity.ok) return callback(null, fail(400, identity.error, cors));
+  // [3-3] 設定漏れは、足りない環境変数の名前で知らせる(スタックトレースを見せない)
+  const required = ['ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'TWIML_APP_SID'] as const;
+  const missing = required.filter((name) => !context[name]);
+  if (missing.length > 0) {
+    return fail(500, 'config_missing', `環境変数 ${missing.join(', ')} が設定されていません。`);
+  }
 
-  // #region grant
-  const { AccessToken } = Twilio.jwt;
-  const voiceGrant = new AccessToken.VoiceGrant({
-    outgoingApplicationSid: config.twimlAppSid, // 発信時は TwiML App の Voice URL(/call)が呼ばれる
-    incomingAllow: true, // この identity 宛ての着信を受けられる
+  // [3-5] 有効期間: TOKEN_TTL_SECONDS(既定 3600 秒)。範囲外は設定の誤りとして止める
+  const ttl = Number(context.TOKEN_TTL_SECONDS || 3600);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86400) {
+    return fail(500, 'config_invalid', 'TOKEN_TTL_SECONDS は 1〜86400 の整数にしてください。');
+  }
+
+  // [4-1] 合言葉: WORKSHOP_PASSCODE があれば、知っている人にだけ発行する
+  const passcode = context.WORKSHOP_PASSCODE;
+  const given = event.request.headers['x-workshop-passcode'] ?? event.passcode;
+  if (passcode && !(typeof given === 'string' && sameText(given, passcode))) {
+    return given
+      ? fail(401, 'passcode_invalid', '合言葉(passcode)が違います。')
+      : fail(401, 'passcode_required', '合言葉(passcode)を入力してください。');
+  }
+
+  // [3-1] identity: リクエストで指定された名前
+  const identity = event.identity;
+  // [3-4] identity の検査: /call の <Client> に入るので、英数字と _ - . の 1〜64 文字だけ通す
+  if (typeof identity !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(identity)) {
+    return fail(
+      400,
+      'identity_invalid',
+      'identity は半角英数字と _ - . の 1〜64 文字にしてください。',
+    );
+  }
+
+  const AccessToken = Twilio.jwt.AccessToken;
+  const VoiceGrant = AccessToken.VoiceGrant;
+
+  // [3-2] VoiceGrant: 発信は TwiML App へ。着信も受ける(incomingAllow: true)
+  const voiceGrant = new VoiceGrant({
+    outgoingApplicationSid: context.TWIML_APP_SID,
+    incomingAllow: true,
   });
-  const token = new AccessToken(config.accountSid, config.apiKey, config.apiSecret, {
-    identity: identity.identity,
-    ttl: config.ttlSeconds,
+
+  const token = new AccessToken(context.ACCOUNT_SID, context.API_KEY, context.API_SECRET, {
+    identity: identity,
+    ttl: ttl, // [3-5]
   });
   token.addGrant(voiceGrant);
-  // #endregion grant
 
-  const body: TokenResponse = {
+  // [3-3] 発行したトークンを、identity と有効期間(秒)と一緒に返す
+  response.setBody({
     token: token.toJwt(),
-    identity: identity.identity,
-    ttlSeconds: config.ttlSeconds,
-  };
-  // pnpm dev で動かすときだけ、電話にローカルのエミュレーターの接続先を知らせる
-  if (config.emulatorSignalingHost) body.emulator = { signalingHost: config.emulatorSignalingHost };
-  return callback(null, json(200, body, cors));
+    identity: identity,
+    ttlSeconds: ttl, // [3-5]
+  });
+  callback(null, response);
 };
-// #endregion handler
+
+// [4-1] 2 つの文字列が等しいか。ハッシュしてから比べ、かかる時間から合言葉を推測させない
+function sameText(a: string, b: string) {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
