@@ -1,7 +1,11 @@
 import { parseStepArgs } from '../src/args.js';
 import { buildForDeploy } from '../src/build.js';
 import { deployStep } from '../src/deploy.js';
-import { explainDeployFailure, printDeployedUrls } from '../src/deploy-messages.js';
+import {
+  explainDeployFailure,
+  printDeployedUrls,
+  warnIfServiceIncludesCredentials,
+} from '../src/deploy-messages.js';
 import { readDeploySettings } from '../src/deploy-settings.js';
 import { loadKitEnv } from '../src/kit-env.js';
 import { describeError, fail, runCli, say } from '../src/output.js';
@@ -50,6 +54,7 @@ await runCli(async () => {
     plan,
     (_stage, message) => say(`  … ${message}`),
   ).catch((error: unknown) => explainDeployFailure(step, error));
+  warnIfServiceIncludesCredentials(plan.serviceName, outcome.existingServiceIncludesCredentials);
 
   // 4. The TwiML App calls this environment's /call when a browser phone dials.
   if (plan.twimlAppSid) {

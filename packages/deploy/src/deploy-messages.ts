@@ -45,3 +45,18 @@ export function printDeployedUrls(step: Step, plan: DeployPlan, domain: string):
   }
   return pages;
 }
+
+/**
+ * An existing service (made by an older kit, or by hand) can still hand the
+ * account's AUTH_TOKEN to every Function. The kit does not change a service it
+ * did not just create: it says so, and how to turn it off.
+ */
+export function warnIfServiceIncludesCredentials(
+  serviceName: string,
+  includesCredentials: boolean,
+): void {
+  if (!includesCredentials) return;
+  say(
+    `  ! 既存のサービス ${serviceName} は IncludeCredentials が有効で、Functions の context にアカウントの AUTH_TOKEN が渡されます。キットのステップは使わないので、Serverless API のサービス更新で IncludeCredentials=false にすることをおすすめします。キットは既存のサービスを変更しません (existing service has IncludeCredentials=true; left unchanged)。`,
+  );
+}

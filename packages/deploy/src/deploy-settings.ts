@@ -6,7 +6,10 @@ import { ENV_PATH, serviceName } from './kit-env.js';
 import { fail, registerSecrets } from './output.js';
 
 export interface DeploySettings {
-  /** What the step's environment gets: its catalog variables that are set, nothing else. */
+  /**
+   * The step's catalog variables that are set, checked. AUTH_TOKEN among them
+   * (the local runtime needs it) is not uploaded: see `uploadedEnv` in plan.ts.
+   */
   stepEnv: Record<string, string>;
   credentials: AccountCredentials;
   serviceName: string;

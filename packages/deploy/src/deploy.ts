@@ -3,18 +3,19 @@ import { ASSETS_OUT_DIR, FUNCTIONS_OUT_DIR } from '@kit/functions/server';
 import { describeError } from './output.js';
 import { type DeployPlan, FUNCTIONS_RUNTIME } from './plan.js';
 import type { RestClient } from './rest-client.js';
-import {
-  DeployStatus,
-  findEnvironment,
-  findServiceSid,
-  type ServerlessClient,
-} from './serverless.js';
+import { DeployStatus, findEnvironment, findService, type ServerlessClient } from './serverless.js';
 
 export interface DeployOutcome {
   serviceSid: string;
   environmentSid: string;
   buildSid: string;
   domain: string;
+  /**
+   * The service was found (not created by this deploy) with IncludeCredentials
+   * on: its Functions get the account's AUTH_TOKEN in `context`. The kit does
+   * not change an existing service; the script says so.
+   */
+  existingServiceIncludesCredentials: boolean;
 }
 
 export class DeployFailure extends Error {
@@ -45,7 +46,12 @@ export async function deployStep(
   };
   api.on('status-update', listener);
   try {
-    const serviceSid = await ensureServiceAndEnvironment({ api, config }, rest, plan, listener);
+    const { serviceSid, existingServiceIncludesCredentials } = await ensureServiceAndEnvironment(
+      { api, config },
+      rest,
+      plan,
+      listener,
+    );
     const result = await api.deployLocalProject({
       ...config,
       cwd: plan.stepDir,
@@ -77,6 +83,7 @@ export async function deployStep(
       environmentSid: result.environmentSid,
       buildSid: result.buildSid,
       domain: result.domain,
+      existingServiceIncludesCredentials,
     };
   } catch (error) {
     throw new DeployFailure(stage, error);
@@ -88,16 +95,23 @@ export async function deployStep(
 /**
  * The service (found by unique name, no state file) and the step's environment
  * are made here rather than by the library: its environment create sends a
- * `FriendlyName` that the Serverless API does not define. Created with the
- * library's naming (`step-04-environment`), so it and twilio-run find them.
+ * `FriendlyName` that the Serverless API does not define, and its service create
+ * sends `IncludeCredentials=true`. Created with the library's naming
+ * (`step-04-environment`), so it and twilio-run find them.
+ *
+ * Least privilege: the service is created with IncludeCredentials false, so the
+ * account's AUTH_TOKEN is not in the Functions' `context` (no step calls
+ * `context.getTwilioClient()`; Twilio checks the signature of Protected
+ * Functions itself). An existing service is used as it is, never updated.
  */
 async function ensureServiceAndEnvironment(
   serverless: ServerlessClient,
   rest: RestClient,
   plan: DeployPlan,
   progress: (update: { status: string; message: string }) => void,
-): Promise<string> {
-  let serviceSid = await findServiceSid(serverless, plan.serviceName);
+): Promise<{ serviceSid: string; existingServiceIncludesCredentials: boolean }> {
+  const existing = await findService(serverless, plan.serviceName);
+  let serviceSid = existing?.sid;
   if (serviceSid === undefined) {
     progress({
       status: DeployStatus.CREATING_SERVICE,
@@ -106,7 +120,7 @@ async function ensureServiceAndEnvironment(
     const created = await rest.serverless.v1.services.create({
       uniqueName: plan.serviceName,
       friendlyName: plan.serviceName,
-      includeCredentials: true,
+      includeCredentials: false,
       uiEditable: false,
     });
     serviceSid = created.sid;
@@ -121,5 +135,5 @@ async function ensureServiceAndEnvironment(
       domainSuffix: plan.environment,
     });
   }
-  return serviceSid;
+  return { serviceSid, existingServiceIncludesCredentials: existing?.include_credentials === true };
 }

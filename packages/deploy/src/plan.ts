@@ -22,7 +22,7 @@ export interface DeployPlan {
   /** Environment's domain suffix: the step tag (`step-04`). */
   environment: string;
   files: PlannedFile[];
-  /** Exactly what the environment gets: the step's catalog variables that are set. */
+  /** Exactly what the environment gets: the step's catalog variables that are set, minus {@link NOT_UPLOADED}. */
   env: Record<string, string>;
   dependencies: Record<string, string>;
   /** The TwiML App whose Voice URL will point at this environment's /call, if the step has /call. */
@@ -55,7 +55,7 @@ export async function planDeploy(
   const pkg = JSON.parse(await readFile(join(stepDir, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
   };
-  const env = pickStepEnv(step, source);
+  const env = uploadedEnv(step, source);
   const twimlAppSid = hasCallFunction(step) ? env.TWIML_APP_SID : undefined;
   const twimlApp = await readTwimlApp(stepDir);
   if (twimlApp && !twimlApp.ok) throw new Error(twimlApp.problem);
@@ -70,6 +70,26 @@ export async function planDeploy(
     ...(twimlAppSid !== undefined && { twimlAppSid }),
     voicePath: twimlApp?.config.voiceUrl ?? '/call',
   };
+}
+
+/**
+ * Never uploaded to the deployed environment, whatever the step catalog lists:
+ * - AUTH_TOKEN: listed for the steps with a Protected `/call` because the local
+ *   runtime checks `X-Twilio-Signature` with it. In the cloud Twilio checks the
+ *   signature itself and no deployed Function reads it; the deploy script uses
+ *   it only as its credential for the REST API.
+ * - EMULATOR_SIGNALING_HOST: the local launcher's, meaningless in the cloud.
+ */
+export const NOT_UPLOADED: ReadonlySet<string> = new Set(['AUTH_TOKEN', 'EMULATOR_SIGNALING_HOST']);
+
+/** What the deployed environment gets: the step's catalog variables that are set, minus {@link NOT_UPLOADED}. */
+export function uploadedEnv(
+  step: Step,
+  source: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(pickStepEnv(step, source)).filter(([name]) => !NOT_UPLOADED.has(name)),
+  );
 }
 
 export function hasCallFunction(step: Step): boolean {
@@ -92,6 +112,7 @@ export function describePlan(plan: DeployPlan): string[] {
         )
         .join(', ') || 'なし (none)'
     }`,
+    '  AUTH_TOKEN はアップロードしません。Twilio の API を呼ぶためだけに使います(not uploaded: used only to call the API)',
     `依存パッケージ (dependencies): ${
       Object.entries(plan.dependencies)
         .map(([name, version]) => `${name}@${version}`)

@@ -35,9 +35,11 @@ export function createServerlessClient({
   return { api: new TwilioServerlessApiClient(config), config };
 }
 
-interface ServiceSummary {
+export interface ServiceSummary {
   sid: string;
   unique_name: string;
+  /** Whether Functions get the account's ACCOUNT_SID and AUTH_TOKEN in `context` (`getTwilioClient()`). */
+  include_credentials?: boolean;
 }
 
 interface EnvironmentSummary {
@@ -47,14 +49,21 @@ interface EnvironmentSummary {
 }
 
 /** The kit keeps no state file: the service is found by its unique name, each step by its domain suffix. */
-export async function findServiceSid(
+export async function findService(
   { api, config }: ServerlessClient,
   uniqueName: string,
-): Promise<string | undefined> {
+): Promise<ServiceSummary | undefined> {
   const { services = [] } = (await api.list({ ...config, types: 'services' })) as {
     services?: ServiceSummary[];
   };
-  return services.find((service) => service.unique_name === uniqueName)?.sid;
+  return services.find((service) => service.unique_name === uniqueName);
+}
+
+export async function findServiceSid(
+  serverless: ServerlessClient,
+  uniqueName: string,
+): Promise<string | undefined> {
+  return (await findService(serverless, uniqueName))?.sid;
 }
 
 export async function findEnvironment(

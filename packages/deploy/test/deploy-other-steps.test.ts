@@ -129,3 +129,29 @@ it('teardown of a service that does not exist removes nothing', async () => {
   expect(result.stdout).toContain('サービス never-deployed はありません');
   expect(ws.fake.apiRequests().filter((request) => request.method === 'DELETE')).toEqual([]);
 });
+
+it('uses an existing service with IncludeCredentials as it is, and says how to turn it off', async () => {
+  const legacy = ws.fake.addService('legacy-kit', { includeCredentials: true });
+  const before = ws.fake.requests.length;
+  const result = await ws.run('deploy-step', ['1', '--dir', await ws.copyStep('step-01')], {
+    KIT_SERVICE_NAME: 'legacy-kit',
+  });
+  expect(result.code, result.output).toBe(0);
+  expect(result.stdout).toContain('既存のサービス legacy-kit は IncludeCredentials が有効');
+  expect(result.stdout).toContain('existing service has IncludeCredentials=true; left unchanged');
+  expect(ws.fake.tables.services.get(legacy.sid)?.include_credentials).toBe(true);
+  const serviceWrites = ws.fake
+    .apiRequests()
+    .slice(before)
+    .filter(
+      (request) => request.method === 'POST' && /^\/v1\/Services(\/[^/]+)?$/.test(request.path),
+    );
+  expect(serviceWrites).toEqual([]);
+  expect(ws.fake.violations).toEqual([]);
+});
+
+it('says nothing about credentials for the service the kit created', async () => {
+  const result = await ws.run('deploy-step', ['1', '--dir', await ws.copyStep('step-01')]);
+  expect(result.code, result.output).toBe(0);
+  expect(result.output).not.toContain('IncludeCredentials');
+});

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseEnv } from '@kit/functions/env-file';
-import { pickStepEnv } from '@kit/functions/step-env';
 import { findStep } from '@kit/shared';
+import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, createWorkspace, type Workspace } from './support/kit-run.js';
 
@@ -61,6 +61,12 @@ describe('pnpm deploy:step', () => {
     expect(result.stdout).toContain('Function /call  [protected]');
     expect(result.stdout).toContain('Function /voice-token  [public]');
     expect(result.stdout).toMatch(/環境変数 \(env vars\): .*API_SECRET \(secret\)/);
+    // The Auth Token is the deploy's credential, not one of the environment's variables.
+    const envLine = result.stdout.split('\n').find((line) => line.includes('環境変数 (env vars):'));
+    expect(envLine).not.toContain('AUTH_TOKEN');
+    expect(result.stdout).toContain(
+      'AUTH_TOKEN はアップロードしません。Twilio の API を呼ぶためだけに使います(not uploaded: used only to call the API)',
+    );
     expect(result.stdout).toContain(`TwiML App ${env.TWIML_APP_SID}: Voice URL を`);
     expect(result.stdout).toContain('no requests made');
   });
@@ -143,7 +149,14 @@ describe('pnpm deploy:step', () => {
       '✓ /index.html (電話のページ / phone page): HTTP 200 text/html',
     );
 
-    expect(ws.fake.variablesOf(target.sid)).toEqual(pickStepEnv(step, env));
+    expect(ws.fake.variablesOf(target.sid)).toEqual({
+      ACCOUNT_SID: env.ACCOUNT_SID,
+      API_KEY: env.API_KEY,
+      API_SECRET: env.API_SECRET,
+      TWIML_APP_SID: env.TWIML_APP_SID,
+      TOKEN_TTL_SECONDS: '600',
+      WORKSHOP_PASSCODE: PASSCODE,
+    });
     expect(Object.keys(ws.fake.variablesOf(target.sid))).not.toContain('KIT_SERVICE_NAME');
     expect(Object.keys(ws.fake.variablesOf(target.sid))).not.toContain('PORT');
 
@@ -164,6 +177,44 @@ describe('pnpm deploy:step', () => {
     expect(
       domainRequests.map((request) => `${request.method} ${request.path} ${request.status}`),
     ).toEqual(['POST /voice-token 200', 'POST /call 401', 'GET /index.html 200']);
+    expect(ws.fake.violations).toEqual([]);
+  });
+
+  it('least privilege: the service is created with IncludeCredentials=false and the Auth Token is never uploaded', () => {
+    const creates = ws.fake
+      .apiRequests()
+      .filter((request) => request.method === 'POST' && request.template === '/v1/Services');
+    expect(creates.map((request) => request.form.IncludeCredentials)).toEqual([['false']]);
+    expect([...ws.fake.tables.services.values()].map((row) => row.include_credentials)).toEqual([
+      false,
+    ]);
+    // Neither under its name nor under another: not in any request, not in any environment.
+    const variableWrites = ws.fake
+      .apiRequests()
+      .filter((request) => request.method === 'POST' && request.template?.includes('/Variables'));
+    expect(variableWrites.length).toBeGreaterThan(0);
+    for (const request of variableWrites) {
+      expect(request.form.Key ?? []).not.toContain('AUTH_TOKEN');
+      expect(request.form.Value ?? []).not.toContain(ws.account.AUTH_TOKEN);
+    }
+    for (const row of ws.fake.tables.variables.values()) {
+      expect(row.key).not.toBe('AUTH_TOKEN');
+      expect(row.value).not.toBe(ws.account.AUTH_TOKEN);
+    }
+    expect(ws.fake.violations).toEqual([]);
+  });
+
+  it("/call still answers only Twilio's signature, checked with the account's Auth Token by Twilio, not by an uploaded variable", async () => {
+    const url = `https://${environment().domain_name}/call`;
+    const params = { To: 'bob', From: 'client:alice' };
+    const signed = (authToken: string) => ({
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
+    });
+    const accepted = await ws.fetchDeployed(url, params, signed(ws.account.AUTH_TOKEN));
+    expect(accepted.status, accepted.body).toBe(200);
+    expect(accepted.body).toContain('<Dial');
+    const forged = await ws.fetchDeployed(url, params, signed('f'.repeat(32)));
+    expect(forged.status).toBe(401);
     expect(ws.fake.violations).toEqual([]);
   });
 
@@ -211,6 +262,15 @@ describe('pnpm deploy:step', () => {
     } finally {
       await writeFile(ws.envPath, text);
     }
+  });
+
+  it('removes an AUTH_TOKEN variable that an older kit uploaded', async () => {
+    ws.fake.addVariable(environment().sid, 'AUTH_TOKEN', ws.account.AUTH_TOKEN);
+    const result = await run('deploy-step', ['4', '--dir', stepDir]);
+    expect(result.code, result.output).toBe(0);
+    expect(Object.keys(ws.fake.variablesOf(environment().sid))).not.toContain('AUTH_TOKEN');
+    expect(result.stdout).toContain('smoke test passed');
+    expect(ws.fake.violations).toEqual([]);
   });
 
   it('a Twilio build failure leaves the previous deployment serving and says what failed', async () => {

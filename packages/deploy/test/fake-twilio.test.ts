@@ -62,7 +62,7 @@ describe('the fake Twilio', () => {
     const created = await call('POST', 'https://serverless.twilio.com/v1/Services', {
       UniqueName: 'ok',
       FriendlyName: 'ok',
-      IncludeCredentials: 'true',
+      IncludeCredentials: 'false',
     });
     expect(created.status).toBe(201);
     expect(fake.violations.length).toBe(before);
@@ -124,6 +124,92 @@ describe('the fake Twilio', () => {
     expect(response.status).toBe(400);
     expect(fake.violations.length).toBe(before + 1);
     expect(fake.violations.at(-1)).toMatch(problem);
+  });
+
+  it.each([
+    ['IncludeCredentials=true', { IncludeCredentials: 'true' }, /got true/],
+    ['no IncludeCredentials (Twilio takes it as true)', {}, /got nothing/],
+  ] as const)(
+    'refuses a service created with %s (kit policy) and records a violation',
+    async (_name, extra, problem) => {
+      const before = fake.violations.length;
+      const response = await call('POST', 'https://serverless.twilio.com/v1/Services', {
+        UniqueName: `creds-${before}`,
+        FriendlyName: 'creds',
+        ...extra,
+      });
+      expect(response.status).toBe(400);
+      expect(fake.violations.length).toBe(before + 1);
+      expect(fake.violations.at(-1)).toMatch(
+        /kit policy: services must have IncludeCredentials=false/,
+      );
+      expect(fake.violations.at(-1)).toMatch(problem);
+      expect([...fake.tables.services.values()].map((row) => row.unique_name)).not.toContain(
+        `creds-${before}`,
+      );
+    },
+  );
+
+  describe('environment variables (kit policy)', () => {
+    let variablesUrl = '';
+    beforeAll(async () => {
+      const service = await call('POST', 'https://serverless.twilio.com/v1/Services', {
+        UniqueName: 'variables',
+        FriendlyName: 'variables',
+        IncludeCredentials: 'false',
+      });
+      const serviceSid = (JSON.parse(service.body) as { sid: string }).sid;
+      const environment = await call(
+        'POST',
+        `https://serverless.twilio.com/v1/Services/${serviceSid}/Environments`,
+        { UniqueName: 'step-01-environment', DomainSuffix: 'step-01' },
+      );
+      const environmentSid = (JSON.parse(environment.body) as { sid: string }).sid;
+      variablesUrl = `https://serverless.twilio.com/v1/Services/${serviceSid}/Environments/${environmentSid}/Variables`;
+    });
+
+    it('accepts an ordinary variable', async () => {
+      const before = fake.violations.length;
+      const created = await call('POST', variablesUrl, { Key: 'API_KEY', Value: 'SK123' });
+      expect(created.status).toBe(201);
+      expect(fake.violations.length).toBe(before);
+    });
+
+    it.each([
+      [
+        'an AUTH_TOKEN variable',
+        { Key: 'AUTH_TOKEN', Value: 'anything' },
+        /AUTH_TOKEN must never be uploaded/,
+      ],
+      [
+        'an EMULATOR_SIGNALING_HOST variable',
+        { Key: 'EMULATOR_SIGNALING_HOST', Value: '127.0.0.1:3001' },
+        /EMULATOR_SIGNALING_HOST must never be uploaded/,
+      ],
+      [
+        "the account's Auth Token under another name",
+        { Key: 'MY_TOKEN', Value: authToken },
+        /Auth Token uploaded as variable MY_TOKEN/,
+      ],
+    ] as const)('refuses %s and records a violation', async (_name, form, problem) => {
+      const before = fake.violations.length;
+      const response = await call('POST', variablesUrl, { ...form });
+      expect(response.status).toBe(400);
+      expect(fake.violations.length).toBe(before + 1);
+      expect(fake.violations.at(-1)).toMatch(problem);
+      expect([...fake.tables.variables.values()].map((row) => row.key)).not.toContain(form.Key);
+      expect(fake.violations.at(-1)).not.toContain(authToken);
+    });
+
+    it('refuses renaming a variable to AUTH_TOKEN', async () => {
+      const created = await call('POST', variablesUrl, { Key: 'RENAME_ME', Value: 'x' });
+      const variableSid = (JSON.parse(created.body) as { sid: string }).sid;
+      const before = fake.violations.length;
+      const renamed = await call('POST', `${variablesUrl}/${variableSid}`, { Key: 'AUTH_TOKEN' });
+      expect(renamed.status).toBe(400);
+      expect(fake.violations.at(before)).toMatch(/AUTH_TOKEN must never be uploaded/);
+      expect(fake.tables.variables.get(variableSid)?.key).toBe('RENAME_ME');
+    });
   });
 
   it('refuses wrong credentials like Twilio (401)', async () => {

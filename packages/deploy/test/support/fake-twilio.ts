@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import { type StepServer, startStepServer } from '@kit/functions/server';
+import twilio from 'twilio';
 import { makeTestCertificates } from './certs.js';
 import { parseMultipart } from './multipart.js';
 import { checkRequest, loadOperations, type Operation } from './openapi.js';
@@ -49,6 +50,18 @@ export interface FakeTwilioOptions {
   workDir: string;
 }
 
+/**
+ * The kit's least-privilege rules, checked on every request besides the specs:
+ * these variables are never uploaded (the deploy script uses AUTH_TOKEN only to
+ * call the API; EMULATOR_SIGNALING_HOST is the local launcher's).
+ */
+export const NEVER_UPLOADED_VARIABLES: readonly string[] = [
+  'AUTH_TOKEN',
+  'EMULATOR_SIGNALING_HOST',
+];
+const SERVICES_PATH = /^\/v1\/Services(?:\/([^/]+))?$/;
+const VARIABLES_PATH = /^\/v1\/Services\/[^/]+\/Environments\/[^/]+\/Variables(?:\/[^/]+)?$/;
+
 const UPLOAD_HOST = 'serverless-upload.twilio.com';
 const UPLOAD_PATH =
   /^\/v1\/Services\/(ZS[0-9a-f]{32})\/(Functions|Assets)\/(ZH[0-9a-f]{32})\/Versions$/;
@@ -81,7 +94,9 @@ export class FakeTwilio {
   private readonly proxy: Server;
   private readonly inner: Server;
   private readonly sockets = new Set<Socket>();
-  private served: { buildSid: string; server: StepServer } | undefined;
+  private served: { buildSid: string; server: StepServer; contextToken: string } | undefined;
+  /** Stands in for AUTH_TOKEN in the runtime of a service without credentials: not the account's token. */
+  private readonly runtimeKey = randomBytes(16).toString('hex');
 
   private constructor(private readonly options: FakeTwilioOptions) {
     this.inner = createServer((req, res) => {
@@ -136,6 +151,38 @@ export class FakeTwilio {
   /** Requests to the REST API (not to deployed domains). */
   apiRequests(): RecordedRequest[] {
     return this.requests.filter((recorded) => !recorded.host.endsWith('.twil.io'));
+  }
+
+  /** A service made outside the kit (by hand, or by an older kit), as the API would have stored it. */
+  addService(uniqueName: string, { includeCredentials }: { includeCredentials: boolean }): Row {
+    const row = {
+      sid: sid('ZS'),
+      account_sid: this.options.accountSid,
+      unique_name: uniqueName,
+      friendly_name: uniqueName,
+      include_credentials: includeCredentials,
+      ui_editable: false,
+      domain_base: `${uniqueName}-${1000 + Math.floor(Math.random() * 9000)}`,
+      date_created: now(),
+    };
+    this.tables.services.set(row.sid, row);
+    return row;
+  }
+
+  /** A variable set outside the kit (in the Console, or by an older kit), bypassing the policy checks. */
+  addVariable(environmentSid: string, key: string, value: string): Row {
+    const environment = this.tables.environments.get(environmentSid);
+    if (!environment) throw new Error(`no environment ${environmentSid}`);
+    const row = {
+      sid: sid('ZV'),
+      account_sid: this.options.accountSid,
+      service_sid: environment.service_sid,
+      environment_sid: environmentSid,
+      key,
+      value,
+    };
+    this.tables.variables.set(row.sid, row);
+    return row;
   }
 
   environmentBySuffix(suffix: string): Row | undefined {
@@ -229,6 +276,7 @@ export class FakeTwilio {
       form,
     });
     record.problems.push(...check.problems);
+    record.problems.push(...this.policyProblems(host, record.method, url.pathname, form));
     if (check.operation) record.template = check.operation.template;
     if (record.problems.length > 0) {
       this.violations.push(
@@ -252,6 +300,44 @@ export class FakeTwilio {
       return;
     }
     reply(result.status, result.body);
+  }
+
+  /**
+   * Least privilege, which the specs allow but the kit must never do: create a
+   * service whose Functions get the account's credentials (IncludeCredentials
+   * defaults to true, so it must be sent as false), switch it on in an update,
+   * or put the Auth Token (under its name or any other) into a variable.
+   */
+  private policyProblems(
+    host: string,
+    method: string,
+    path: string,
+    form: URLSearchParams,
+  ): string[] {
+    if (host !== 'serverless.twilio.com' || method !== 'POST') return [];
+    const problems: string[] = [];
+    const services = SERVICES_PATH.exec(path);
+    if (services) {
+      const includeCredentials = form.get('IncludeCredentials');
+      const creating = services[1] === undefined;
+      if (creating ? includeCredentials !== 'false' : (includeCredentials ?? 'false') !== 'false') {
+        problems.push(
+          `kit policy: services must have IncludeCredentials=false (got ${includeCredentials ?? 'nothing, which Twilio takes as true'})`,
+        );
+      }
+    }
+    if (VARIABLES_PATH.test(path)) {
+      const key = form.get('Key');
+      if (key !== null && NEVER_UPLOADED_VARIABLES.includes(key)) {
+        problems.push(`kit policy: environment variable ${key} must never be uploaded`);
+      }
+      if (form.get('Value') === this.options.authToken) {
+        problems.push(
+          `kit policy: the account's Auth Token uploaded as variable ${key ?? '(update)'}`,
+        );
+      }
+    }
+    return problems;
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -623,17 +709,57 @@ export class FakeTwilio {
         join(stepDir, 'package.json'),
         JSON.stringify({ private: true, dependencies }),
       );
+      // What the Functions see as `context`: the environment's variables, plus the
+      // account's credentials only if the service includes them. The step server
+      // checks X-Twilio-Signature with `env.AUTH_TOKEN`; Twilio checks it with the
+      // account's token before the Function runs (below), so without credentials
+      // the runtime gets a key of the fake's own that opens nothing.
+      const service = this.tables.services.get(String(environment.service_sid));
+      const includeCredentials = service?.include_credentials === true;
+      const contextToken = includeCredentials ? this.options.authToken : this.runtimeKey;
       const server = await startStepServer({
         stepDir,
-        env: { ...this.variablesOf(environment.sid), ...this.servedEnvOverrides },
+        env: {
+          ...(includeCredentials && { ACCOUNT_SID: this.options.accountSid }),
+          ...this.variablesOf(environment.sid),
+          ...this.servedEnvOverrides,
+          AUTH_TOKEN: contextToken,
+        },
       });
-      this.served = { buildSid: active.build.sid, server };
+      this.served = { buildSid: active.build.sid, server, contextToken };
     }
-    const target = this.served.server;
+    const { server: target, contextToken } = this.served;
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host };
+    const requestPath = req.url ?? '/';
+    const visibility = active.functions.find(
+      (version) => version.path === new URL(requestPath, 'https://x').pathname,
+    )?.visibility;
+    if (visibility === 'protected' && req.method !== 'OPTIONS') {
+      // Twilio answers a Protected Function only for requests signed with the account's Auth Token.
+      const params = formParams(req, body);
+      const signature = req.headers['x-twilio-signature'];
+      const url = `https://${host}${requestPath}`;
+      if (
+        typeof signature !== 'string' ||
+        !twilio.validateRequest(this.options.authToken, signature, url, params)
+      ) {
+        record.status = 401;
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify(twilioError(20003, 'Unauthorized', 401)));
+        return;
+      }
+      // The runtime behind checks again over plain HTTP: sign for it with its key.
+      headers['x-twilio-signature'] = twilio.getExpectedTwilioSignature(
+        contextToken,
+        `http://${host}${requestPath}`,
+        params,
+      );
+    }
     await new Promise<void>((resolve, reject) => {
       const forward = request(
-        `${target.url}${req.url ?? '/'}`,
-        { method: req.method, headers: { ...req.headers, host } },
+        `${target.url}${requestPath}`,
+        { method: req.method, headers },
         (answer) => {
           record.status = answer.statusCode ?? 0;
           res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -645,6 +771,12 @@ export class FakeTwilio {
       forward.end(body);
     });
   }
+}
+
+function formParams(req: IncomingMessage, body: Buffer): Record<string, string> {
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+    return {};
+  return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
 }
 
 function applyApplicationForm(row: Row, form: URLSearchParams): void {

@@ -33,6 +33,7 @@ export interface Workspace {
   fetchDeployed(
     url: string,
     form: Record<string, string>,
+    headers?: Record<string, string>,
   ): Promise<{ status: number; body: string }>;
   /** A learner-style copy of a reference step (sources only), deployable with `--dir`. */
   copyStep(tag: string): Promise<string>;
@@ -85,7 +86,7 @@ export async function createWorkspace(envLines: string[] = []): Promise<Workspac
         ...fake.childEnv(),
         ...extraEnv,
       }),
-    fetchDeployed: (url, form) => postThroughFake(fake, url, form),
+    fetchDeployed: (url, form, headers = {}) => postThroughFake(fake, url, form, headers),
     copyStep: async (tag) => {
       const target = join(dir, tag);
       await cp(join(FUNCTIONS_STEPS_DIR, tag, 'src'), join(target, 'src'), { recursive: true });
@@ -132,13 +133,18 @@ function postThroughFake(
   fake: FakeTwilio,
   url: string,
   form: Record<string, string>,
+  headers: Record<string, string>,
 ): Promise<{ status: number; body: string }> {
   const agent = new HttpsProxyAgent({ proxy: fake.proxyUrl, ca: readFileSync(fake.caPath) });
   const body = new URLSearchParams(form).toString();
   return new Promise((resolvePromise, reject) => {
     const req = request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      {
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      },
       (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => {
