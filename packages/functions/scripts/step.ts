@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { findStep, STEPS, type Step } from '@kit/shared';
+import { findStep, STEPS, type Step, stepDocPath } from '@kit/shared';
 import { checkFolder, formatReport, reportPassed } from '../src/learner/check.js';
 import {
   backUp,
   changedFiles,
+  continueWorkspace,
   copySolution,
   createWorkspace,
   exists,
+  passedPreviousStep,
   readManifest,
+  recordPass,
   workspaceDir,
 } from '../src/learner/workspace.js';
 import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../src/steps-dir.js';
@@ -16,7 +20,9 @@ import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../src/steps-dir.js';
 // pnpm step:start|check|diff|solution N: the learner's loop on their own folder.
 
 const [command, ...rest] = process.argv.slice(2);
-const force = rest.includes('--force');
+// --reference (or the older --force): start from the reference even when your own code passed.
+const fromReference = rest.includes('--reference') || rest.includes('--force');
+const verbose = rest.includes('--verbose');
 const dir = workspaceDir();
 // Paths are shown from the repository root, where the learner types pnpm commands.
 const REPO_ROOT = join(FUNCTIONS_PACKAGE_DIR, '../..');
@@ -41,25 +47,38 @@ function chosenStep(): Step {
   return step;
 }
 
-/** Moves the learner's folder aside if it holds work; refuses without --force when it does. */
-async function makeRoom(): Promise<void> {
+/** Moves the learner's folder aside when it holds work (never deletes it), saying where and why. */
+async function makeRoom(reason: string): Promise<void> {
   if (!(await exists(dir))) return;
-  const changed = await changedFiles(dir);
-  if (changed.length > 0 && !force) {
-    fail(
-      `${shown} には編集済みのファイルがあります(${changed.join(', ')})。作り直すと失われるため中止しました。--force を付けると、今のフォルダーをバックアップしてから作り直します。`,
-      'workspace has changes; rerun with --force (a backup is kept)',
-    );
+  if ((await changedFiles(dir)).length === 0) {
+    await rm(dir, { recursive: true, force: true });
+    return;
   }
   const backup = await backUp(dir);
-  console.log(`ℹ 今のフォルダーを ${fromRoot(backup)} にバックアップしました。`);
+  console.log(`ℹ ${reason}、今のフォルダーを ${fromRoot(backup)} にバックアップしました。`);
 }
 
 async function start(step: Step): Promise<void> {
-  await makeRoom();
-  const manifest = await createWorkspace(step, dir);
-  const from = manifest.startedFrom === 'skeleton' ? '空のプロジェクト' : manifest.startedFrom;
-  console.log(`✓ ${shown} に手順${step.number} の作業フォルダーを作りました(${from} から開始)。`);
+  const previous = step.number - 1;
+  if (!fromReference && (await exists(dir)) && (await passedPreviousStep(step, dir))) {
+    await continueWorkspace(step, dir);
+    console.log(
+      `✓ ${shown} のあなたのコード(手順${previous} に合格)から、手順${step.number} を続けます。`,
+    );
+  } else {
+    await makeRoom(
+      fromReference
+        ? '--reference の指定により参照実装から始めるため'
+        : `${shown} は手順${previous} のチェックに合格していないため`,
+    );
+    const manifest = await createWorkspace(step, dir);
+    const from =
+      manifest.startedFrom === 'skeleton'
+        ? '空のプロジェクト'
+        : `${manifest.startedFrom} の参照実装`;
+    console.log(`✓ ${shown} に手順${step.number} の作業フォルダーを作りました(${from}から開始)。`);
+  }
+  console.log(`  ページ: docs/${stepDocPath(step)}`);
   console.log(`  コードを書いたら: pnpm step:check ${step.number}`);
   console.log(`  動かして試す:     pnpm dev:step ${step.number} --workspace`);
 }
@@ -77,8 +96,15 @@ async function check(step: Step): Promise<void> {
     );
   }
   const report = await checkFolder(step, dir);
-  console.log(formatReport(step, report));
-  process.exitCode = reportPassed(report) ? 0 : 1;
+  console.log(formatReport(step, report, { verbose }));
+  if (!reportPassed(report)) {
+    process.exitCode = 1;
+    return;
+  }
+  await recordPass(step, dir);
+  const next = findStep(step.number + 1);
+  if (next)
+    console.log(`  次へ: pnpm step:start ${next.number}(このフォルダーのコードから続けます)`);
 }
 
 function diff(step: Step): Promise<void> {

@@ -53,7 +53,7 @@ function generatedValues(count: number): string[] {
 
 /** Identity values taken from the hostile request list (query strings decoded as a server would). */
 function hostileValues(): unknown[] {
-  const fromQueries = hostileTokenRequests.flatMap((request) => {
+  const fromQueries = hostileTokenRequests.flatMap((request): unknown[] => {
     const params = new URLSearchParams(request.query ?? '');
     const all = params.getAll('identity');
     return all.length > 1 ? [all] : all;

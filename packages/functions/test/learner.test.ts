@@ -46,31 +46,29 @@ describe('the learner workspace', { timeout: 60_000 }, () => {
   it('starts step 3 from step 2’s finished code, with step 3’s .env.example', async () => {
     const result = await step('start', '3');
     expect(result.code).toBe(0);
-    expect(result.output).toContain('step-02 から開始');
+    expect(result.output).toContain('step-02 の参照実装から開始');
     expect(await readdir(join(dir, 'src/functions'))).toEqual(['token.ts']);
-    expect(await readFile(join(dir, '.env.example'), 'utf8')).toContain('WORKSHOP_PASSCODE=');
+    expect(await readFile(join(dir, '.env.example'), 'utf8')).toContain('TOKEN_TTL_SECONDS=');
   });
 
   it('checks the folder with step 3’s own tests and names the missing concepts in Japanese', async () => {
     const result = await step('check', '3');
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/0 件成功 \/ \d+ 件失敗/);
-    expect(result.output).toContain('VoiceGrant に incomingAllow: true');
-    expect(result.output).toContain('<Say> で伝えて <Hangup>');
+    // Step 2's folder has token.ts: the first thing to fix is its name.
+    expect(result.output).toContain('token.ts の名前を voice-token.ts に変えてください');
+    expect(result.output).toContain('「3-7 宛先と発信元の検査」');
   });
 
-  it('refuses to throw away the learner’s changes, and keeps a backup with --force', async () => {
+  it('starts over from the reference when the folder did not pass, keeping the work as a backup', async () => {
     const token = join(dir, 'src/functions/token.ts');
     await writeFile(token, '// my work\n', { flag: 'a' });
-    const refused = await step('start', '3');
-    expect(refused.code).toBe(1);
-    expect(refused.output).toContain('src/functions/token.ts');
-    expect(await readFile(token, 'utf8')).toContain('// my work');
-
-    const forced = await step('start', '3', '--force');
-    expect(forced.code).toBe(0);
+    const restarted = await step('start', '3');
+    expect(restarted.code).toBe(0);
+    expect(restarted.output).toContain('合格していないため');
     const backups = (await readdir(scratch)).filter((name) => name.startsWith('workspace.backup-'));
     expect(backups).toHaveLength(1);
+    expect(restarted.output).toContain(backups[0]);
     expect(
       await readFile(join(scratch, backups[0] ?? '', 'src/functions/token.ts'), 'utf8'),
     ).toContain('// my work');
@@ -81,6 +79,7 @@ describe('the learner workspace', { timeout: 60_000 }, () => {
     expect((await step('solution', '3')).code).toBe(0);
     const checked = await step('check', '3');
     expect(checked.output).toContain('すべて成功しました');
+    expect(checked.output).toContain('次へ: pnpm step:start 4');
     expect(checked.code).toBe(0);
 
     await writeFile(join(dir, 'src/functions/call.protected.ts'), '// learner edit\n', {
@@ -91,18 +90,53 @@ describe('the learner workspace', { timeout: 60_000 }, () => {
     expect(diff.output).toContain('call.protected.ts');
   });
 
-  it('reports a folder that does not build, instead of a stack of failures', async () => {
-    await writeFile(join(dir, 'src/functions/call.protected.ts'), 'export const handler = (\n');
+  it('carries the learner’s own passing code on to the next step, and names what it lacks', async () => {
+    await step('solution', '3');
+    const mine = join(dir, 'src/functions/call.protected.ts');
+    await writeFile(mine, '// written by me\n', { flag: 'a' });
+    expect((await step('check', '3')).code).toBe(0);
+    const next = await step('start', '4');
+    expect(next.code, next.output).toBe(0);
+    expect(next.output).toContain('あなたのコード(手順3 に合格)から');
+    expect(await readFile(mine, 'utf8')).toContain('// written by me');
+    expect(await readFile(join(dir, '.env.example'), 'utf8')).toContain('WORKSHOP_PASSCODE=');
+    const checked = await step('check', '4');
+    expect(checked.code).toBe(1);
+    // Step 03's folder has no twiml-app.json and no passcode yet: each has its own hint.
+    expect(checked.output).toContain('twiml-app.json を作り');
+    expect(checked.output).toContain('「4-1 合言葉」');
+  });
+
+  it('names the file to rename when a Function has the previous step’s name', async () => {
+    await step('start', '3', '--reference');
+    const result = await step('check', '3');
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('token.ts の名前を voice-token.ts に変えてください');
+  });
+
+  it('reports a folder that does not build with the learner’s file and line, no stack trace', async () => {
+    await step('solution', '3');
+    await writeFile(join(dir, 'src/functions/call.protected.ts'), 'exports.handler = (\n');
     const result = await step('check', '3');
     expect(result.code).toBe(1);
     expect(result.output).toContain('読み込めませんでした');
-    expect(result.output).toContain('call.protected.ts');
+    expect(result.output).toMatch(/src\/functions\/call\.protected\.ts:\d+:\d+/);
+    expect(result.output).not.toMatch(/^\s+at |build-step\.ts|node_modules/m);
+  });
+
+  it('tells a learner on step 1 which file to create, in the kit’s words only', async () => {
+    await rm(dir, { recursive: true, force: true });
+    expect((await step('start', '1')).code).toBe(0);
+    const result = await step('check', '1');
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('src/functions/hello-voice.ts がありません');
+    expect(result.output).not.toMatch(/^\s+at |Error:|ELIFECYCLE|build-step\.ts/m);
   });
 });
 
 describe.each([2, 3, 4])('the loop for step %i', { timeout: 60_000 }, (stepNumber) => {
   it('fails on the previous step’s code and passes with the reference', async () => {
-    expect((await step('start', String(stepNumber), '--force')).code).toBe(0);
+    expect((await step('start', String(stepNumber), '--reference')).code).toBe(0);
     const unchanged = await step('check', String(stepNumber));
     expect(unchanged.code, unchanged.output).toBe(1);
     expect(unchanged.output).toMatch(/件失敗/);
@@ -118,7 +152,7 @@ const seededMistakes = [
     step: 2,
     name: 'a token for someone other than "user"',
     file: 'src/functions/token.ts',
-    seed: (code: string) => code.replace("identity: 'user'", "identity: 'guest'"),
+    seed: (code: string) => code.replace("const identity = 'user';", "const identity = 'guest';"),
     hint: 'identity を "user" にし',
   },
   {
@@ -126,7 +160,7 @@ const seededMistakes = [
     name: 'incomingAllow left false',
     file: 'src/functions/voice-token.ts',
     seed: (code: string) => code.replace('incomingAllow: true', 'incomingAllow: false'),
-    hint: 'VoiceGrant に incomingAllow: true',
+    hint: '「3-2 VoiceGrant」 VoiceGrant に incomingAllow: true',
   },
   {
     step: 3,
@@ -134,10 +168,10 @@ const seededMistakes = [
     file: 'src/functions/voice-token.ts',
     seed: (code: string) =>
       code.replace(
-        'checkIdentity(event.identity)',
-        '{ ok: true as const, identity: String(event.identity) }',
+        "typeof identity !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(identity)",
+        "typeof identity !== 'string'",
       ),
-    hint: 'checkIdentity() で検査し',
+    hint: '「3-4 identity の検査」',
   },
   {
     step: 4,

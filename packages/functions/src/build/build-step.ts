@@ -23,13 +23,16 @@ export class StepBuildError extends Error {
     readonly japanese: string,
     readonly problems: readonly SourceProblem[] = [],
   ) {
-    super(problems.length > 0 ? `${japanese}\n${problems.map(formatProblem).join('\n')}` : japanese);
+    super(
+      problems.length > 0 ? `${japanese}\n${problems.map(formatProblem).join('\n')}` : japanese,
+    );
     this.name = 'StepBuildError';
   }
 }
 
 function formatProblem(problem: SourceProblem): string {
-  const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
+  const where =
+    problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
   return `${where}: ${problem.japanese ?? problem.message}`;
 }
 

@@ -70,11 +70,7 @@ export function checkFunctionSources(files: readonly SourceFile[]): SourceProble
     if (parsed) LIBRARY_FILES.set(name, parsed);
     return parsed;
   };
-  const program = ts.createProgram(
-    [...byPath.keys(), STEP_TYPES_FILE],
-    CHECK_OPTIONS,
-    host,
-  );
+  const program = ts.createProgram([...byPath.keys(), STEP_TYPES_FILE], CHECK_OPTIONS, host);
   return ts.getPreEmitDiagnostics(program).map(toProblem);
 }
 

@@ -1,67 +1,90 @@
 /**
  * A hint per concept, matched against the failing test's name, so a learner
  * reads what is missing ("VoiceGrant に incomingAllow がありません") rather than
- * an assertion diff. Order matters: the first match wins.
+ * an assertion diff, and which stage of the page to reread (`3-2`: stage 2 of
+ * step 3's page, as marked in the Functions). Order matters: the first match wins.
  */
-interface Hint {
+export interface Hint {
   match: RegExp;
   hint: string;
+  /** The stage that teaches it, per step page (a concept may be taught again later). */
+  stages?: Readonly<Record<number, string>>;
 }
 
 const HINTS: readonly Hint[] = [
   {
     match: /TwiML that says Japanese|TwiML as text\/xml/,
     hint: 'new Twilio.twiml.VoiceResponse() で TwiML を作り、say() のあと callback(null, twiml) に渡してください。',
+    stages: { 1: '1-1' },
   },
   {
     match: /greets by name|query into event/,
     hint: 'event.name を読み、{ message, domain: context.DOMAIN_NAME, path: context.PATH } を callback に渡してください。',
+    stages: { 1: '1-3' },
   },
   {
     match: /Twilio\.Response|status and headers/,
     hint: 'new Twilio.Response() に setStatusCode(201)、appendHeader()、setBody() を使ってください。',
+    stages: { 1: '1-5' },
   },
   {
     match: /identity "user"/,
     hint: 'AccessToken の identity を "user" にし、VoiceGrant の outgoingApplicationSid に TWIML_APP_SID、incomingAllow に false を設定してください。',
+    stages: { 2: '2-3' },
   },
-  { match: /\{ token \}/, hint: '応答は { token: token.toJwt() } の JSON にしてください。' },
+  {
+    match: /\{ token \}/,
+    hint: '応答は { token: token.toJwt() } の JSON にしてください。',
+    stages: { 2: '2-5' },
+  },
   {
     match: /missing variable|not configured|never shows a secret/,
     hint: '環境変数が足りないときは、足りない変数名を 500 の JSON エラーで返してください(スタックトレースや値は返さない)。',
+    stages: { 2: '2-6', 3: '3-3', 4: '3-3' },
   },
   {
     match: /may call out and be called/,
     hint: 'VoiceGrant に incomingAllow: true と outgoingApplicationSid を設定し、identity にはリクエストの identity を使ってください。',
+    stages: { 3: '3-2', 4: '3-2' },
   },
   {
     match: /TOKEN_TTL_SECONDS/,
     hint: 'トークンの ttl に TOKEN_TTL_SECONDS(既定 3600)を使い、範囲外の値は設定エラー(500 config_invalid)にしてください。',
-  },
-  {
-    match: /emulator/,
-    hint: 'EMULATOR_SIGNALING_HOST があるときだけ、応答に emulator: { signalingHost } を入れてください。',
+    stages: { 3: '3-5', 4: '3-5' },
   },
   {
     match: /passcode/i,
     hint: 'WORKSHOP_PASSCODE が設定されているときは、passcode(パラメーターか X-Workshop-Passcode ヘッダー)が一致しない限り 401 を返してください。',
+    stages: { 4: '4-1' },
+  },
+  {
+    match: /twiml-app\.json|TwiML App/,
+    hint: '作業フォルダーの直下に twiml-app.json を作り、{ "voiceUrl": "/call", "voiceMethod": "POST" } と書いてください(Console の TwiML App の設定と同じ内容です)。',
   },
   {
     match: /dials the browser|dial the browser/,
     hint: '/call は <Dial callerId="client:発信者" answerOnBridge="true"><Client>To</Client></Dial> を返してください。',
+    stages: { 3: '3-6', 4: '3-6' },
   },
   {
     match: /toll-fraud|refuses To|never <Number>/,
     hint: 'To が identity のルールに合わない(電話番号や SIP URI)ときは、<Say> で伝えて <Hangup> してください(不正発信対策)。',
+    stages: { 3: '3-7', 4: '3-7' },
   },
-  { match: /From=/, hint: 'From が client: で始まる正しい identity でない発信は断ってください。' },
+  {
+    match: /From=/,
+    hint: 'From が client: で始まる正しい identity でない発信は断ってください。',
+    stages: { 3: '3-7', 4: '3-7' },
+  },
   {
     match: /hostile token requests|hostile requests/,
-    hint: 'identity は checkIdentity() で検査し、不正な値には 400 の JSON エラーを返してトークンを出さないでください。',
+    hint: 'identity は /^[A-Za-z0-9_.-]{1,64}$/ に合う文字列だけを受け付け、ほかは 400 の JSON エラーにしてトークンを出さないでください。',
+    stages: { 3: '3-4', 4: '3-4' },
   },
   {
     match: /hostile signed \/call/,
     hint: '/call は To と From を検査し、<Client> 以外に発信する TwiML を返さないでください。',
+    stages: { 3: '3-7', 4: '3-7' },
   },
   {
     match: /protected|signature/i,
@@ -70,24 +93,35 @@ const HINTS: readonly Hint[] = [
   {
     match: /CORS|origin/i,
     hint: 'ALLOWED_ORIGINS にあるオリジンにだけ Access-Control-Allow-Origin を返してください(* は使わない)。',
+    stages: { 4: '4-2' },
   },
   {
-    match: /uncached JSON/,
-    hint: '応答に Cache-Control: no-store と JSON の Content-Type を付けてください。',
+    match: /no-store|uncached/,
+    hint: '応答に Cache-Control: no-store を付けてください。',
+    stages: { 4: '4-3' },
   },
   {
     match: /requested grants|repeated grants/,
     hint: 'grants に指定された製品ごとに Grant(VoiceGrant、VideoGrant、ChatGrant、SyncGrant)を addGrant() してください。',
+    stages: { 5: '5-2' },
   },
-  { match: /room/, hint: 'room が指定されたら VideoGrant({ room }) にしてください。' },
+  {
+    match: /room/,
+    hint: 'room が指定されたら VideoGrant({ room }) にしてください。',
+    stages: { 5: '5-3' },
+  },
   {
     match: /not set up for|grant_/,
     hint: '設定されていない製品の Grant を求められたら、400 grant_unavailable で変数名を伝えてください。',
+    stages: { 5: '5-2' },
   },
 ];
 
-export const FALLBACK_HINT = 'pnpm step:diff で参照実装との違いを確認してください。';
+export const FALLBACK_HINT: Hint = {
+  match: /$^/,
+  hint: 'pnpm step:diff で参照実装との違いを確認してください。',
+};
 
-export function hintFor(testName: string): string {
-  return HINTS.find((candidate) => candidate.match.test(testName))?.hint ?? FALLBACK_HINT;
+export function hintFor(testName: string): Hint {
+  return HINTS.find((candidate) => candidate.match.test(testName)) ?? FALLBACK_HINT;
 }

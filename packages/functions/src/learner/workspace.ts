@@ -24,6 +24,8 @@ export interface WorkspaceManifest {
   startedFrom: string;
   /** sha256 of each file as it was handed over, to tell what the learner changed. */
   files: Record<string, string>;
+  /** The last step whose checks this folder passed, and its files then (set by step:check). */
+  passed?: { step: number; files: Record<string, string> };
 }
 
 export async function readManifest(
@@ -53,7 +55,7 @@ export async function listProjectFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-async function hashFiles(dir: string): Promise<Record<string, string>> {
+export async function hashFiles(dir: string): Promise<Record<string, string>> {
   const hashes: Record<string, string> = {};
   for (const file of await listProjectFiles(dir)) {
     hashes[file] = createHash('sha256')
@@ -114,10 +116,53 @@ export async function createWorkspace(
     await copyProject(referenceStepDir(step), dir, (file) => file.startsWith('src/functions/'));
     await mkdir(join(dir, 'src/functions'), { recursive: true });
   }
+  return writeNewManifest(step, dir, previous?.tag ?? 'skeleton');
+}
+
+/**
+ * Carries the learner's own folder on to `step`: their code stays as it is
+ * (what the step adds is theirs to write); only `.env.example` is the step's.
+ */
+export async function continueWorkspace(
+  step: Step,
+  dir: string = workspaceDir(),
+): Promise<WorkspaceManifest> {
+  return writeNewManifest(step, dir, 'yours');
+}
+
+/** Whether the folder passed the step before `step` and has not changed since. */
+export async function passedPreviousStep(
+  step: Step,
+  dir: string = workspaceDir(),
+): Promise<boolean> {
+  const manifest = await readManifest(dir);
+  if (!manifest?.passed || manifest.passed.step !== step.number - 1) return false;
+  const now = await hashFiles(dir);
+  const then = manifest.passed.files;
+  const names = new Set([...Object.keys(now), ...Object.keys(then)]);
+  return [...names].every((name) => name === '.env.example' || now[name] === then[name]);
+}
+
+/** Records that the folder passed `step` as it is now (so step:start N+1 can continue from it). */
+export async function recordPass(step: Step, dir: string = workspaceDir()): Promise<void> {
+  const manifest = (await readManifest(dir)) ?? {
+    step: step.number,
+    startedFrom: 'yours',
+    files: {},
+  };
+  manifest.passed = { step: step.number, files: await hashFiles(dir) };
+  await writeFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+async function writeNewManifest(
+  step: Step,
+  dir: string,
+  startedFrom: string,
+): Promise<WorkspaceManifest> {
   await cp(join(referenceStepDir(step), '.env.example'), join(dir, '.env.example'));
   const manifest: WorkspaceManifest = {
     step: step.number,
-    startedFrom: previous?.tag ?? 'skeleton',
+    startedFrom,
     files: await hashFiles(dir),
   };
   await writeFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -98,10 +98,13 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       expect(text).not.toContain(env.API_SECRET);
     });
 
-    it.runIf(publicPhone)('keeps the token out of every cache (Cache-Control: no-store)', async () => {
-      const response = await mint({}, { identity: 'alice' });
-      expect(response.headers['Cache-Control']).toBe('no-store');
-    });
+    it.runIf(publicPhone)(
+      'keeps the token out of every cache (Cache-Control: no-store)',
+      async () => {
+        const response = await mint({}, { identity: 'alice' });
+        expect(response.headers['Cache-Control']).toBe('no-store');
+      },
+    );
 
     describe.runIf(publicPhone)('with WORKSHOP_PASSCODE', () => {
       const passcodeEnv = { WORKSHOP_PASSCODE: 'sakura-2026' };
@@ -214,22 +217,25 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       expect(verifyAccessToken(body.token, env.API_SECRET).claims.grants.identity).toBe('bob');
     });
 
-    it.runIf(publicPhone)('names an allowed origin in CORS headers and stays silent for others', async () => {
-      const allowed = await fetch(`${server.url}/voice-token?identity=alice`, {
-        headers: { origin: 'https://phone.example' },
-      });
-      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://phone.example');
-      expect(allowed.headers.get('vary')).toMatch(/Origin/);
-      const other = await fetch(`${server.url}/voice-token?identity=alice`, {
-        headers: { origin: 'https://evil.example' },
-      });
-      expect(other.headers.get('access-control-allow-origin')).toBeNull();
-      const refused = await fetch(`${server.url}/voice-token?identity=%3Cx%3E`, {
-        headers: { origin: 'https://phone.example' },
-      });
-      expect(refused.status).toBe(400);
-      expect(refused.headers.get('access-control-allow-origin')).toBe('https://phone.example');
-    });
+    it.runIf(publicPhone)(
+      'names an allowed origin in CORS headers and stays silent for others',
+      async () => {
+        const allowed = await fetch(`${server.url}/voice-token?identity=alice`, {
+          headers: { origin: 'https://phone.example' },
+        });
+        expect(allowed.headers.get('access-control-allow-origin')).toBe('https://phone.example');
+        expect(allowed.headers.get('vary')).toMatch(/Origin/);
+        const other = await fetch(`${server.url}/voice-token?identity=alice`, {
+          headers: { origin: 'https://evil.example' },
+        });
+        expect(other.headers.get('access-control-allow-origin')).toBeNull();
+        const refused = await fetch(`${server.url}/voice-token?identity=%3Cx%3E`, {
+          headers: { origin: 'https://phone.example' },
+        });
+        expect(refused.status).toBe(400);
+        expect(refused.headers.get('access-control-allow-origin')).toBe('https://phone.example');
+      },
+    );
 
     it('leaves the CORS preflight to the runtime, as Twilio does', async () => {
       const preflight = await fetch(`${server.url}/voice-token`, {

@@ -52,7 +52,7 @@ exports.handler = function (
   const AccessToken = Twilio.jwt.AccessToken;
   const VoiceGrant = AccessToken.VoiceGrant;
 
-  // [3-2] VoiceGrant: 発信は TwiML App へ。着信も受ける(incomingAllow: true)
+  // [3-2] VoiceGrant: 発信は TwiML App へ。この手順から着信も受ける
   const voiceGrant = new VoiceGrant({
     outgoingApplicationSid: context.TWIML_APP_SID,
     incomingAllow: true,
@@ -62,7 +62,7 @@ exports.handler = function (
     identity: identity,
     ttl: ttl, // [3-5]
   });
-  token.addGrant(voiceGrant);
+  token.addGrant(voiceGrant); // [3-2]
 
   // [3-3] 発行したトークンを、identity と有効期間(秒)と一緒に返す
   response.setBody({

@@ -5,10 +5,10 @@ type CallEvent = { To?: unknown; From?: unknown };
 // リクエストにだけ答えるので、ほかの人はこの Function に発信させられない)
 exports.handler = function (context: Context, event: CallEvent, callback: ServerlessCallback) {
   const twiml = new Twilio.twiml.VoiceResponse();
-  // [3-6] To: device.connect({ params: { To } }) で指定された、相手の identity
+  // [3-6] 宛先 To: device.connect({ params: { To } }) で指定された、相手の identity
   const to = typeof event.To === 'string' ? event.To : ''; // To を繰り返すと配列になる
 
-  // [3-7] 検査: ブラウザ電話の identity にだけ発信する。電話番号や SIP URI は通さない(不正発信対策)
+  // [3-7] 宛先と発信元の検査: ブラウザ電話の identity にだけ発信する。電話番号や SIP URI は通さない(不正発信対策)
   const identity = /^[A-Za-z0-9_.-]{1,64}$/;
   const from = typeof event.From === 'string' ? event.From.replace(/^client:/, '') : '';
   if (!identity.test(to) || event.From !== `client:${from}` || !identity.test(from)) {

@@ -78,12 +78,13 @@ exports.handler = function (
     return fail(400, 'room_invalid', 'room は半角英数字と _ - . の 1〜64 文字にしてください。');
   }
 
-  // [5-2] 製品ごとに Grant を足す。サービスに設定がない製品は、足りない変数の名前を伝えて断る
   const AccessToken = Twilio.jwt.AccessToken;
   const token = new AccessToken(context.ACCOUNT_SID, context.API_KEY, context.API_SECRET, {
     identity: identity,
     ttl: ttl,
   });
+
+  // [5-2] Grant: 製品ごとに足す。サービスに設定がない製品は、足りない変数の名前を伝えて断る
   const unavailable = (variable: string) =>
     fail(400, 'grant_unavailable', `このサービスでは発行できません(${variable} が未設定です)。`);
   for (const product of wanted) {
