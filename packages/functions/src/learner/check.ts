@@ -89,7 +89,9 @@ export async function checkFolder(step: Step, dir: string): Promise<CheckReport>
     await buildStepFolder(step, dir);
   } catch (error) {
     if (!(error instanceof StepBuildError)) throw error;
-    return { tests: [], problem: error.message, fileHints, raw: '' };
+    // "No Functions" says again what the file hints already name, file by file.
+    const problem = fileHints.length > 0 && error.problems.length === 0 ? '' : error.message;
+    return { tests: [], problem, fileHints, raw: '' };
   }
   const titles = await stageTitles();
   const scratch = await mkdtemp(join(tmpdir(), 'kit-check-'));
@@ -171,8 +173,10 @@ export function formatReport(
   const page = `docs/${stepDocPath(step)}`;
   for (const hint of report.fileHints) lines.push(`✗ ${hint}`);
   if (report.problem !== null) {
-    lines.push(`✗ 手順${step.number} のコードを読み込めませんでした。次の場所を直してください:`);
-    lines.push(...report.problem.split('\n').map((line) => `  ${line}`));
+    if (report.problem !== '') {
+      lines.push(`✗ 手順${step.number} のコードを読み込めませんでした。次の場所を直してください:`);
+      lines.push(...report.problem.split('\n').map((line) => `  ${line}`));
+    }
     lines.push(`  (ページ: ${page})`);
     if (verbose && report.raw) lines.push(report.raw);
     return lines.join('\n');
