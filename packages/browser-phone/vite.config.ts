@@ -1,15 +1,18 @@
+import { viteSingleFile } from 'vite-plugin-singlefile';
 import { defineConfig } from 'vitest/config';
-import { phoneAssets } from './build/phone-assets-plugin.js';
+import { consoleFiles } from './build/console-files-plugin.js';
 
 export default defineConfig({
-  // Served from the root of the Functions service (its assets), with the token Function beside it.
-  base: '/',
-  plugins: [phoneAssets()],
+  // One page, uploaded in the Twilio Console by hand: its script (the Voice SDK
+  // included) and styles are inlined, and its sounds are made in the browser.
+  // vite-plugin-singlefile also sets what that needs: no code splitting (the
+  // SDK's dynamic import is inlined too), everything inlined, base './'.
+  plugins: [viteSingleFile(), consoleFiles()],
   build: {
     target: 'es2022',
     sourcemap: false,
-    // The SDK is loaded on demand, after the mode is known: keep it in its own chunk.
-    chunkSizeWarningLimit: 400,
+    // One file: nothing to preload, so no modulepreload polyfill in the page.
+    modulePreload: { polyfill: false },
   },
   test: {
     environment: 'happy-dom',

@@ -33,7 +33,7 @@ const callTest = test.extend<{ openPhone: OpenPhone }, { offlinePhone: OfflinePh
       await context.addInitScript(recordPeerConnections);
       const page = await context.newPage();
       opened.push({ context, ...guardPage(page, allowedConsoleErrors) });
-      await page.goto(`${offlinePhone.url}/`);
+      await page.goto(offlinePhone.pageUrl);
       await page.getByLabel('あなたの名前(identity)').fill(identity);
       await page.getByRole('button', { name: '初期化' }).click();
       await expect(page.locator('#status')).toHaveText('登録済み');

@@ -1,4 +1,5 @@
 import type { StepServer } from '@kit/functions/server';
+import { PHONE_CONSOLE_ASSETS } from '@kit/shared';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './support/chromium.js';
 import { expect, guardPage, test } from './support/fixtures.js';
@@ -28,9 +29,9 @@ const phoneTest = test.extend<object, { phone: StepServer; guardedPhone: StepSer
 
 phoneTest.describe('the built phone on step 04', () => {
   phoneTest(
-    'loads under every name, in Japanese, with nothing enabled but 初期化',
+    'loads from its Console path, in Japanese, with nothing enabled but 初期化',
     async ({ page, phone }) => {
-      for (const path of ['/index.html', '/browser-phone.html', '/assets/index.html']) {
+      for (const { path } of PHONE_CONSOLE_ASSETS.filter((asset) => asset.file.endsWith('.html'))) {
         await page.goto(`${phone.url}${path}`);
         await expect(page.getByRole('heading', { name: 'ブラウザ電話' })).toBeVisible();
         await expect(page.locator('#status')).toHaveText('未登録');

@@ -13,7 +13,7 @@ test('renews a short-lived token and stays registered', async ({ page }) => {
     page.on('request', (request) => {
       if (request.url().endsWith('/voice-token')) tokenRequests.push(request.method());
     });
-    await page.goto(`${phone.url}/?diag`);
+    await page.goto(`${phone.pageUrl}?diag`);
     await page.getByLabel('あなたの名前(identity)').fill('dave');
     await page.getByRole('button', { name: '初期化' }).click();
     await expect(page.locator('#status')).toHaveText('登録済み');

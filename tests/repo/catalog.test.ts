@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENV_VARS, functionFileName, STEPS, stepDocPath } from '@kit/shared';
+import { functionFileName, STEPS, stepDocPath } from '@kit/shared';
 import { describe, expect, it } from 'vitest';
 import { DOCS_DIR, STEPS_DIR } from './paths.js';
 
@@ -41,13 +41,12 @@ describe('step catalog vs the repository', () => {
       expect(existsSync(join(dir, 'twiml-app.json'))).toBe(step.configuresTwimlApp);
     });
 
-    it('documents exactly its env vars (but the launcher-only ones) in .env.example, one comment each', () => {
+    it('documents exactly its env vars in .env.example, one comment each', () => {
       const lines = readFileSync(join(dir, '.env.example'), 'utf8').split('\n');
       const names = lines
         .filter((line) => /^[A-Z_]+=/.test(line))
         .map((line) => line.split('=')[0]);
-      const documented = step.env.filter((variable) => !ENV_VARS[variable.name].localOnly);
-      expect([...names].sort()).toEqual(documented.map((variable) => variable.name).sort());
+      expect([...names].sort()).toEqual(step.env.map((variable) => variable.name).sort());
       for (const name of names) {
         const index = lines.findIndex((line) => line.startsWith(`${name}=`));
         expect(lines[index - 1], `comment above ${name}`).toMatch(/^# /);

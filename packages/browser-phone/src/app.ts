@@ -47,6 +47,8 @@ export class PhoneApp {
   constructor(
     private readonly elements: PhoneElements,
     private readonly tokenUrl: string,
+    /** The emulator the page's server named (`kit/emulator.json`), or null for Twilio. */
+    private readonly emulatorFound: Promise<EmulatorInfo | null>,
   ) {}
 
   start(): void {
@@ -198,12 +200,13 @@ export class PhoneApp {
         this.showError({ message: token.message, code: token.code });
         return;
       }
-      this.emulator = token.emulator;
-      this.elements.mode.textContent = token.emulator
+      const emulator = await this.emulatorFound;
+      this.emulator = emulator;
+      this.elements.mode.textContent = emulator
         ? '(ローカルのエミュレーターに接続)'
         : '(Twilio に接続)';
-      const { Device } = await loadVoiceSdk(token.emulator);
-      const device = new Device(token.token, deviceOptions(token.emulator));
+      const { Device } = await loadVoiceSdk(emulator);
+      const device = new Device(token.token, deviceOptions(emulator));
       this.device = device;
       this.watchDevice(device);
       await device.register();

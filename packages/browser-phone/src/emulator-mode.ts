@@ -1,30 +1,77 @@
+import { EMULATOR_INFO_PATH, type EmulatorInfo, isEmulatorInfo } from '@kit/shared';
+
 /**
  * What the real Voice SDK needs to talk to the local emulator instead of Twilio.
- * Nothing here runs in Twilio mode: the app loads it only when the token
- * endpoint says an emulator is configured.
+ * The mode comes from the server that serves the page: the kit's local server
+ * answers `kit/emulator.json`; Twilio has no such file, so the phone talks to Twilio.
  */
+
+/** Hosts the kit's local server listens on; a page anywhere else is on Twilio. */
+const LOOPBACK_HOSTNAME = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * Asks the server that served the page where its emulator is (the path is
+ * relative to the page). A 404, a network error or an unusable answer all
+ * mean real Twilio mode. A page on Twilio's domains is not asked about at all:
+ * the emulator only ever listens on loopback, and the request would only put
+ * a 404 in every attendee's console.
+ */
+export async function findEmulator(
+  page: Pick<Location, 'href' | 'hostname'> = window.location,
+  fetchImpl: typeof fetch = fetch,
+): Promise<EmulatorInfo | null> {
+  if (!LOOPBACK_HOSTNAME.test(page.hostname)) return null;
+  try {
+    const url = new URL(EMULATOR_INFO_PATH.slice(1), page.href);
+    const response = await fetchImpl(url, { cache: 'no-store' });
+    if (!response.ok) return null;
+    const body: unknown = await response.json();
+    return isEmulatorInfo(body) ? { signalingHost: body.signalingHost } : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface SignalingRewrite {
+  /** From now on, `wss://HOST/…` sockets go to `ws://HOST/…` (the emulator has no TLS). */
+  routeToEmulator(signalingHost: string): void;
+}
 
 /**
  * The SDK always dials `wss://<chunderw>/signal`; the emulator speaks plain
- * `ws://` on loopback. Swap the scheme for that one host only. This must run
- * before the SDK module is evaluated: it captures `WebSocket` when it loads.
+ * `ws://` on loopback. This replaces `WebSocket` with a subclass that swaps the
+ * scheme for the emulator's host only, and passes every URL through unchanged
+ * until `routeToEmulator` names that host (so in Twilio mode it does nothing).
+ *
+ * Why it is always installed, first thing, before the mode is known: the SDK
+ * keeps `globalThis.WebSocket` in a constant when its module is evaluated
+ * (wstransport.js), and the phone is one file for the Console, so the SDK's
+ * dynamic `import()` is inlined into the page. Rolldown (Vite 8) still runs the
+ * inlined module at the `import()`, but Rollup's `inlineDynamicImports`
+ * evaluates it with the page, long before `kit/emulator.json` answers, and a
+ * class installed then would never be seen. Installed first, it is seen
+ * whatever the bundler does. main.ts installs it from its first import.
  */
-export function installEmulatorWebSocket(
-  signalingHost: string,
-  scope: typeof globalThis = globalThis,
-): void {
+export function installSignalingRewrite(scope: typeof globalThis = globalThis): SignalingRewrite {
   const Native = scope.WebSocket;
-  const secureOrigin = `wss://${signalingHost}/`;
-  class EmulatorWebSocket extends Native {
+  let secureOrigin: string | null = null;
+  class SignalingWebSocket extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       const text = String(url);
       super(
-        text.startsWith(secureOrigin) ? `ws://${text.slice('wss://'.length)}` : text,
+        secureOrigin !== null && text.startsWith(secureOrigin)
+          ? `ws://${text.slice('wss://'.length)}`
+          : text,
         protocols,
       );
     }
   }
-  scope.WebSocket = EmulatorWebSocket;
+  scope.WebSocket = SignalingWebSocket;
+  return {
+    routeToEmulator(signalingHost) {
+      secureOrigin = `wss://${signalingHost}/`;
+    },
+  };
 }
 
 /** Gathering on loopback takes milliseconds; stop waiting after this, and send what there is. */

@@ -1,8 +1,13 @@
+// First: the WebSocket rewrite must be in place before the Voice SDK (inlined
+// into this page) is evaluated. See emulator-mode.ts, installSignalingRewrite.
+import './signaling.js';
 import './style.css';
 import { PhoneApp } from './app.js';
 import { findPhoneElements } from './dom.js';
+import { findEmulator } from './emulator-mode.js';
 
 // The token Function sits beside the page on the same Functions service.
 const TOKEN_URL = new URL('/voice-token', window.location.href).toString();
 
-new PhoneApp(findPhoneElements(), TOKEN_URL).start();
+// Asked once, at start-up: the kit's local server says where its emulator is; Twilio does not.
+new PhoneApp(findPhoneElements(), TOKEN_URL, findEmulator()).start();

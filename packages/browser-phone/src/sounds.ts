@@ -1,32 +1,29 @@
-/** The SDK's 15 sound names, each pointed at the phone's own generated file (no CDN). */
-const SDK_SOUND_NAMES = [
-  'incoming',
-  'outgoing',
-  'disconnect',
-  'dtmf0',
-  'dtmf1',
-  'dtmf2',
-  'dtmf3',
-  'dtmf4',
-  'dtmf5',
-  'dtmf6',
-  'dtmf7',
-  'dtmf8',
-  'dtmf9',
-  'dtmfs',
-  'dtmfh',
-] as const;
+import { type PhoneSoundName, phoneSounds, SDK_SOUND_NAMES, type SdkSoundName } from './tones.js';
 
-export type SdkSoundName = (typeof SDK_SOUND_NAMES)[number];
+let urls: Record<PhoneSoundName, string> | null = null;
 
-export function soundUrl(file: string, base: string = import.meta.env.BASE_URL): string {
-  return `${base}sounds/${file}`;
+/**
+ * Each sound as a `blob:` URL of WAV bytes made in this page: the SDK and the
+ * ringback play them without a request leaving the page (no CDN, no sound
+ * files to upload beside the page). Made once, on first use.
+ */
+export function soundUrls(): Record<PhoneSoundName, string> {
+  urls ??= Object.fromEntries(
+    Object.entries(phoneSounds()).map(([name, wav]) => [
+      name,
+      URL.createObjectURL(new Blob([wav], { type: 'audio/wav' })),
+    ]),
+  ) as Record<PhoneSoundName, string>;
+  return urls;
 }
 
-export function sdkSounds(base?: string): Record<SdkSoundName, string> {
-  return Object.fromEntries(
-    SDK_SOUND_NAMES.map((name) => [name, soundUrl(`${name}.wav`, base)]),
-  ) as Record<SdkSoundName, string>;
+/** The Device option `sounds`: all 15 names, so the SDK fetches none of its defaults. */
+export function sdkSounds(): Record<SdkSoundName, string> {
+  const all = soundUrls();
+  return Object.fromEntries(SDK_SOUND_NAMES.map((name) => [name, all[name]])) as Record<
+    SdkSoundName,
+    string
+  >;
 }
 
 /**
@@ -38,7 +35,7 @@ export class Ringback {
 
   start(): void {
     if (this.audio) return;
-    this.audio = new Audio(soundUrl('ringback.wav'));
+    this.audio = new Audio(soundUrls().ringback);
     this.audio.loop = true;
     this.audio.play().catch(() => {
       // Autoplay refused: the call goes on without the tone.

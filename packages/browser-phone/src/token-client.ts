@@ -1,14 +1,8 @@
-import {
-  type EmulatorInfo,
-  isApiErrorBody,
-  PASSCODE_PARAM,
-  SIGNALING_HOST_PATTERN,
-  type TokenResponse,
-} from '@kit/shared';
+import { isApiErrorBody, PASSCODE_PARAM, type TokenResponse } from '@kit/shared';
 
 /** What the phone needs from the token endpoint, checked before use. */
 export type TokenResult =
-  | { ok: true; token: string; identity: string; ttlSeconds: number; emulator: EmulatorInfo | null }
+  | { ok: true; token: string; identity: string; ttlSeconds: number }
   | { ok: false; code: string; message: string };
 
 export interface TokenRequest {
@@ -55,7 +49,6 @@ export async function fetchVoiceToken(
     token: payload.token,
     identity: payload.identity,
     ttlSeconds: payload.ttlSeconds,
-    emulator: payload.emulator ?? null,
   };
 }
 
@@ -63,12 +56,5 @@ function isTokenResponse(value: unknown): value is TokenResponse {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<TokenResponse>;
   if (typeof candidate.token !== 'string' || typeof candidate.identity !== 'string') return false;
-  if (typeof candidate.ttlSeconds !== 'number') return false;
-  if (candidate.emulator === undefined) return true;
-  return (
-    typeof candidate.emulator === 'object' &&
-    candidate.emulator !== null &&
-    typeof candidate.emulator.signalingHost === 'string' &&
-    SIGNALING_HOST_PATTERN.test(candidate.emulator.signalingHost)
-  );
+  return typeof candidate.ttlSeconds === 'number';
 }

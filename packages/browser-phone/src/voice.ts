@@ -1,26 +1,22 @@
 import type { EmulatorInfo } from '@kit/shared';
 import type { Device } from '@twilio/voice-sdk';
-import { iceGatheringPeerConnection, installEmulatorWebSocket } from './emulator-mode.js';
+import { iceGatheringPeerConnection } from './emulator-mode.js';
+import { signaling } from './signaling.js';
 import { sdkSounds } from './sounds.js';
 
 type VoiceSdk = typeof import('@twilio/voice-sdk');
 
 let sdk: Promise<VoiceSdk> | null = null;
-let sdkMode: string | null = null;
 
 /**
- * Loads the Voice SDK once, after the mode is known: in emulator mode the
- * WebSocket rewrite must be in place before the SDK captures `WebSocket`.
+ * Loads the Voice SDK once the mode is known (found once per page load). The
+ * SDK is inlined into the page, so this may only hand back a module evaluated
+ * already: the emulator's WebSocket rewrite was installed before it (signaling.ts)
+ * and is switched on here, before any Device opens a socket.
  */
 export function loadVoiceSdk(emulator: EmulatorInfo | null): Promise<VoiceSdk> {
-  const mode = emulator ? `emulator ${emulator.signalingHost}` : 'twilio';
-  if (sdk) {
-    if (mode !== sdkMode) throw new Error('接続先が変わりました。ページを再読み込みしてください。');
-    return sdk;
-  }
-  if (emulator) installEmulatorWebSocket(emulator.signalingHost);
-  sdkMode = mode;
-  sdk = import('@twilio/voice-sdk');
+  if (emulator) signaling.routeToEmulator(emulator.signalingHost);
+  sdk ??= import('@twilio/voice-sdk');
   return sdk;
 }
 

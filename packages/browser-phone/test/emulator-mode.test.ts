@@ -1,25 +1,97 @@
 import { describe, expect, it } from 'vitest';
-import { installEmulatorWebSocket, waitForIceGathering } from '../src/emulator-mode.js';
+import {
+  findEmulator,
+  installSignalingRewrite,
+  waitForIceGathering,
+} from '../src/emulator-mode.js';
 
-class RecordingWebSocket {
-  static readonly urls: string[] = [];
-  constructor(url: string | URL) {
-    RecordingWebSocket.urls.push(String(url));
+function recordingScope() {
+  const urls: string[] = [];
+  class RecordingWebSocket {
+    constructor(url: string | URL) {
+      urls.push(String(url));
+    }
   }
+  return { urls, scope: { WebSocket: RecordingWebSocket } as unknown as typeof globalThis };
 }
 
-describe('installEmulatorWebSocket', () => {
-  it("downgrades wss:// to ws:// for the emulator's host only", () => {
-    const scope = { WebSocket: RecordingWebSocket } as unknown as typeof globalThis;
-    installEmulatorWebSocket('127.0.0.1:4100', scope);
-    new scope.WebSocket('wss://127.0.0.1:4100/signal');
-    new scope.WebSocket('wss://127.0.0.1:4101/signal');
+describe('installSignalingRewrite', () => {
+  it('passes every URL through until an emulator is named (Twilio mode)', () => {
+    const { urls, scope } = recordingScope();
+    installSignalingRewrite(scope);
     new scope.WebSocket('wss://chunderw-vpc-gll.twilio.com/signal');
-    expect(RecordingWebSocket.urls).toEqual([
+    new scope.WebSocket('wss://127.0.0.1:4100/signal');
+    expect(urls).toEqual([
+      'wss://chunderw-vpc-gll.twilio.com/signal',
+      'wss://127.0.0.1:4100/signal',
+    ]);
+  });
+
+  it("downgrades wss:// to ws:// for the emulator's host only, even for a WebSocket captured before", () => {
+    const { urls, scope } = recordingScope();
+    const rewrite = installSignalingRewrite(scope);
+    // What the SDK does when its module is evaluated: keep the class it finds.
+    const Captured = scope.WebSocket;
+    rewrite.routeToEmulator('127.0.0.1:4100');
+    new Captured('wss://127.0.0.1:4100/signal');
+    new Captured('wss://127.0.0.1:4101/signal');
+    new Captured('wss://chunderw-vpc-gll.twilio.com/signal');
+    expect(urls).toEqual([
       'ws://127.0.0.1:4100/signal',
       'wss://127.0.0.1:4101/signal',
       'wss://chunderw-vpc-gll.twilio.com/signal',
     ]);
+  });
+});
+
+describe('findEmulator', () => {
+  const localPage = { href: 'http://127.0.0.1:3000/index.html', hostname: '127.0.0.1' };
+
+  function answering(response: () => Response | Promise<Response>) {
+    const asked: string[] = [];
+    const fetchImpl = (async (url: string | URL | Request) => {
+      asked.push(String(url));
+      return response();
+    }) as typeof fetch;
+    return { asked, fetchImpl };
+  }
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json' },
+    });
+
+  it('asks kit/emulator.json beside the page and uses a loopback answer', async () => {
+    const server = answering(() => json({ signalingHost: '127.0.0.1:4100' }));
+    expect(await findEmulator(localPage, server.fetchImpl)).toEqual({
+      signalingHost: '127.0.0.1:4100',
+    });
+    expect(server.asked).toEqual(['http://127.0.0.1:3000/kit/emulator.json']);
+  });
+
+  it.each([
+    ['a 404 (Twilio, or the Functions without the kit)', () => new Response('', { status: 404 })],
+    ['an address off this machine', () => json({ signalingHost: 'evil.example:443' })],
+    ['a body that is not JSON', () => new Response('<html>', { status: 200 })],
+    ['an empty object', () => json({})],
+    [
+      'a network error',
+      () => {
+        throw new TypeError('Failed to fetch');
+      },
+    ],
+  ])('means Twilio mode on %s', async (_case, response) => {
+    expect(await findEmulator(localPage, answering(response).fetchImpl)).toBeNull();
+  });
+
+  it('does not ask at all from a page on Twilio', async () => {
+    const server = answering(() => json({ signalingHost: '127.0.0.1:4100' }));
+    const twilioPage = {
+      href: 'https://browser-phone-1234-dev.twil.io/index.html',
+      hostname: 'browser-phone-1234-dev.twil.io',
+    };
+    expect(await findEmulator(twilioPage, server.fetchImpl)).toBeNull();
+    expect(server.asked).toEqual([]);
   });
 });
 

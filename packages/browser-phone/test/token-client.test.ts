@@ -25,29 +25,18 @@ describe('fetchVoiceToken', () => {
     expect(server.seen[1]?.body).toBe('identity=alice&passcode=%E3%81%95%E3%81%8F%E3%82%89+%26x');
   });
 
-  it('returns the token and the emulator address when the endpoint gives one', async () => {
-    const body = {
-      token: 'a.b.c',
-      identity: 'alice',
-      ttlSeconds: 600,
-      emulator: { signalingHost: '127.0.0.1:4100' },
-    };
+  it('returns the token, its identity and lifetime', async () => {
+    const body = { token: 'a.b.c', identity: 'alice', ttlSeconds: 600 };
     expect(await fetchVoiceToken(request, answering(200, body).fetchImpl)).toEqual({
       ok: true,
       token: 'a.b.c',
       identity: 'alice',
       ttlSeconds: 600,
-      emulator: { signalingHost: '127.0.0.1:4100' },
     });
   });
 
-  it('refuses an emulator address off this machine', async () => {
-    const body = {
-      token: 't',
-      identity: 'alice',
-      ttlSeconds: 1,
-      emulator: { signalingHost: 'evil.example:443' },
-    };
+  it('refuses an answer without a token', async () => {
+    const body = { identity: 'alice', ttlSeconds: 1 };
     expect(await fetchVoiceToken(request, answering(200, body).fetchImpl)).toMatchObject({
       ok: false,
       code: 'bad_response',

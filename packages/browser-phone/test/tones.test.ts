@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dtmfFrequencies, phoneSounds, renderWav, SAMPLE_RATE } from '../build/tones.js';
+import {
+  dtmfFrequencies,
+  phoneSounds,
+  renderWav,
+  SAMPLE_RATE,
+  SDK_SOUND_NAMES,
+} from '../src/tones.js';
 
 function samplesOf(wav: Uint8Array): Int16Array {
   const view = new DataView(wav.buffer, wav.byteOffset, wav.byteLength);
@@ -21,7 +27,7 @@ function frequencyOf(samples: Int16Array): number {
 
 describe('generated tones', () => {
   it('makes the Japanese ringback: 400 Hz for 1 s, then 2 s of silence', () => {
-    const samples = samplesOf(phoneSounds()['ringback.wav'] ?? new Uint8Array());
+    const samples = samplesOf(phoneSounds().ringback);
     expect(samples.length).toBe(3 * SAMPLE_RATE);
     const tone = samples.slice(0, SAMPLE_RATE);
     expect(frequencyOf(tone)).toBeGreaterThan(390);
@@ -31,9 +37,18 @@ describe('generated tones', () => {
 
   it('provides every sound the SDK asks for, plus the ringback', () => {
     const names = Object.keys(phoneSounds()).sort();
-    expect(names).toHaveLength(16);
-    expect(names).toContain('dtmfs.wav');
-    expect(names).toContain('dtmfh.wav');
+    expect(SDK_SOUND_NAMES).toHaveLength(15);
+    expect(names).toEqual([...SDK_SOUND_NAMES, 'ringback'].sort());
+    expect(names).toContain('dtmfs');
+    expect(names).toContain('dtmfh');
+  });
+
+  it('is cheap enough to make in the page at start-up', () => {
+    const started = performance.now();
+    const sounds = phoneSounds();
+    const bytes = Object.values(sounds).reduce((sum, wav) => sum + wav.byteLength, 0);
+    expect(bytes).toBeLessThan(400_000);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('uses the DTMF frequency pairs', () => {

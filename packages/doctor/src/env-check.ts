@@ -30,7 +30,7 @@ const CREDENTIAL_SIDS: EnvVarName[] = ['ACCOUNT_SID', 'API_KEY', 'TWIML_APP_SID'
 /** Presence, shape and raw-file hygiene of the chosen step's variables; which mode they mean. */
 export async function checkEnvFile(step: Step, envFile: string): Promise<EnvCheckResult> {
   const list = new Checklist('env');
-  const variables = step.env.filter(({ name }) => !ENV_VARS[name].localOnly);
+  const variables = step.env;
   if (variables.length === 0) {
     list.ok('env.none', `${step.tag} は環境変数を使いません`);
     return { list, env: {}, mode: 'local' };

@@ -1,4 +1,11 @@
-import { PASSCODE_HEADER, type Step } from '@kit/shared';
+import {
+  EMULATOR_INFO_PATH,
+  finishedPhoneStep,
+  isEmulatorInfo,
+  PASSCODE_HEADER,
+  phonePagePath,
+  type Step,
+} from '@kit/shared';
 import twilio from 'twilio';
 import { tokenProblems } from './access-token.js';
 import { Checklist } from './check.js';
@@ -97,7 +104,8 @@ async function startOrFind(options: LocalCheckOptions, list: Checklist): Promise
 
 /** Steps 03 and 04 share their Functions; only the phone's page tells a running 04 from 03. */
 async function servesThisStep(step: Step, baseUrl: string): Promise<boolean> {
-  const page = await fetchText(`${baseUrl}/index.html`, { timeoutMs: 3_000 }).catch(() => null);
+  const pagePath = phonePagePath(finishedPhoneStep()) ?? '/index.html';
+  const page = await fetchText(`${baseUrl}${pagePath}`, { timeoutMs: 3_000 }).catch(() => null);
   const servesPhone = page?.status === 200 && page.contentType.startsWith('text/html');
   return servesPhone === step.servesPhone;
 }
@@ -162,16 +170,20 @@ async function checkEmulator(
   tokenBody: Record<string, unknown>,
   list: Checklist,
 ): Promise<void> {
-  const emulator = tokenBody.emulator;
-  const signalingHost = isRecord(emulator) ? emulator.signalingHost : undefined;
-  if (typeof signalingHost !== 'string') {
+  // The kit's server (not the Functions) says where its emulator is, as it tells the phone.
+  const discovery = await fetchText(`${target.baseUrl}${EMULATOR_INFO_PATH}`, {
+    timeoutMs: 3_000,
+  }).catch(() => null);
+  const info = discovery?.status === 200 ? parseJson(discovery.body) : null;
+  if (!isEmulatorInfo(info)) {
     list.fail(
       'local.emulator',
-      'トークンの応答にエミュレーターの接続先(emulator.signalingHost)がありません(twilio-run start で動かしていませんか)。',
+      `${EMULATOR_INFO_PATH} がエミュレーターの接続先を返しません(${discovery ? `HTTP ${discovery.status}` : '応答なし'}。twilio-run start で動かしていませんか)。`,
       'pnpm dev(Functions とエミュレーターを一緒に起動します)',
     );
     return;
   }
+  const { signalingHost } = info;
   const health = await fetchText(`http://${signalingHost}/healthz`, { timeoutMs: 3_000 }).catch(
     () => null,
   );

@@ -174,8 +174,10 @@ async function checkStepBuild(list: Checklist, step: Step): Promise<void> {
     const file = join('dist/functions', functionFileName(fn, 'js'));
     if (!(await exists(join(stepDir, file)))) missing.push(file);
   }
-  if (step.servesPhone && !(await exists(join(stepDir, 'dist/assets/index.html')))) {
-    missing.push('dist/assets/index.html');
+  // The phone's files, at the paths the Console gives them (the step catalog's list).
+  for (const asset of step.consoleAssets) {
+    const file = join('dist/assets', asset.path);
+    if (!(await exists(join(stepDir, file)))) missing.push(file);
   }
   if (missing.length > 0) {
     list.fail(

@@ -1,18 +1,16 @@
 import {
   type ApiError,
-  ENV_VARS,
   findMissingEnv,
   missingEnvError,
   readAllowedOrigins,
-  readSignalingHost,
   readTokenTtl,
   type Step,
 } from '@kit/shared';
 
 /**
  * Only the step's own variables, as the cloud would give them (unset ones left
- * out). Local-only ones (the emulator's address) are never picked from a file
- * or the environment: the launcher adds them itself, so no deploy carries them.
+ * out). The emulator's address is not among them: the Functions know nothing
+ * of the emulator; the kit's server tells the phone (see `startStepServer`).
  */
 export function pickStepEnv(
   step: Step,
@@ -20,7 +18,6 @@ export function pickStepEnv(
 ): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const { name } of step.env) {
-    if (ENV_VARS[name].localOnly) continue;
     const value = source[name];
     if (value !== undefined && value !== '') picked[name] = value;
   }
@@ -43,10 +40,6 @@ export function checkStepEnv(step: Step, env: Readonly<Record<string, string>>):
   if (names.has('ALLOWED_ORIGINS')) {
     const origins = readAllowedOrigins(env.ALLOWED_ORIGINS);
     if (!origins.ok) problems.push(origins.error);
-  }
-  if (names.has('EMULATOR_SIGNALING_HOST')) {
-    const host = readSignalingHost(env.EMULATOR_SIGNALING_HOST);
-    if (!host.ok) problems.push(host.error);
   }
   return problems;
 }

@@ -1,4 +1,4 @@
-import { findStep, finishedPhoneStep, STEPS, type Step } from '@kit/shared';
+import { findStep, finishedPhoneStep, phonePagePath, STEPS, type Step } from '@kit/shared';
 import { DEFAULT_ENV_FILE, LaunchError, launch } from '../src/launch.js';
 
 // `pnpm dev` (the finished phone, offline) and `pnpm dev:step N [--workspace]`:
@@ -85,8 +85,10 @@ for (const fn of server.routes.functions) {
 }
 if (emulator)
   console.log(`  エミュレーター: ${emulator.url}(Twilio の代わりにローカルで通話をつなぎます)`);
-if (step.servesPhone) {
-  console.log(`\n📞 ブラウザ電話: ${base}/`);
+const phonePage = phonePagePath(step);
+if (phonePage) {
+  // The page's Console path: the same URL as on Twilio (which serves `/` only from /assets/index.html).
+  console.log(`\n📞 ブラウザ電話: ${base}${phonePage}`);
   console.log('   2 つのタブで開き、それぞれ別の名前で「初期化」すると、お互いに発信できます。');
 } else {
   for (const page of server.routes.assets.filter((asset) => asset.path.endsWith('.html'))) {

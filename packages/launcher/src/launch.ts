@@ -63,7 +63,6 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   }
   const env = pickStepEnv(step, { ...fileEnv, ...options.processEnv });
   const emulated = needsEmulator(step);
-  if (emulated) env.EMULATOR_SIGNALING_HOST = `${HOST}:${emulatorPort}`;
   const problems = checkStepEnv(step, env);
   if (problems.length > 0) {
     throw new LaunchError(
@@ -108,7 +107,16 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   if (twimlApp && !twimlApp.ok) throw new LaunchError(twimlApp.problem, 'invalid twiml-app.json');
   const voicePath = twimlApp?.config.voiceUrl ?? '/call';
 
-  const server = await startStepServer({ stepDir, env, port, host: HOST, log });
+  // The Functions get only the step's own variables; the kit's server itself
+  // tells the phone where the emulator is (GET /kit/emulator.json).
+  const server = await startStepServer({
+    stepDir,
+    env,
+    port,
+    host: HOST,
+    log,
+    ...(emulated ? { emulatorSignalingHost: `${HOST}:${emulatorPort}` } : {}),
+  });
   let emulator: Emulator | null = null;
   if (emulated) {
     try {

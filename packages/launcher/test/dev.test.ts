@@ -82,13 +82,15 @@ describe('pnpm dev:step', { timeout: 40_000 }, () => {
       expect(isFakeSid(written[name] ?? ''), name).toBe(true);
     }
     expect(written.API_SECRET).toMatch(/^[0-9a-f]{32}$/);
-    expect(written).not.toHaveProperty('EMULATOR_SIGNALING_HOST');
 
+    // The Functions know nothing of the emulator; the kit's server tells the phone.
     const response = await fetch(`http://localhost:${port}/voice-token?identity=alice`);
-    expect(await response.json()).toMatchObject({
-      identity: 'alice',
-      emulator: { signalingHost: `127.0.0.1:${emulatorPort}` },
-    });
+    const body = await response.json();
+    expect(body).toMatchObject({ identity: 'alice' });
+    expect(body).not.toHaveProperty('emulator');
+    const discovery = await fetch(`http://localhost:${port}/kit/emulator.json`);
+    expect(discovery.headers.get('cache-control')).toBe('no-store');
+    expect(await discovery.json()).toEqual({ signalingHost: `127.0.0.1:${emulatorPort}` });
     expect(await acceptsConnections(emulatorPort)).toBe(true);
     expect(run.output()).toContain('200 GET /voice-token');
     for (const secret of [written.API_SECRET, written.AUTH_TOKEN])
@@ -99,7 +101,7 @@ describe('pnpm dev:step', { timeout: 40_000 }, () => {
     expect(await acceptsConnections(emulatorPort)).toBe(false);
   });
 
-  it('serves the finished phone at / for pnpm dev', async () => {
+  it('serves the finished phone at its Console path for pnpm dev', async () => {
     const [port, emulatorPort] = [await freePort(), await freePort()];
     const run = dev(['--finished'], {
       KIT_ENV_FILE: await scratchEnvFile(),
@@ -107,10 +109,13 @@ describe('pnpm dev:step', { timeout: 40_000 }, () => {
       EMULATOR_PORT: String(emulatorPort),
     });
     await run.waitFor('Ctrl-C');
-    expect(run.output()).toContain(`ブラウザ電話: http://localhost:${port}/`);
-    const page = await fetch(`http://localhost:${port}/`);
+    expect(run.output()).toContain(`ブラウザ電話: http://localhost:${port}/index.html\n`);
+    const page = await fetch(`http://localhost:${port}/index.html`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>ブラウザ電話</title>');
+    expect(await (await fetch(`http://localhost:${port}/kit/emulator.json`)).json()).toEqual({
+      signalingHost: `127.0.0.1:${emulatorPort}`,
+    });
   });
 
   it('never overwrites an existing .env, and names what it lacks', async () => {
@@ -175,7 +180,8 @@ describe('pnpm dev:step', { timeout: 40_000 }, () => {
       await mkdir(join(workspace, 'src/functions'), { recursive: true });
       await writeFile(
         join(workspace, 'src/functions/hello-json.ts'),
-        'export const handler = (_c: unknown, _e: unknown, callback: (e: null, b: object) => void) => callback(null, { mine: true });\n',
+        // The runtime's own idiom, as the build requires of a Function file.
+        'exports.handler = function (_context: Context, _event: object, callback: ServerlessCallback) {\n  callback(null, { mine: true });\n};\n',
       );
       const port = await freePort();
       const run = dev(['1', '--workspace'], {
@@ -188,6 +194,8 @@ describe('pnpm dev:step', { timeout: 40_000 }, () => {
       expect(await (await fetch(`http://localhost:${port}/hello-json`)).json()).toEqual({
         mine: true,
       });
+      // No /call, no emulator: the path is the runtime's 404, as on Twilio.
+      expect((await fetch(`http://localhost:${port}/kit/emulator.json`)).status).toBe(404);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

@@ -1,4 +1,3 @@
-import { SIGNALING_HOST_PATTERN } from './contract.js';
 import { ENV_VARS, type EnvVarName } from './env.js';
 import type { ApiError } from './errors.js';
 
@@ -76,18 +75,4 @@ function isExactOrigin(entry: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** `EMULATOR_SIGNALING_HOST`: unset in the cloud; locally a loopback `host:port`. */
-export function readSignalingHost(raw: unknown): EnvRead<string> {
-  if (raw === undefined || raw === '') return { ok: true, value: '' };
-  if (typeof raw === 'string' && SIGNALING_HOST_PATTERN.test(raw)) return { ok: true, value: raw };
-  return {
-    ok: false,
-    error: {
-      code: 'config_invalid',
-      message:
-        'EMULATOR_SIGNALING_HOST は 127.0.0.1:4000 のようなループバックの host:port で指定してください。',
-    },
-  };
 }

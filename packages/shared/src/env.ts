@@ -13,15 +13,13 @@ export type EnvVarName =
   | 'WORKSHOP_PASSCODE'
   | 'ALLOWED_ORIGINS'
   | 'CONVERSATIONS_SERVICE_SID'
-  | 'SYNC_SERVICE_SID'
-  | 'EMULATOR_SIGNALING_HOST';
+  | 'SYNC_SERVICE_SID';
 
 export type EnvVarShape =
   | { kind: 'sid'; prefix: 'AC' | 'SK' | 'AP' | 'IS' }
   | { kind: 'secret' }
   | { kind: 'seconds'; min: number; max: number; default: number }
   | { kind: 'origins' }
-  | { kind: 'signaling-host' }
   | { kind: 'text' };
 
 export interface EnvVarSpec {
@@ -31,8 +29,6 @@ export interface EnvVarSpec {
   /** Secrets are never printed, logged or put on a page. */
   secret: boolean;
   shape: EnvVarShape;
-  /** Set by the kit's local launcher only: never in `.env.example`, never deployed. */
-  localOnly?: boolean;
 }
 
 export const TOKEN_TTL_DEFAULT_SECONDS = 3600;
@@ -108,13 +104,5 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarSpec>> = {
     description: 'Sync サービスの SID(IS で始まる 34 文字、Sync 権限を付けるときのみ)',
     secret: false,
     shape: { kind: 'sid', prefix: 'IS' },
-  },
-  EMULATOR_SIGNALING_HOST: {
-    name: 'EMULATOR_SIGNALING_HOST',
-    description:
-      'ローカルのエミュレーターの接続先(host:port)。pnpm dev が自動で設定し、デプロイ先には設定しない',
-    secret: false,
-    shape: { kind: 'signaling-host' },
-    localOnly: true,
   },
 };

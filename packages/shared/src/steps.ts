@@ -20,6 +20,38 @@ export interface StepEnvVar {
 
 export type StepTag = `step-${string}`;
 
+/**
+ * A file the attendee uploads in the Twilio Console (Functions → Assets → Add+ →
+ * Upload File), one at a time, typing its path by hand: so few files, flat names.
+ */
+export interface ConsoleAsset {
+  /** The path typed in the Console; Twilio serves the asset at this URL path. */
+  path: `/${string}`;
+  visibility: Visibility;
+  /** The file to upload, from the phone's build (`packages/browser-phone/dist`). */
+  file: string;
+  /** Japanese, one line: what the file is. */
+  description: string;
+}
+
+/** Most files a step may ask the attendee to upload by hand. */
+export const CONSOLE_ASSET_LIMIT = 3;
+
+/**
+ * The browser phone as the Console takes it: one page with its script, styles
+ * and sounds inside (the sounds are generated in the browser). The phone's
+ * build holds exactly these files, and a test serves exactly these.
+ */
+export const PHONE_CONSOLE_ASSETS: readonly ConsoleAsset[] = [
+  {
+    path: '/index.html',
+    visibility: 'public',
+    file: 'index.html',
+    description:
+      'ブラウザ電話のページ。JavaScript(Voice SDK を含む)と CSS はこの 1 ファイルに入り、着信音などはブラウザの中で作るので、ほかのファイルは要りません',
+  },
+];
+
 export interface Step {
   number: number;
   tag: StepTag;
@@ -30,6 +62,8 @@ export interface Step {
   env: readonly StepEnvVar[];
   /** Whether the browser phone is part of this step's assets. */
   servesPhone: boolean;
+  /** What the attendee uploads as assets in the Console (the phone's files); empty if nothing. */
+  consoleAssets: readonly ConsoleAsset[];
   /** Whether the step folder declares its TwiML App (`twiml-app.json`: Voice URL and method). */
   configuresTwimlApp: boolean;
   /** Bonus steps are optional in the room. */
@@ -47,14 +81,10 @@ const tokenEnv = [
 ];
 
 /** Hardened token and call settings, from step 03 on. */
-const callEnv = [
-  ...tokenEnv,
-  required('AUTH_TOKEN'),
-  optional('TOKEN_TTL_SECONDS'),
-  optional('WORKSHOP_PASSCODE'),
-  optional('ALLOWED_ORIGINS'),
-  optional('EMULATOR_SIGNALING_HOST'),
-];
+const callEnv = [...tokenEnv, required('AUTH_TOKEN'), optional('TOKEN_TTL_SECONDS')];
+
+/** Step 04 puts the phone on the web: the token endpoint gets a passcode and a CORS allowlist. */
+const publicPhoneEnv = [...callEnv, optional('WORKSHOP_PASSCODE'), optional('ALLOWED_ORIGINS')];
 
 const callFunctions: readonly StepFunction[] = [
   { path: '/voice-token', visibility: 'public' },
@@ -74,6 +104,7 @@ export const STEPS: readonly Step[] = [
     ],
     env: [],
     servesPhone: false,
+    consoleAssets: [],
     configuresTwimlApp: false,
     bonus: false,
   },
@@ -85,6 +116,7 @@ export const STEPS: readonly Step[] = [
     functions: [{ path: '/token', visibility: 'public' }],
     env: tokenEnv,
     servesPhone: false,
+    consoleAssets: [],
     configuresTwimlApp: false,
     bonus: false,
   },
@@ -96,6 +128,7 @@ export const STEPS: readonly Step[] = [
     functions: callFunctions,
     env: callEnv,
     servesPhone: false,
+    consoleAssets: [],
     configuresTwimlApp: false,
     bonus: false,
   },
@@ -105,8 +138,9 @@ export const STEPS: readonly Step[] = [
     slug: 'twiml-app',
     title: 'TwiML App とブラウザ電話',
     functions: callFunctions,
-    env: callEnv,
+    env: publicPhoneEnv,
     servesPhone: true,
+    consoleAssets: PHONE_CONSOLE_ASSETS,
     configuresTwimlApp: true,
     bonus: false,
   },
@@ -128,6 +162,7 @@ export const STEPS: readonly Step[] = [
       optional('ALLOWED_ORIGINS'),
     ],
     servesPhone: false,
+    consoleAssets: [],
     configuresTwimlApp: false,
     bonus: true,
   },
@@ -163,4 +198,9 @@ export function finishedPhoneStep(): Step {
   const step = STEPS.filter((candidate) => candidate.servesPhone).at(-1);
   if (!step) throw new Error('step catalog has no step that serves the phone');
   return step;
+}
+
+/** The URL path of the phone's page in a step that serves it (`/index.html`), else null. */
+export function phonePagePath(step: Step): `/${string}` | null {
+  return step.consoleAssets.find((asset) => asset.file.endsWith('.html'))?.path ?? null;
 }

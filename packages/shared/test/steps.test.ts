@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ENV_VARS } from '../src/env.js';
 import {
+  CONSOLE_ASSET_LIMIT,
   findStep,
   finishedPhoneStep,
   functionFileName,
+  phonePagePath,
   STEPS,
   stepDocPath,
   stepTag,
@@ -59,5 +61,27 @@ describe('step catalog', () => {
   it('runs the finished phone in pnpm dev', () => {
     expect(finishedPhoneStep().servesPhone).toBe(true);
     expect(finishedPhoneStep().tag).toBe('step-04');
+  });
+
+  it('lists the Console uploads of the steps that serve the phone, and of no other', () => {
+    for (const step of STEPS) {
+      expect(step.consoleAssets.length > 0, step.tag).toBe(step.servesPhone);
+      expect(phonePagePath(step) !== null, step.tag).toBe(step.servesPhone);
+    }
+    expect(phonePagePath(finishedPhoneStep())).toBe('/index.html');
+  });
+
+  it('asks for few, flat, public files that the Console can take by hand', () => {
+    for (const step of STEPS) {
+      const assets = step.consoleAssets;
+      expect(assets.length).toBeLessThanOrEqual(CONSOLE_ASSET_LIMIT);
+      expect(new Set(assets.map((asset) => asset.path)).size).toBe(assets.length);
+      for (const asset of assets) {
+        expect(asset.file).toMatch(/^[a-z0-9-]+\.[a-z0-9]+$/);
+        expect(asset.path).toBe(`/${asset.file}`);
+        expect(asset.visibility).toBe('public');
+        expect(asset.description).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+      }
+    }
   });
 });

@@ -1,6 +1,18 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { EMULATOR_INFO_PATH } from '@kit/shared';
+import { test as base, type ConsoleMessage, expect, type Page } from '@playwright/test';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The browser's own log line for the phone's emulator lookup when the server
+ * has no emulator (`kit/emulator.json` is a 404 by design: Twilio mode).
+ */
+function isEmulatorLookupMiss(message: ConsoleMessage): boolean {
+  return (
+    message.text().includes('status of 404') &&
+    new URL(message.location().url || 'about:blank').pathname === EMULATOR_INFO_PATH
+  );
+}
 
 /** Whether a request URL stays on this machine (data:, blob: and loopback hosts). */
 export function isLocalUrl(url: string): boolean {
@@ -11,7 +23,8 @@ export function isLocalUrl(url: string): boolean {
 
 /**
  * Watches a page for requests beyond 127.0.0.1 and for console errors;
- * `verify()` fails the test if it saw any (errors matching `allowed` excepted).
+ * `verify()` fails the test if it saw any (errors matching `allowed` excepted,
+ * and the 404 of the phone's emulator lookup on a server without one).
  */
 export function guardPage(page: Page, allowed: RegExp | null): { verify: () => void } {
   const offsite: string[] = [];
@@ -20,7 +33,7 @@ export function guardPage(page: Page, allowed: RegExp | null): { verify: () => v
     if (!isLocalUrl(request.url())) offsite.push(request.url());
   });
   page.on('console', (message) => {
-    if (message.type() !== 'error') return;
+    if (message.type() !== 'error' || isEmulatorLookupMiss(message)) return;
     const text = message.text();
     if (!allowed?.test(text)) consoleErrors.push(text);
   });

@@ -2,19 +2,21 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Launched, launch } from '@kit/launcher';
-import { finishedPhoneStep } from '@kit/shared';
+import { finishedPhoneStep, phonePagePath } from '@kit/shared';
 import { freePort } from '@kit/shared/ports';
 
 /**
  * What `pnpm dev` runs: the finished phone step on the real runtime plus the
  * emulator, with a scratch .env; `env` plays the shell's variables (e.g. a short TTL).
+ * `url` is the server's root, `pageUrl` the phone's page.
  */
 export async function launchOfflinePhone(
   env: Record<string, string> = {},
-): Promise<Launched & { url: string }> {
+): Promise<Launched & { url: string; pageUrl: string }> {
   const envDir = await mkdtemp(join(tmpdir(), 'kit-e2e-'));
+  const step = finishedPhoneStep();
   const launched = await launch({
-    step: finishedPhoneStep(),
+    step,
     port: await freePort(),
     emulatorPort: await freePort(),
     useWorkspace: false,
@@ -25,5 +27,7 @@ export async function launchOfflinePhone(
       if (process.env.KIT_E2E_LOG) console.log(line);
     },
   });
-  return { ...launched, url: `http://localhost:${launched.server.port}` };
+  const url = `http://localhost:${launched.server.port}`;
+  // The phone's page at its Console path (what `pnpm dev` prints).
+  return { ...launched, url, pageUrl: `${url}${phonePagePath(step) ?? '/index.html'}` };
 }

@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     ...(executablePath ? { executablePath } : {}),
   });
   try {
-    const phoneUrl = `${launched.url}/`;
+    const phoneUrl = launched.pageUrl;
     const alice = await openPhone(browser, phoneUrl, 'alice');
     const bob = await openPhone(browser, phoneUrl, 'bob');
     const caller = await openBaseline(browser, baselineServer.url, 'a');

@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EMULATOR_INFO_PATH, type EmulatorInfo, SIGNALING_HOST_PATTERN } from '@kit/shared';
 import { LocalDevelopmentServer } from '@twilio/runtime-handler/dev';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { answerBodyErrors } from './body-errors.js';
 import { listRoutes, protectedPaths, type StepRoutes } from './routes.js';
 import { requireTwilioSignature } from './signature.js';
@@ -17,6 +18,12 @@ export interface StepServerOptions {
   host?: string;
   /** Receives one line per request (twilio-run's request log, and refused signatures); none when unset. */
   log?: (line: string) => void;
+  /**
+   * The local emulator's `host:port` (loopback only). When set, the server
+   * answers `GET /kit/emulator.json` with it, so the phone signals to the
+   * emulator; when unset that path is the runtime's 404, as on Twilio.
+   */
+  emulatorSignalingHost?: string;
 }
 
 export interface StepServer {
@@ -38,6 +45,12 @@ export interface StepServer {
  * The runtime sets the globals `Twilio` and `Runtime`: one step per process.
  */
 export async function startStepServer(options: StepServerOptions): Promise<StepServer> {
+  const { emulatorSignalingHost } = options;
+  if (emulatorSignalingHost !== undefined && !SIGNALING_HOST_PATTERN.test(emulatorSignalingHost)) {
+    throw new Error(
+      `emulatorSignalingHost must be a loopback host:port such as 127.0.0.1:3001, not ${JSON.stringify(emulatorSignalingHost)}`,
+    );
+  }
   const host = options.host ?? '127.0.0.1';
   const routes = await listRoutes(options.stepDir);
   const server = createServer();
@@ -67,6 +80,9 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
   app.disable('x-powered-by');
   // Same parser settings as the runtime, so it finds the parsed body and reuses it.
   app.use(express.urlencoded({ extended: false, limit: '6mb' }));
+  if (emulatorSignalingHost !== undefined) {
+    app.get(EMULATOR_INFO_PATH, answerEmulatorInfo({ signalingHost: emulatorSignalingHost }));
+  }
   app.use(requireTwilioSignature(protectedPaths(routes), options.env.AUTH_TOKEN, log));
   app.use(runtime.getApp());
   app.use(answerBodyErrors);
@@ -77,6 +93,18 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
     port,
     routes,
     close: () => closeServer(server),
+  };
+}
+
+/**
+ * The kit's own route, in front of the Functions runtime: the taught Functions
+ * know nothing of the emulator, so the phone asks the server that serves it.
+ */
+function answerEmulatorInfo(info: EmulatorInfo): RequestHandler {
+  const body = JSON.stringify(info);
+  return (_request, response) => {
+    response.set({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    response.end(body);
   };
 }
 
