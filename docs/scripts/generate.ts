@@ -1,37 +1,20 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { STEPS } from '@kit/shared';
-import { stepDiffMarkdown } from './lib/diff.js';
-import { learnerCheckMarkdown } from './lib/learner-check.js';
-import { GENERATED_DIR, STEPS_DIR } from './lib/paths.js';
-import { callFlowSvg } from './lib/sequence.js';
-import { envTableMarkdown, functionsTableMarkdown } from './lib/tables.js';
+import { dirname, join } from 'node:path';
+import { generatedFiles } from './lib/generated.js';
+import { GENERATED_DIR } from './lib/paths.js';
 
 // Writes what the pages include but nobody writes by hand, into docs/.generated/
-// (git-ignored): step-to-step diffs from the step folders, the env var and
-// Function tables from the step catalog, the call-flow diagram as SVG, and a
-// real `pnpm step:check` output.
+// (git-ignored): step-to-step diffs from the step folders, the env var, Function
+// and Console asset tables from the step catalog, each Function's stages (the
+// TypeScript and the Console's JavaScript, stage by stage), the call-flow
+// diagram as SVG, and a real `pnpm step:check` output.
 
 await rm(GENERATED_DIR, { recursive: true, force: true });
-for (const dir of ['diff', 'env', 'functions']) {
-  await mkdir(join(GENERATED_DIR, dir), { recursive: true });
+const files = generatedFiles();
+for (const file of files) {
+  const target = join(GENERATED_DIR, file.path);
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(target, await file.content(), 'utf8');
 }
 
-let written = 0;
-async function write(relativePath: string, content: string): Promise<void> {
-  await writeFile(join(GENERATED_DIR, relativePath), content, 'utf8');
-  written++;
-}
-
-for (const [index, step] of STEPS.entries()) {
-  const previous = STEPS[index - 1];
-  await write(`env/${step.tag}.md`, envTableMarkdown(step));
-  await write(`functions/${step.tag}.md`, functionsTableMarkdown(step));
-  await write(`diff/${step.tag}.md`, await stepDiffMarkdown(STEPS_DIR, previous, step));
-}
-await write('call-flow.svg', callFlowSvg());
-// Step 03's page shows the learner loop with a real run of step:check.
-const callEndpointStep = STEPS.find((step) => step.tag === 'step-03');
-if (callEndpointStep) await write('step-check-03.md', await learnerCheckMarkdown(callEndpointStep));
-
-console.log(`docs: generated ${written} files in .generated/`);
+console.log(`docs: generated ${files.length} files in .generated/`);

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { stepDiffMarkdown } from '../scripts/lib/diff.js';
 import { STEPS_DIR } from '../scripts/lib/paths.js';
 import { callFlowSvg, PARTICIPANTS, ROWS } from '../scripts/lib/sequence.js';
-import { envTableMarkdown, functionsTableMarkdown } from '../scripts/lib/tables.js';
+import {
+  consoleAssetsTableMarkdown,
+  envTableMarkdown,
+  functionsTableMarkdown,
+} from '../scripts/lib/tables.js';
 
 const [step1, step2, step3, step4] = STEPS;
 
@@ -43,10 +47,22 @@ describe('step diffs', () => {
     expect(markdown).not.toContain('#region');
   });
 
-  it('says so when a step keeps the previous Functions (step 04 adds only the phone)', async () => {
+  it('says so when a step keeps the previous Functions', async () => {
+    if (!step1) throw new Error('catalog too short');
+    const dir = await stepsDir({
+      'step-01': { 'functions/a.ts': 'same\n' },
+      'step-02': { 'functions/a.ts': 'same\n' },
+    });
+    const markdown = await stepDiffMarkdown(dir, step1, { ...step1, number: 2, tag: 'step-02' });
+    expect(markdown).toContain('Functions のソース(`src/`)は変わりません');
+  });
+
+  it('shows what step 04 adds to /voice-token, and that the phone joins the assets', async () => {
     if (!step3 || !step4) throw new Error('catalog too short');
     const markdown = await stepDiffMarkdown(STEPS_DIR, step3, step4);
-    expect(markdown).toContain('Functions のソース(`src/`)は変わりません');
+    expect(markdown).toContain('- 変更: `src/functions/voice-token.ts`');
+    expect(markdown).toContain("+  response.appendHeader('Cache-Control', 'no-store');");
+    expect(markdown).not.toContain('call.protected.ts');
     expect(markdown).toContain('ブラウザ電話');
   });
 
@@ -65,6 +81,27 @@ describe('catalog tables', () => {
     for (const variable of step3.env) expect(table).toContain(`\`${variable.name}\``);
     expect(table).toMatch(/\| `API_SECRET` \| 必須 \| 秘密 \|/);
     expect(functionsTableMarkdown(step3)).toContain('`src/functions/call.protected.ts`');
+  });
+});
+
+describe('Console assets table', () => {
+  it('lists what a step asks the attendee to upload, from the catalog', () => {
+    for (const step of STEPS) {
+      const table = consoleAssetsTableMarkdown(step);
+      for (const asset of step.consoleAssets) {
+        expect(table).toContain(`| \`${asset.path}\` |`);
+        expect(table).toContain(`\`packages/browser-phone/dist/${asset.file}\``);
+        expect(table).toContain(asset.description);
+      }
+      if (step.consoleAssets.length === 0) expect(table).toContain('アセットはありません');
+    }
+    expect(STEPS.some((step) => step.consoleAssets.length > 0)).toBe(true);
+  });
+
+  it('reads a catalog without the field as nothing to upload', () => {
+    if (!step1) throw new Error('catalog too short');
+    const { consoleAssets: _, ...older } = step1;
+    expect(consoleAssetsTableMarkdown(older as typeof step1)).toContain('アセットはありません');
   });
 });
 

@@ -49,7 +49,8 @@ function snippetsOf(page: string): Snippet[] {
         pendingHighlight = note[1];
         return;
       }
-      if (!text.startsWith('<<<')) return;
+      // An import indented inside a list or container is still an import: check it too.
+      if (!text.trimStart().startsWith('<<<')) return;
       const match = SNIPPET.exec(text.trim());
       expect(match, `${relative(DOCS_DIR, page)}:${index + 1} is not a snippet import`).not.toBe(
         null,
@@ -96,6 +97,44 @@ function lineNumbers(spec: string): number[] {
   });
 }
 
+/**
+ * What is wrong with an import, in words (empty: nothing). VitePress would not
+ * say: it imports the whole file for a missing region, and nothing for a missing file.
+ */
+function snippetProblems(snippet: Snippet): string[] {
+  const shown = relative(REPO_ROOT, snippet.file);
+  if (!existsSync(snippet.file)) return [`${shown} does not exist (build @kit/functions?)`];
+  const problems: string[] = [];
+  if (!/^packages\/functions\/steps\/step-\d\d\/((src|dist)\/|twiml-app\.json$)/.test(shown)) {
+    problems.push(`${shown}: code comes from the step folders only`);
+  }
+  const source = readFileSync(snippet.file, 'utf8');
+  const lines = snippet.region
+    ? regionLines(source, snippet.region)
+    : source.replace(/\n$/, '').split('\n');
+  if (!lines)
+    return [...problems, `region "${snippet.region}" in ${shown} (start and end markers)`];
+  if (!snippet.lines) return problems;
+  if (snippet.expectHighlight === undefined) {
+    return [...problems, 'a highlighted import needs <!-- highlight: text --> above it'];
+  }
+  const highlighted: string[] = [];
+  for (const number of lineNumbers(snippet.lines)) {
+    const text = lines[number - 1];
+    if (text === undefined || number < 1) {
+      problems.push(`highlighted line ${number} of ${lines.length}`);
+    } else if (text.trim() === '') {
+      problems.push(`highlighted line ${number} is blank`);
+    } else highlighted.push(text);
+  }
+  if (!highlighted.some((text) => text.includes(snippet.expectHighlight ?? ''))) {
+    problems.push(
+      `highlighted lines ${snippet.lines} of ${shown}#${snippet.region} should show "${snippet.expectHighlight}":\n${highlighted.join('\n')}`,
+    );
+  }
+  return problems;
+}
+
 const pages = markdownPages();
 const allSnippets = pages.flatMap(snippetsOf);
 
@@ -108,38 +147,31 @@ describe('docs code imports', () => {
   it.each(allSnippets.map((snippet) => [`${snippet.page}:${snippet.line}`, snippet] as const))(
     '%s imports an existing file, region and highlight',
     (_where, snippet) => {
-      const shown = relative(REPO_ROOT, snippet.file);
-      expect(existsSync(snippet.file), `${shown} does not exist (build @kit/functions?)`).toBe(
-        true,
-      );
-      expect(shown, 'code comes from the step folders only').toMatch(
-        /^packages\/functions\/steps\/step-\d\d\/((src|dist)\/|twiml-app\.json$)/,
-      );
-      const source = readFileSync(snippet.file, 'utf8');
-      const lines = snippet.region
-        ? regionLines(source, snippet.region)
-        : source.replace(/\n$/, '').split('\n');
-      expect(lines, `region "${snippet.region}" in ${shown} (start and end markers)`).not.toBe(
-        null,
-      );
-      if (!snippet.lines || !lines) return;
-      expect(
-        snippet.expectHighlight,
-        'a highlighted import needs <!-- highlight: text --> above it',
-      ).toBeDefined();
-      const highlighted = lineNumbers(snippet.lines).map((number) => {
-        expect(number, `line ${number} of ${lines.length}`).toBeGreaterThanOrEqual(1);
-        expect(number, `line ${number} of ${lines.length}`).toBeLessThanOrEqual(lines.length);
-        const text = lines[number - 1] ?? '';
-        expect(text.trim(), `highlighted line ${number} is blank`).not.toBe('');
-        return text;
-      });
-      expect(
-        highlighted.some((text) => text.includes(snippet.expectHighlight ?? '')),
-        `highlighted lines ${snippet.lines} of ${shown}#${snippet.region} should show "${snippet.expectHighlight}":\n${highlighted.join('\n')}`,
-      ).toBe(true);
+      expect(snippetProblems(snippet)).toEqual([]);
     },
   );
+
+  it('fails on a stale import: a file, a region or a highlighted line that is gone', () => {
+    const stepFile = (path: string) => join(REPO_ROOT, 'packages/functions/steps', path);
+    const stale = (change: Partial<Snippet>): Snippet => ({
+      page: 'steps/stale.md',
+      line: 1,
+      file: stepFile('step-01/src/functions/hello-voice.ts'),
+      region: undefined,
+      lines: undefined,
+      expectHighlight: undefined,
+      ...change,
+    });
+    expect(snippetProblems(stale({}))).toEqual([]);
+    expect(snippetProblems(stale({ file: stepFile('step-03/src/lib/cors.ts') }))).toEqual([
+      'packages/functions/steps/step-03/src/lib/cors.ts does not exist (build @kit/functions?)',
+    ]);
+    expect(snippetProblems(stale({ region: 'handler' }))[0]).toMatch(/^region "handler" in /);
+    expect(snippetProblems(stale({ lines: '2', expectHighlight: 'no such text' }))).toHaveLength(1);
+    expect(snippetProblems(stale({ lines: '99', expectHighlight: 'x' }))[0]).toMatch(
+      /^highlighted line 99 of /,
+    );
+  });
 });
 
 describe.each(STEPS.map((step) => [step.tag, step] as const))('docs page of %s', (tag, step) => {
@@ -153,12 +185,15 @@ describe.each(STEPS.map((step) => [step.tag, step] as const))('docs page of %s',
     for (const file of files) expect(file).toMatch(new RegExp(`^packages/functions/steps/${tag}/`));
   });
 
-  it('shows each Function as TypeScript source and as the compiled JavaScript, side by side', () => {
+  it('shows each finished Function, whole, as TypeScript source and as the compiled JavaScript', () => {
+    const whole = snippets
+      .filter((snippet) => snippet.region === undefined)
+      .map((snippet) => relative(REPO_ROOT, snippet.file));
     for (const fn of step.functions) {
-      expect(files).toContain(
+      expect(whole).toContain(
         `packages/functions/steps/${tag}/src/functions/${functionFileName(fn)}`,
       );
-      expect(files).toContain(
+      expect(whole).toContain(
         `packages/functions/steps/${tag}/dist/functions/${functionFileName(fn, 'js')}`,
       );
     }

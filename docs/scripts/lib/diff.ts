@@ -10,10 +10,7 @@ import { structuredPatch } from 'diff';
  */
 const RENAMES: Record<string, Record<string, string>> = {
   'step-03': { 'functions/voice-token.ts': 'functions/token.ts' },
-  'step-05': {
-    'functions/token.ts': 'functions/voice-token.ts',
-    'lib/service-config.ts': 'lib/token-config.ts',
-  },
+  'step-05': { 'functions/token.ts': 'functions/voice-token.ts' },
 };
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -120,6 +117,7 @@ export async function stepDiffMarkdown(
   }
   return [
     `${from}からの変更です(ステップのフォルダーから自動で生成しています)。`,
+    ...(phone ? ['', phone.trimEnd()] : []),
     '',
     ...summary,
     '',

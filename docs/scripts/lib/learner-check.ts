@@ -1,6 +1,5 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkFolder, createWorkspace, formatReport } from '@kit/functions/learner';
 import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
 import type { Step } from '@kit/shared';
 
@@ -10,6 +9,8 @@ import type { Step } from '@kit/shared';
  * tests. Made at build time, so the page shows what the command prints today.
  */
 export async function learnerCheckMarkdown(step: Step): Promise<string> {
+  // Loaded when the page is made, not when the list of generated files is read (tests).
+  const { checkFolder, createWorkspace, formatReport } = await import('@kit/functions/learner');
   // Inside the package, so the folder resolves the same packages as a real workspace.
   const scratchRoot = join(FUNCTIONS_PACKAGE_DIR, '.test-workspaces');
   await mkdir(scratchRoot, { recursive: true });

@@ -1,4 +1,4 @@
-import { ENV_VARS, functionFileName, type Step } from '@kit/shared';
+import { type ConsoleAsset, ENV_VARS, functionFileName, type Step } from '@kit/shared';
 
 const VISIBILITY: Record<string, string> = {
   public: 'Public(誰でも呼べる)',
@@ -29,4 +29,30 @@ export function functionsTableMarkdown(step: Step): string {
       `| \`${fn.path}\` | ${VISIBILITY[fn.visibility] ?? fn.visibility} | \`src/functions/${functionFileName(fn)}\` |`,
   );
   return ['| パス | 公開範囲 | ソース |', '| --- | --- | --- |', ...rows, ''].join('\n');
+}
+
+/** Where the phone's build puts the files the Console takes. */
+export const PHONE_BUILD_DIR = 'packages/browser-phone/dist';
+
+/**
+ * What the attendee uploads in the Console (Functions → Assets → Add+ → Upload File),
+ * from the catalog's `consoleAssets`. Read defensively: a catalog without the
+ * field means nothing to upload.
+ */
+export function consoleAssetsTableMarkdown(step: Step): string {
+  const assets: readonly ConsoleAsset[] =
+    (step as Partial<Pick<Step, 'consoleAssets'>>).consoleAssets ?? [];
+  if (assets.length === 0) {
+    return 'この手順では、Console にアップロードするアセットはありません。\n';
+  }
+  const rows = assets.map(
+    (asset) =>
+      `| \`${asset.path}\` | ${VISIBILITY[asset.visibility] ?? asset.visibility} | \`${PHONE_BUILD_DIR}/${asset.file}\` | ${asset.description.replaceAll('|', '\\|')} |`,
+  );
+  return [
+    '| パス | 公開範囲 | アップロードするファイル | 内容 |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
 }
