@@ -118,7 +118,7 @@ const MALFORMED_BODIES: { contentType: string; body: string; statuses: number[] 
 
 describe('token endpoints refuse hostile input with 4xx JSON', () => {
   for (const [step, path, extra] of [
-    [3, '/voice-token', ''],
+    [4, '/voice-token', ''],
     [5, '/token', '&grants=voice'],
   ] as const) {
     const target = `step-${String(step).padStart(2, '0')} ${path}`;
