@@ -100,15 +100,24 @@ for (const step of STEPS) {
     await page.goto(`${base}${stepUrl(stepDocPath(step))}`);
     await expect(page.locator('h1')).toContainText(step.title);
 
-    const group = page.locator('.vp-code-group').first();
-    await expect(group.locator('.tabs label').first()).toContainText('TypeScript');
-    const activeCode = group.locator('.blocks > div.active code');
-    await expect(activeCode).not.toBeEmpty();
-    await expect(activeCode).not.toContainText('#region');
+    // Each Function is built up in stages: TypeScript and Console JavaScript, new lines highlighted.
+    const stage = page.locator('.vp-code-group', { has: page.locator('.highlighted') }).first();
+    await expect(stage.locator('.tabs label').first()).toContainText('TypeScript');
+    await stage.locator('.tabs label', { hasText: 'JavaScript(Console)' }).click();
+    await expect(stage.locator('.blocks > div.active .highlighted').first()).toBeVisible();
 
-    // The JavaScript tab shows the build output a Console user pastes.
-    await group.locator('.tabs label', { hasText: 'Console に貼る JavaScript' }).click();
-    await expect(group.locator('.blocks > div.active code')).toContainText('module.exports');
+    // The finished file: the JavaScript tab is the deployed file a Console user pastes.
+    const finished = page
+      .locator('.vp-code-group', {
+        has: page.locator('.tabs label', { hasText: 'Console に貼る JavaScript' }),
+      })
+      .first();
+    await expect(finished.locator('.tabs label').first()).toContainText('TypeScript');
+    await expect(finished.locator('.blocks > div.active code')).not.toBeEmpty();
+    await finished.locator('.tabs label', { hasText: 'Console に貼る JavaScript' }).click();
+    await expect(finished.locator('.blocks > div.active code')).toContainText(
+      'exports.handler = function (context, event, callback)',
+    );
 
     // Every Function of the step has its code on the page.
     const code = (await page.locator('.vp-doc pre code').allTextContents()).join('\n');

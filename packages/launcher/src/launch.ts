@@ -91,7 +91,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   const stepDir = options.useWorkspace ? workspaceDir() : referenceStepDir(step);
   try {
     if (options.useWorkspace) {
-      await buildStepFolder(step, stepDir);
+      await buildStepFolder(step, stepDir, { typeCheck: false });
     } else if (!(await isDirectory(join(stepDir, 'dist/functions')))) {
       throw new Error('ビルド結果がありません。pnpm build を実行してください');
     }

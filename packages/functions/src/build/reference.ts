@@ -8,11 +8,16 @@ import { buildStep } from './build-step.js';
  * learner's own folder). Steps that serve the phone get its build in their
  * assets, and fail to build without it rather than deploy a step with no phone.
  */
-export async function buildStepFolder(step: Step, stepDir: string): Promise<void> {
+export async function buildStepFolder(
+  step: Step,
+  stepDir: string,
+  { typeCheck = true }: { typeCheck?: boolean } = {},
+): Promise<void> {
   await buildStep({
     stepDir,
     extraAssetDirs: step.servesPhone ? [PHONE_DIST_DIR] : [],
     requireExtraAssets: step.servesPhone,
+    typeCheck,
   });
 }
 
