@@ -41,7 +41,7 @@ function dev(args: string[], env: Record<string, string>) {
     waitFor: async (text: string) => {
       // Generous: a learner's folder is type-checked before it is served, on a machine
       // that may be running every package's tests at once.
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + 100_000;
       while (!output.includes(text)) {
         if (Date.now() > deadline || child.exitCode !== null)
           throw new Error(`no "${text}" in:\n${output}`);
@@ -65,7 +65,7 @@ async function acceptsConnections(port: number): Promise<boolean> {
 
 const scratchEnvFile = async () => join(await mkdtemp(join(tmpdir(), 'kit-dev-')), '.env');
 
-describe('pnpm dev:step', { timeout: 90_000 }, () => {
+describe('pnpm dev:step', { timeout: 150_000 }, () => {
   it('creates a local .env with visibly fake credentials, then serves step 3 with the emulator', async () => {
     const envFile = await scratchEnvFile();
     const [port, emulatorPort] = [await freePort(), await freePort()];
