@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STEPS } from '@kit/shared';
@@ -10,6 +10,7 @@ import {
   consoleAssetsTableMarkdown,
   envTableMarkdown,
   functionsTableMarkdown,
+  LOCAL_ONLY_ENV,
 } from '../scripts/lib/tables.js';
 
 const [step1, step2, step3, step4] = STEPS;
@@ -79,8 +80,41 @@ describe('catalog tables', () => {
     if (!step3) throw new Error('catalog too short');
     const table = envTableMarkdown(step3);
     for (const variable of step3.env) expect(table).toContain(`\`${variable.name}\``);
-    expect(table).toMatch(/\| `API_SECRET` \| 必須 \| 秘密 \|/);
+    expect(table).toMatch(/\| `API_SECRET` \| 必須 \| 必須 \| 秘密 \|/);
     expect(functionsTableMarkdown(step3)).toContain('`src/functions/call.protected.ts`');
+  });
+
+  it('tells a Console learner not to set AUTH_TOKEN, which only the local server reads', () => {
+    if (!step3) throw new Error('catalog too short');
+    expect(envTableMarkdown(step3)).toContain('| 変数 | 手元(pnpm dev) | Console | 秘密 | 内容 |');
+    const withAuthToken = STEPS.filter((step) =>
+      step.env.some((variable) => variable.name === 'AUTH_TOKEN'),
+    );
+    expect(withAuthToken.map((step) => step.tag)).toContain('step-03');
+    for (const step of STEPS) {
+      const table = envTableMarkdown(step);
+      if (withAuthToken.includes(step)) {
+        expect(table).toMatch(/\| `AUTH_TOKEN` \| 必須 \| 設定しない \| 秘密 \|/);
+      }
+      for (const variable of step.env) {
+        if (!LOCAL_ONLY_ENV.has(variable.name)) {
+          expect(table).not.toMatch(
+            new RegExp(`\\| \`${variable.name}\` \\| [^|]+ \\| 設定しない`),
+          );
+        }
+      }
+    }
+  });
+
+  it('lists as local-only only variables that no deployed Function reads', async () => {
+    for (const step of STEPS) {
+      const dir = join(STEPS_DIR, step.tag, 'src', 'functions');
+      for (const file of await readdir(dir)) {
+        const source = await readFile(join(dir, file), 'utf8');
+        for (const name of LOCAL_ONLY_ENV)
+          expect(source, `${step.tag}/${file}`).not.toContain(name);
+      }
+    }
   });
 });
 

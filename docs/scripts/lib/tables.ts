@@ -6,20 +6,41 @@ const VISIBILITY: Record<string, string> = {
   private: 'Private(ほかの Function からのみ)',
 };
 
-/** The step's environment variables, described once in @kit/shared's ENV_VARS. */
+/**
+ * Read only by the kit's local server, never by the deployed code: locally it checks
+ * `X-Twilio-Signature` on Protected Functions with AUTH_TOKEN; in the cloud Twilio
+ * checks the signature itself, and `pnpm deploy:step` does not upload it
+ * (NOT_UPLOADED in packages/deploy/src/plan.ts). A Console learner must not paste it.
+ */
+export const LOCAL_ONLY_ENV: ReadonlySet<string> = new Set(['AUTH_TOKEN']);
+
+/**
+ * The step's environment variables, described once in @kit/shared's ENV_VARS,
+ * with what each route needs: locally (`pnpm dev`) and in the Console.
+ */
 export function envTableMarkdown(step: Step): string {
   if (step.env.length === 0) {
     return 'この手順では環境変数を使いません。\n';
   }
   const rows = step.env.map((variable) => {
     const spec = ENV_VARS[variable.name];
-    const need = variable.required ? '必須' : '任意';
+    const local = variable.required ? '必須' : '任意';
+    const cloud = LOCAL_ONLY_ENV.has(variable.name) ? '設定しない' : local;
     const secret = spec.secret ? '秘密' : '';
-    return `| \`${variable.name}\` | ${need} | ${secret} | ${spec.description} |`;
+    return `| \`${variable.name}\` | ${local} | ${cloud} | ${secret} | ${spec.description} |`;
   });
-  return ['| 変数 | 必須/任意 | 秘密 | 内容 |', '| --- | --- | --- | --- |', ...rows, ''].join(
-    '\n',
+  const localOnly = step.env.filter((variable) => LOCAL_ONLY_ENV.has(variable.name));
+  const notes = localOnly.map(
+    (variable) =>
+      `\`${variable.name}\` は手元のサーバーだけが使います。Twilio 上では Twilio 自身が署名を検査するので、Console の環境変数には設定しません。`,
   );
+  return [
+    '| 変数 | 手元(pnpm dev) | Console | 秘密 | 内容 |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    ...(notes.length > 0 ? [...notes, ''] : []),
+  ].join('\n');
 }
 
 /** The step's Functions: URL path, visibility and the file that declares it. */

@@ -85,7 +85,7 @@ function microphoneCheck(permission: DiagnosticSnapshot['microphone']): Diagnost
         ...base,
         status: 'fail',
         detail:
-          '拒否されています。アドレスバーのマイクの設定でこのページに許可してから、再読み込みしてください(31208)。',
+          '拒否されています。アドレスバーのマイクの設定でこのページに許可してから、再読み込みしてください(31401)。',
       };
     default:
       return { ...base, status: 'unknown', detail: 'このブラウザでは許可の状態を確認できません。' };

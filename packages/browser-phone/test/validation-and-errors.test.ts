@@ -29,15 +29,15 @@ describe('checkDestinationField', () => {
 
 describe('explainTwilioError', () => {
   it.each([
-    20101, 31201, 31204, 31205, 31208, 31209, 31401, 31005, 11200, 12100, 12300, 21218, 31480,
-    31486, 31603,
+    20101, 20151, 31201, 31204, 31205, 31207, 31209, 31401, 31005, 11200, 12100, 12300, 21218,
+    31480, 31486, 31603,
   ])('explains %i in Japanese with a hint', (code) => {
     const { message } = explainTwilioError(code);
     expect(message).toMatch(/[ぁ-んァ-ヶ一-龠]/);
     expect(message).not.toBe(explainTwilioError(undefined).message);
   });
   it('points at the microphone setting for permission errors', () => {
-    expect(explainTwilioError(31208).hint).toContain('マイク');
+    expect(explainTwilioError(31401).hint).toContain('マイク');
     expect(explainTwilioError(20101).hint).toContain('API_SECRET');
   });
 });
