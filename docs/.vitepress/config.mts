@@ -8,6 +8,24 @@ function stepLink(path: string): string {
   return `/${path.replace(/\.md$/, '')}`;
 }
 
+/**
+ * Where the site is served: `/` by default, or a sub-path such as `/kit-docs/`
+ * (GitHub Pages serves a project at `/<repository>/`). VitePress prefixes links,
+ * assets, search and markdown images with it; the `head` entries below are not
+ * rewritten, so they use it themselves.
+ */
+function docsBase(value: string | undefined): string {
+  const base = value?.trim() || '/';
+  if (!base.startsWith('/') || !base.endsWith('/') || base.includes('//')) {
+    throw new Error(
+      `DOCS_BASE must start and end with "/" (like /kit-docs/), got ${JSON.stringify(value)}`,
+    );
+  }
+  return base;
+}
+
+const base = docsBase(process.env.DOCS_BASE);
+
 const stepItems: DefaultTheme.SidebarItem[] = STEPS.map((step) => ({
   text: `手順${step.number}: ${step.title}`,
   link: stepLink(stepDocPath(step)),
@@ -33,11 +51,12 @@ const sidebar: DefaultTheme.SidebarItem[] = [
 ];
 
 export default defineConfig({
+  base,
   lang: 'ja-JP',
   title: 'Twilio ブラウザ電話ハンズオン',
   description: 'Twilio Functions と Voice JavaScript SDK でブラウザ電話を作るワークショップ',
   lastUpdated: true,
-  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: `${base}favicon.svg` }]],
   // The pages import code from the step folders; generated parts live in .generated/.
   srcExclude: ['README.md'],
   markdown: {

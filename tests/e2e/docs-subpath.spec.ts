@@ -1,0 +1,200 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { STEPS, stepDocPath } from '@kit/shared';
+import type { Page } from '@playwright/test';
+import { DOCS_DIR } from '../repo/paths.js';
+import { expect, test } from './support/fixtures.js';
+
+// The docs site built for a sub-path (DOCS_BASE, as GitHub Pages serves a project
+// at /<repository>/), served under that sub-path by a tiny static server on
+// 127.0.0.1, checked in Chromium: every sidebar page, its images, the 404 page
+// and the local search. The build goes to its own git-ignored folder (removed
+// afterwards), so the normal .vitepress/dist is left alone.
+
+const BASE = '/kit-docs/';
+const OUT_DIR = `.vitepress/dist-next-e2e-subpath-${process.pid}`;
+const DIST = join(DOCS_DIR, OUT_DIR);
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+const run = promisify(execFile);
+
+async function buildForSubPath(): Promise<void> {
+  const bin = (name: string) => join(DOCS_DIR, 'node_modules/.bin', name);
+  const options = {
+    cwd: DOCS_DIR,
+    env: { ...process.env, DOCS_BASE: BASE },
+    maxBuffer: 16 * 1024 * 1024,
+  };
+  await run(bin('tsx'), ['scripts/generate.ts'], options);
+  await run(bin('vitepress'), ['build', '--outDir', OUT_DIR], options);
+}
+
+/** Serves DIST at BASE only (like GitHub Pages); anything else is the site's 404.html. */
+function serveUnderBase(): Promise<Server> {
+  const notFound = join(DIST, '404.html');
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    if (`${path}/` === BASE) {
+      response.writeHead(301, { Location: BASE }).end();
+      return;
+    }
+    let file = notFound;
+    if (path.startsWith(BASE)) {
+      file = normalize(join(DIST, path.slice(BASE.length)));
+      if (file !== DIST && !file.startsWith(`${DIST}${sep}`)) file = notFound;
+      if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+      if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
+    }
+    const found = file !== notFound && existsSync(file);
+    if (!found) file = notFound;
+    response.writeHead(found ? 200 : 404, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    });
+    response.end(readFileSync(file));
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+/** Requests the page made that failed or got an error status (the watched ones). */
+function watchRequests(page: Page, allowed: (url: string) => boolean = () => false): string[] {
+  const failures: string[] = [];
+  page.on('requestfailed', (request) => {
+    // Prefetches of the next pages' chunks, cancelled by the navigation away: not failures.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    failures.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !allowed(response.url())) {
+      failures.push(`${response.url()}: ${response.status()}`);
+    }
+  });
+  return failures;
+}
+
+let server: Server;
+let origin: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000); // one VitePress build: ~20 s alone, much more on a busy 2-core machine
+  await buildForSubPath();
+  expect(existsSync(join(DIST, 'index.html')), `${DIST} has no index.html`).toBe(true);
+  server = await serveUnderBase();
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+test.afterAll(async () => {
+  if (server) await new Promise((done) => server.close(done));
+  rmSync(DIST, { recursive: true, force: true });
+});
+
+test('every sidebar page loads under the sub-path with its heading and images', async ({
+  page,
+}) => {
+  const failures = watchRequests(page);
+  await page.goto(`${origin}${BASE}guide/getting-started.html`);
+  const hrefs = await page
+    .locator('.VPSidebar a.VPLink')
+    .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+  // Every step of the catalog, and the guide pages around them (docs/.vitepress/config.mts).
+  for (const step of STEPS)
+    expect(hrefs).toContain(`${BASE}${stepDocPath(step).replace(/\.md$/, '.html')}`);
+  expect(hrefs.length).toBeGreaterThan(STEPS.length);
+  for (const href of hrefs) expect(href, 'sidebar link').toMatch(/^\/kit-docs\/.+\.html$/);
+
+  const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+  expect(icon).toBe(`${BASE}favicon.svg`);
+  expect((await page.request.get(`${origin}${icon}`)).status()).toBe(200);
+
+  const images: string[] = [];
+  for (const href of hrefs) {
+    const response = await page.goto(`${origin}${href}`);
+    expect(response?.status(), href).toBe(200);
+    await expect(page.locator('.vp-doc h1').first(), href).toBeVisible();
+
+    const pageImages = page.locator('.vp-doc img');
+    for (let index = 0; index < (await pageImages.count()); index += 1) {
+      const image = pageImages.nth(index);
+      await image.scrollIntoViewIfNeeded();
+      const src = (await image.getAttribute('src')) ?? '';
+      expect(src, `image on ${href}`).toMatch(/^\/kit-docs\//);
+      await expect
+        .poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth), {
+          message: `${src} on ${href} loads`,
+        })
+        .toBeGreaterThan(0);
+      images.push(src);
+    }
+  }
+  // The generated diagram (an asset) and a screenshot from docs/public, both under the base.
+  expect(images.some((src) => src.includes('call-flow'))).toBe(true);
+  expect(images).toContain(`${BASE}screenshots/phone-incoming.png`);
+  expect(failures, 'failed requests').toEqual([]);
+});
+
+test('a link followed in the page stays under the sub-path', async ({ page }) => {
+  const failures = watchRequests(page);
+  await page.goto(`${origin}${BASE}`);
+  await page.locator('.VPNav a.VPLink', { hasText: 'はじめに' }).first().click();
+  await expect(page).toHaveURL(`${origin}${BASE}guide/getting-started.html`);
+  await expect(page.locator('.vp-doc h1')).toBeVisible();
+  await page.locator('.VPDocFooter .pager-link.next').click();
+  await expect(page).toHaveURL(new RegExp(`^${origin}${BASE}guide/runtime\\.html`));
+  await expect(page.locator('.vp-doc h1')).toBeVisible();
+  expect(failures, 'failed requests').toEqual([]);
+});
+
+test.describe('a missing page under the sub-path', () => {
+  // The browser logs the 404 of the document itself.
+  test.use({ allowedConsoleErrors: /status of 404/ });
+
+  test('gets the site 404 page, styled, linking home under the sub-path', async ({ page }) => {
+    const missing = `${origin}${BASE}no-such-page.html`;
+    const failures = watchRequests(page, (url) => url === missing);
+    const response = await page.goto(missing);
+    expect(response?.status()).toBe(404);
+    await expect(page.locator('.NotFound .title')).toHaveText('ページが見つかりません');
+    await expect(page.locator('.NotFound .link')).toHaveText('ホームへ戻る');
+    await expect(page.locator('.NotFound .link')).toHaveAttribute('href', BASE);
+    // The theme's stylesheet applied: its variables are set and the title is not plain text.
+    const brand = await page.evaluate(() =>
+      getComputedStyle(document.documentElement).getPropertyValue('--vp-c-brand-1').trim(),
+    );
+    expect(brand).not.toBe('');
+    const titleWeight = await page
+      .locator('.NotFound .title')
+      .evaluate((element) => getComputedStyle(element).fontWeight);
+    expect(Number(titleWeight)).toBeGreaterThanOrEqual(600);
+    expect(failures, 'failed requests').toEqual([]);
+  });
+});
+
+test('local search finds VoiceGrant and opens the page under the sub-path', async ({ page }) => {
+  const failures = watchRequests(page);
+  await page.goto(`${origin}${BASE}`);
+  await page.locator('.DocSearch-Button').click();
+  await page.locator('#localsearch-input').fill('VoiceGrant');
+  const results = page.locator('.VPLocalSearchBox ul.results a.result');
+  const firstPages = () =>
+    results.evaluateAll((links) =>
+      links.slice(0, 3).map((link) => new URL((link as HTMLAnchorElement).href).pathname),
+    );
+  const expected = `${BASE}steps/02-access-token.html`;
+  await expect.poll(firstPages, { message: 'first results for VoiceGrant' }).toContain(expected);
+  await page.locator(`.VPLocalSearchBox ul.results a.result[href^="${expected}"]`).first().click();
+  await expect(page).toHaveURL(new RegExp(`^${origin}${expected}`));
+  await expect(page.locator('.vp-doc h1')).toBeVisible();
+  expect(failures, 'failed requests').toEqual([]);
+});
