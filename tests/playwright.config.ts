@@ -1,5 +1,5 @@
+import { CHROMIUM_ARGS, chromiumExecutable } from '@kit/launcher/chromium';
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/support/chromium.js';
 
 const executablePath = chromiumExecutable();
 

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { launchOfflinePhone } from '@kit/launcher/offline-phone';
 import type { BrowserContext, Page } from '@playwright/test';
 import { REPO_ROOT } from '../repo/paths.js';
 import { expect, guardPage, test } from './support/fixtures.js';
-import { launchOfflinePhone } from './support/offline-phone.js';
 import { inboundAudioPackets, recordPeerConnections } from './support/peer-connections.js';
 
 /**

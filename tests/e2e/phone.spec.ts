@@ -1,7 +1,7 @@
 import type { StepServer } from '@kit/functions/server';
+import { CHROMIUM_ARGS, chromiumExecutable } from '@kit/launcher/chromium';
 import { PHONE_CONSOLE_ASSETS } from '@kit/shared';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumExecutable } from './support/chromium.js';
 import { expect, guardPage, test } from './support/fixtures.js';
 import { startPhoneStep } from './support/phone-server.js';
 

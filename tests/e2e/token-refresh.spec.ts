@@ -1,5 +1,5 @@
+import { launchOfflinePhone } from '@kit/launcher/offline-phone';
 import { expect, test } from './support/fixtures.js';
-import { launchOfflinePhone } from './support/offline-phone.js';
 
 /**
  * The phone renews its token before it expires (the SDK's tokenWillExpire,

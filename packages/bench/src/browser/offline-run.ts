@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CHROMIUM_ARGS, chromiumExecutable } from '@kit/tests/chromium';
-import { launchOfflinePhone } from '@kit/tests/offline-phone';
+import { CHROMIUM_ARGS, chromiumExecutable } from '@kit/launcher/chromium';
+import { launchOfflinePhone } from '@kit/launcher/offline-phone';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import WebSocket, { WebSocketServer } from 'ws';
 import { BASELINE_PAGE_HTML } from './baseline-page.js';

@@ -1,4 +1,6 @@
-import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs.js';
+import { fsHelpers } from '@twilio-labs/serverless-api';
+
+const { getListOfFunctionsAndAssets } = fsHelpers;
 
 /** Where a step's build lives, relative to the step folder (see `.twilioserverlessrc`). */
 export const FUNCTIONS_OUT_DIR = 'dist/functions';

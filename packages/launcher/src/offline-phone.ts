@@ -1,9 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Launched, launch } from '@kit/launcher';
 import { finishedPhoneStep, phonePagePath } from '@kit/shared';
 import { freePort } from '@kit/shared/ports';
+import { type Launched, launch } from './launch.js';
 
 /**
  * What `pnpm dev` runs: the finished phone step on the real runtime plus the
