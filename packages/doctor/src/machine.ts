@@ -34,7 +34,7 @@ export async function checkMachine(
     list.fail(
       'machine.node',
       `Node.js ${process.version} は古すぎます(必要: ${nodeRange})。`,
-      'Node.js 20.19 以上を入れてください(例: nvm install 20 && nvm use 20。.nvmrc があります)',
+      'Node.js 20.19 以上を入れてください(例: nvm install && nvm use。.nvmrc は Twilio Functions と同じ 22 です)',
     );
   } else {
     list.ok('machine.node', `Node.js ${process.version}(必要: ${nodeRange})`);
