@@ -6,7 +6,9 @@ export default defineConfig({
     // process-wide globals: one process per test file.
     pool: 'forks',
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Each test runs the real CLI (a build and a deploy through the fake) in a child
+    // process; with every package testing at once on 2 cores one took over 60 s.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });

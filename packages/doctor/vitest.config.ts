@@ -6,7 +6,7 @@ export default defineConfig({
     // process-wide globals: one process per test file.
     pool: 'forks',
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 90_000,
+    testTimeout: 150_000,
+    hookTimeout: 150_000,
   },
 });
