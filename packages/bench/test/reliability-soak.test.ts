@@ -144,6 +144,7 @@ describe('bounded soak', () => {
     const started = performance.now();
     let completed = 0;
     let dropped = 0;
+    let refused = 0;
     let next = 0;
 
     const cycle = async (worker: number) => {
@@ -160,8 +161,16 @@ describe('bounded soak', () => {
       try {
         caller.invite(calleeIdentity);
         if (dropAt === 0) return await drop();
+        // On a machine running every package's tests, the signed webhook can miss its
+        // limit: the caller then gets 11200 and nobody rings. That is Twilio's answer
+        // to a slow Voice URL, not a leak: counted apart, and bounded below.
+        const ringing = await caller.next(['ringing', 'hangup'], () => true, 10_000);
+        if (ringing.type === 'hangup') {
+          expect(ringing.payload).toMatchObject({ error: { code: 11200 } });
+          refused += 1;
+          return;
+        }
         const invite = await callee.next('invite');
-        const ringing = await caller.next('ringing');
         if (dropAt === 1) return await drop();
         callee.send('answer', { callsid: invite.payload.callsid, sdp: ANSWER_SDP });
         await caller.next('answer');
@@ -190,11 +199,12 @@ describe('bounded soak', () => {
     const seconds = (performance.now() - started) / 1000;
     const stats = rig.emulator.stats();
     console.log(
-      `soak: ${next} of ${SOAK_CYCLES} cycles (${completed} completed, ${dropped} with a random drop) in ${seconds.toFixed(1)} s, ${SOAK_CLIENTS} in parallel; ` +
+      `soak: ${next} of ${SOAK_CYCLES} cycles (${completed} completed, ${dropped} with a random drop, ${refused} refused 11200) in ${seconds.toFixed(1)} s, ${SOAK_CLIENTS} in parallel; ` +
         `heap ${(heapBefore / 1e6).toFixed(1)} MB → ${(heapAfter / 1e6).toFixed(1)} MB${globalThis.gc ? ' (after forced GC)' : ' (no --expose-gc)'}; ` +
         `left: ${stats.registrations} registrations, ${stats.calls} calls, ${stats.sockets} sockets; totals ${JSON.stringify(stats.totals)}`,
     );
-    expect(completed + dropped).toBe(next);
+    expect(completed + dropped + refused).toBe(next);
+    expect(refused, 'cycles refused with 11200 (slow webhook)').toBeLessThanOrEqual(next / 2);
     expect(next).toBeGreaterThanOrEqual(SOAK_MINIMUM_CYCLES);
     expect(stats).toMatchObject({ registrations: 0, devices: 0, calls: 0, sockets: 0 });
     // Stable memory: the emulator, the clients and vitest share this heap; allow 20 MB of slack.
