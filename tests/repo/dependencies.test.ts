@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importsOf, NODE_BUILTINS } from './imports.js';
 import { REPO_ROOT } from './paths.js';
 
 /**
@@ -14,7 +14,6 @@ import { REPO_ROOT } from './paths.js';
 
 const PACKAGES_DIR = join(REPO_ROOT, 'packages');
 const RUNTIME_FOLDERS = ['src', 'scripts'];
-const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
 interface PackageJson {
   name: string;
@@ -29,22 +28,12 @@ function packageOf(specifier: string): string {
   return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
 }
 
-/** Run-time imports of a source file: static, dynamic and re-exports; `import type` skipped. */
+/** Run-time imports of a source file, other than Node's and relative ones. */
 function runtimeImports(source: string): string[] {
-  const code = source.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
-  const specifiers = [
-    ...[...code.matchAll(/^\s*import\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)].map(
-      (match) => match[1],
-    ),
-    ...[...code.matchAll(/^\s*export\s+(?!type\s)[^'";]*?\sfrom\s+['"]([^'"]+)['"]/gm)].map(
-      (match) => match[1],
-    ),
-    ...[...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((match) => match[1]),
-  ];
-  return specifiers.filter(
-    (specifier): specifier is string =>
-      specifier !== undefined && !specifier.startsWith('.') && !NODE_BUILTINS.has(specifier),
-  );
+  return importsOf(source)
+    .filter(({ specifier, typeOnly }) => !typeOnly && !specifier.startsWith('.'))
+    .map(({ specifier }) => specifier)
+    .filter((specifier) => !NODE_BUILTINS.has(specifier));
 }
 
 function sourceFiles(dir: string): string[] {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { emitFunction } from '@kit/functions/compile';
 import { functionFileName, STEPS } from '@kit/shared';
 import { describe, expect, it } from 'vitest';
+import { importsOf, NODE_BUILTINS } from './imports.js';
 import { STEPS_DIR } from './paths.js';
 
 /**
@@ -28,19 +28,6 @@ const LINE_BUDGETS: Record<string, number> = {
 const BUNDLER_HELPERS =
   /__toCommonJS|__export\(|__defProp|__commonJS|__esModule|__webpack_require__|require\("\.|require\('\./;
 
-const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-
-/** Every `import … from 'x'` and `require('x')` of a source, with whether the import is types only. */
-function dependenciesOf(source: string): { specifier: string; typeOnly: boolean }[] {
-  const imports = [
-    ...source.matchAll(/^\s*import\s+(type\s+)?[^'"]*from\s+['"]([^'"]+)['"]/gm),
-  ].map(([, type, specifier = '']) => ({ specifier, typeOnly: type !== undefined }));
-  const requires = [...source.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    ([, specifier = '']) => ({ specifier, typeOnly: false }),
-  );
-  return [...imports, ...requires];
-}
-
 const functions = STEPS.flatMap((step) =>
   step.functions.map((fn) => {
     const file = functionFileName(fn);
@@ -62,7 +49,7 @@ describe('taught Functions', () => {
       const js = readFileSync(distPath, 'utf8');
 
       it('imports nothing at run time but Node built-ins', () => {
-        const runtimeImports = dependenciesOf(source).filter(
+        const runtimeImports = importsOf(source).filter(
           ({ specifier, typeOnly }) => !typeOnly && !NODE_BUILTINS.has(specifier),
         );
         expect(runtimeImports).toEqual([]);
@@ -83,13 +70,11 @@ describe('taught Functions', () => {
   );
 
   it('recognises the imports and helpers it forbids', () => {
-    expect(dependenciesOf("import { x } from '@kit/shared';\nimport type { T } from 'y';")).toEqual(
-      [
-        { specifier: '@kit/shared', typeOnly: false },
-        { specifier: 'y', typeOnly: true },
-      ],
-    );
-    expect(dependenciesOf("const c = require('node:crypto');")).toEqual([
+    expect(importsOf("import { x } from '@kit/shared';\nimport type { T } from 'y';")).toEqual([
+      { specifier: '@kit/shared', typeOnly: false },
+      { specifier: 'y', typeOnly: true },
+    ]);
+    expect(importsOf("const c = require('node:crypto');")).toEqual([
       { specifier: 'node:crypto', typeOnly: false },
     ]);
     expect('var __defProp = Object.defineProperty;').toMatch(BUNDLER_HELPERS);
