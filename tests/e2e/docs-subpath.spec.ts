@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { STEPS, stepDocPath } from '@kit/shared';
 import type { Page } from '@playwright/test';
 import { DOCS_DIR } from '../repo/paths.js';
 import { expect, test } from './support/fixtures.js';
+import { serveStaticSite } from './support/static-site.js';
 
 // The docs site built for a sub-path (DOCS_BASE, as GitHub Pages serves a project
 // at /<repository>/), served under that sub-path by a tiny static server on
@@ -18,17 +19,6 @@ import { expect, test } from './support/fixtures.js';
 const BASE = '/kit-docs/';
 const OUT_DIR = `.vitepress/dist-next-e2e-subpath-${process.pid}`;
 const DIST = join(DOCS_DIR, OUT_DIR);
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
-
 const run = promisify(execFile);
 
 async function buildForSubPath(): Promise<void> {
@@ -40,32 +30,6 @@ async function buildForSubPath(): Promise<void> {
   };
   await run(bin('tsx'), ['scripts/generate.ts'], options);
   await run(bin('vitepress'), ['build', '--outDir', OUT_DIR], options);
-}
-
-/** Serves DIST at BASE only (like GitHub Pages); anything else is the site's 404.html. */
-function serveUnderBase(): Promise<Server> {
-  const notFound = join(DIST, '404.html');
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    if (`${path}/` === BASE) {
-      response.writeHead(301, { Location: BASE }).end();
-      return;
-    }
-    let file = notFound;
-    if (path.startsWith(BASE)) {
-      file = normalize(join(DIST, path.slice(BASE.length)));
-      if (file !== DIST && !file.startsWith(`${DIST}${sep}`)) file = notFound;
-      if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-      if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
-    }
-    const found = file !== notFound && existsSync(file);
-    if (!found) file = notFound;
-    response.writeHead(found ? 200 : 404, {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    });
-    response.end(readFileSync(file));
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
 /** Requests the page made that failed or got an error status (the watched ones). */
@@ -91,7 +55,7 @@ test.beforeAll(async () => {
   test.setTimeout(240_000); // one VitePress build: ~20 s alone, much more on a busy 2-core machine
   await buildForSubPath();
   expect(existsSync(join(DIST, 'index.html')), `${DIST} has no index.html`).toBe(true);
-  server = await serveUnderBase();
+  server = await serveStaticSite(DIST, BASE);
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 

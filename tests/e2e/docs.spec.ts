@@ -1,45 +1,17 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { STEPS, type Step, stepDocPath } from '@kit/shared';
 import { DOCS_DIR } from '../repo/paths.js';
 import { expect, test } from './support/fixtures.js';
+import { serveStaticSite } from './support/static-site.js';
 
 // The built docs site (pnpm docs:build; turbo builds it before the tests), served
 // from 127.0.0.1 by a tiny static server on a free port, checked in Chromium.
 // The fixtures' `page` fails on any request leaving 127.0.0.1 and on console errors.
 
 const DIST = join(DOCS_DIR, '.vitepress/dist');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
-
-function serveDist(): Promise<Server> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(DIST, path));
-    if (!file.startsWith(DIST)) file = join(DIST, '404.html');
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
-    const found = existsSync(file);
-    if (!found) file = join(DIST, '404.html');
-    response.writeHead(found ? 200 : 404, {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    });
-    const body = readFileSync(file);
-    response.end(body);
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
-
 let server: Server;
 let base: string;
 
@@ -47,7 +19,7 @@ test.beforeAll(async () => {
   expect(existsSync(join(DIST, 'index.html')), `${DIST} is missing: run pnpm docs:build`).toBe(
     true,
   );
-  server = await serveDist();
+  server = await serveStaticSite(DIST);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
