@@ -10,6 +10,7 @@ import {
   viewAt,
 } from '@kit/functions/stages';
 import { functionFileName, type Step, type StepFunction } from '@kit/shared';
+import { diffArrays } from 'diff';
 
 /**
  * The stages of a step page: each Function of the step, built up block by block
@@ -106,33 +107,15 @@ export function tidyView(
   };
 }
 
-/** 1-based lines of `after` that are not in a longest common subsequence with `before`. */
+/** 1-based lines of `after` that a line diff from `before` adds (blank lines are never marked). */
 export function newLines(before: string, after: string): number[] {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  // lengths[i][j]: LCS of a[i..] and b[j..]
-  const lengths = Array.from({ length: a.length + 1 }, () =>
-    new Array<number>(b.length + 1).fill(0),
-  );
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      const row = lengths[i] as number[];
-      const below = lengths[i + 1] as number[];
-      row[j] = a[i] === b[j] ? (below[j + 1] ?? 0) + 1 : Math.max(below[j] ?? 0, row[j + 1] ?? 0);
-    }
-  }
   const added: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (j < b.length) {
-    if (i < a.length && a[i] === b[j]) {
-      i++;
-      j++;
-    } else if (i < a.length && (lengths[i + 1]?.[j] ?? 0) >= (lengths[i]?.[j + 1] ?? 0)) {
-      i++;
-    } else {
-      if ((b[j] ?? '').trim() !== '') added.push(j + 1);
-      j++;
+  let line = 0;
+  for (const part of diffArrays(before.split('\n'), after.split('\n'))) {
+    if (part.removed) continue;
+    for (const text of part.value) {
+      line += 1;
+      if (part.added && text.trim() !== '') added.push(line);
     }
   }
   return added;
