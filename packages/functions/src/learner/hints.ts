@@ -96,6 +96,11 @@ const HINTS: readonly Hint[] = [
     stages: { 4: '4-2' },
   },
   {
+    match: /token requests as JSON/,
+    hint: '/voice-token は Twilio.Response で { token, identity, ttlSeconds } を JSON で返してください(GET でも POST でも)。',
+    stages: { 3: '3-3', 4: '3-3' },
+  },
+  {
     match: /no-store|uncached/,
     hint: '応答に Cache-Control: no-store を付けてください。',
     stages: { 4: '4-3' },
