@@ -1,0 +1,293 @@
+import { request } from 'node:http';
+import { isAbsolute, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import twilio from 'twilio';
+import { readEnvFile } from '../src/env-file.js';
+import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
+
+// `pnpm call:signed [--print] [--path /call] KEY=VALUE ...`, run from the
+// repository root: POSTs a form to the local server (`pnpm dev:step 3`) signed
+// with X-Twilio-Signature exactly as Twilio signs a Voice URL request, or, with
+// --print, shows the curl command that sends the same request.
+
+const REPO_ROOT = join(FUNCTIONS_PACKAGE_DIR, '../..');
+/** The launcher's .env (`pnpm dev:step` reads the same file; KIT_ENV_FILE in tests). */
+const ENV_FILE = process.env.KIT_ENV_FILE ?? join(REPO_ROOT, '.env');
+/** The launcher binds the Functions to loopback, and the local check uses the URL as requested. */
+const HOST = '127.0.0.1';
+
+const USAGE = `使い方: pnpm call:signed [--print] [--path /call] KEY=VALUE ...
+  ローカルのサーバー(pnpm dev:step 3)に、Twilio と同じ署名(X-Twilio-Signature)を付けて
+  フォームを POST し、応答を表示します。
+  KEY=VALUE   送るフォームの値(例: To=bob From=client:alice)。値はそのまま送ります(+ も空白になりません)
+  --path P    送り先のパス(既定: /call)
+  --print     送らずに、同じリクエストを送る curl コマンドを表示する
+  -h, --help  この説明を表示する
+  AUTH_TOKEN は pnpm dev:step と同じ .env から読みます。送り先は http://${HOST}:PORT(PORT の既定は 3000)。
+  終了コード: 0 = 2xx の応答、1 = 2xx 以外の応答・接続できない・.env の問題、2 = 引数の誤り
+(usage: pnpm call:signed [--print] [--path /call] KEY=VALUE ...
+  POSTs the KEY=VALUE form fields to http://${HOST}:$PORT/call (PORT defaults to 3000) signed with
+  X-Twilio-Signature from AUTH_TOKEN in the kit's .env, and prints the response; --print shows the
+  equivalent curl command instead. Exit 0 on a 2xx answer, 1 otherwise, 2 on a usage error.)`;
+
+/** A problem the attendee can fix, said in Japanese first, then in English; ends the command. */
+class Stop extends Error {
+  constructor(
+    readonly japanese: string,
+    readonly english: string,
+    readonly exitCode: 1 | 2,
+  ) {
+    super(english);
+  }
+}
+
+function usageError(japanese: string, english: string): never {
+  throw new Stop(japanese, english, 2);
+}
+
+function fail(japanese: string, english: string): never {
+  throw new Stop(japanese, english, 1);
+}
+
+type FormParams = Record<string, string | string[]>;
+
+interface Invocation {
+  print: boolean;
+  path: string;
+  /** In the order given, for the body and the curl command. */
+  fields: [string, string][];
+}
+
+function readInvocation(argv: readonly string[]): Invocation | 'help' {
+  // `pnpm call:signed -- --print …` hands the separator on; it separates nothing here.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    const english = error instanceof Error ? error.message : String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    usageError(
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? '知らないオプションです。使えるのは --print、--path、--help だけです。'
+        : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+          ? 'オプションの値が正しくありません。--print は値を取らず、--path にはパスを指定します(例: --path /call)。'
+          : '引数が正しくありません。',
+      english,
+    );
+  }
+  if (parsed.values.help) return 'help';
+  const path = parsed.values.path ?? '/call';
+  if (!/^\/[^\s#]*$/.test(path)) {
+    usageError(
+      `--path は / で始まるパスで指定してください(例: --path /call、指定値: ${path})。`,
+      `--path must start with / (got ${JSON.stringify(path)})`,
+    );
+  }
+  const fields = parsed.positionals.map((arg): [string, string] => {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(arg);
+    if (!match) {
+      usageError(
+        `フォームの値は KEY=VALUE の形で指定してください(例: To=bob、指定値: ${arg})。`,
+        `form fields are KEY=VALUE (got ${JSON.stringify(arg)})`,
+      );
+    }
+    return [match[1] ?? '', match[2] ?? ''];
+  });
+  return { print: parsed.values.print ?? false, path, fields };
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      print: { type: 'boolean' },
+      path: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function readPort(): number {
+  const raw = process.env.PORT ?? '3000';
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
+    usageError(
+      `PORT は 1〜65535 の数値で指定してください(指定値: ${raw})。`,
+      'PORT must be 1-65535',
+    );
+  }
+  return port;
+}
+
+/** The `.env` path as the attendee knows it: from the repository root when it is inside. */
+function shownPath(path: string): string {
+  const fromRoot = relative(REPO_ROOT, path);
+  return fromRoot && !fromRoot.startsWith('..') && !isAbsolute(fromRoot) ? fromRoot : path;
+}
+
+async function readAuthToken(): Promise<string> {
+  let values: Record<string, string> | null;
+  try {
+    values = await readEnvFile(ENV_FILE);
+  } catch (error) {
+    fail(
+      `.env を読めません(${shownPath(ENV_FILE)}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      `cannot read ${ENV_FILE}`,
+    );
+  }
+  if (values === null) {
+    fail(
+      `.env がありません(${shownPath(ENV_FILE)})。先に pnpm dev:step 3 を起動すると、ローカル専用の偽の認証情報で作成されます(pnpm dev でも作成されます)。`,
+      `no .env at ${ENV_FILE}; pnpm dev:step 3 (or pnpm dev) creates one with fake local credentials`,
+    );
+  }
+  const token = values.AUTH_TOKEN ?? '';
+  if (token === '') {
+    fail(
+      `.env(${shownPath(ENV_FILE)})に AUTH_TOKEN がありません。署名には、サーバーと同じ AUTH_TOKEN が必要です(pnpm dev:step 3 も AUTH_TOKEN がないと起動しません)。ローカルで試すだけなら、今の .env を別の名前に変えてから pnpm dev:step 3 を起動すると、偽の認証情報の .env が作られます。`,
+      `AUTH_TOKEN is not set in ${ENV_FILE}`,
+    );
+  }
+  return token;
+}
+
+/** The parameters as Twilio's signature sees them: a repeated key is a list. */
+function signedParams(fields: readonly [string, string][]): FormParams {
+  const params: FormParams = {};
+  for (const [key, value] of fields) {
+    const existing = params[key];
+    if (existing === undefined) params[key] = value;
+    else params[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return params;
+}
+
+/** One word for a POSIX shell: single quotes, with `'` written as `'\''`. */
+function shellWord(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+function curlCommand(url: string, signature: string, fields: readonly [string, string][]): string {
+  return [
+    `curl -sS -i -X POST ${shellWord(url)}`,
+    `-H ${shellWord(`X-Twilio-Signature: ${signature}`)}`,
+    ...fields.map(([key, value]) => `--data-urlencode ${shellWord(`${key}=${value}`)}`),
+  ].join(' \\\n  ');
+}
+
+interface Answer {
+  status: number;
+  statusLine: string;
+  contentType: string;
+  body: string;
+}
+
+function post(url: string, signature: string, body: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: 15_000,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(Buffer.byteLength(body)),
+          'x-twilio-signature': signature,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            statusLine:
+              `HTTP/${res.httpVersion} ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trimEnd(),
+            contentType: String(res.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The command; what it prints goes out before the process ends (no process.exit with output pending). */
+async function main(): Promise<number> {
+  const invocation = readInvocation(process.argv.slice(2));
+  if (invocation === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const port = readPort();
+  const authToken = await readAuthToken();
+  const url = `http://${HOST}:${port}${invocation.path}`;
+  // Twilio's own function, the one the local server's check (validateRequest) recomputes.
+  const signature = twilio.getExpectedTwilioSignature(
+    authToken,
+    url,
+    signedParams(invocation.fields),
+  );
+  if (invocation.print) {
+    console.log(curlCommand(url, signature, invocation.fields));
+    return 0;
+  }
+
+  const form = new URLSearchParams(invocation.fields).toString();
+  const answer = await post(url, signature, form).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const portHint = port === 3000 ? '' : `PORT=${port} `;
+    if (code === 'ECONNREFUSED') {
+      fail(
+        `http://${HOST}:${port} に接続できません。サーバーが起動していません。別のターミナルで ${portHint}pnpm dev:step 3 を実行して起動してから、もう一度試してください。`,
+        `nothing listens on ${HOST}:${port}; start the server first: ${portHint}pnpm dev:step 3`,
+      );
+    }
+    fail(
+      `${url} に送れませんでした(${code})。${portHint}pnpm dev:step 3 で起動したサーバーが応答しているか確かめてください。`,
+      `request to ${url} failed: ${code}`,
+    );
+  });
+
+  console.log(`POST ${url}`);
+  console.log(`X-Twilio-Signature: ${signature}`);
+  console.log(form);
+  console.log('');
+  console.log(answer.statusLine);
+  console.log(`Content-Type: ${answer.contentType}`);
+  console.log('');
+  console.log(answer.body.replace(/\n$/, ''));
+
+  const { status } = answer;
+  if (status < 200 || status > 299) {
+    fail(
+      status === 401
+        ? `署名が受け入れられませんでした。サーバーが別の AUTH_TOKEN で動いている可能性があります。サーバーと同じ .env(${shownPath(ENV_FILE)})で、同じ PORT を指定してください。`
+        : status === 404
+          ? `${invocation.path} がありません。PORT ${port} で動いているのが pnpm dev:step 3(/call がある手順)か確かめてください。`
+          : `${invocation.path} が ${status} を返しました。pnpm dev:step を実行しているターミナルのログを確かめてください。`,
+      `HTTP ${status} from ${url}`,
+    );
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (!(error instanceof Stop)) throw error;
+  console.error(
+    `✗ ${error.japanese}\n  (${error.english})${error.exitCode === 2 ? `\n\n${USAGE}` : ''}`,
+  );
+  process.exitCode = error.exitCode;
+}
