@@ -4,6 +4,7 @@ import { launchOfflinePhone } from '@kit/launcher/offline-phone';
 import type { BrowserContext, Page } from '@playwright/test';
 import { REPO_ROOT } from '../repo/paths.js';
 import { expect, guardPage, test } from './support/fixtures.js';
+import { expectGlyphs } from './support/glyphs.js';
 import { inboundAudioPackets, recordPeerConnections } from './support/peer-connections.js';
 
 /**
@@ -52,11 +53,15 @@ const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
   ? join(REPO_ROOT, 'docs/public/screenshots')
   : join(REPO_ROOT, 'tests/test-results/screenshots');
 
+/** Writes `phone-<name>.png`, failing first if any of its text would show as tofu (no font). */
 async function screenshot(page: Page, name: string): Promise<void> {
+  const phone = page.locator('main');
+  await expectGlyphs(phone, `phone-${name}.png`);
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  await page
-    .locator('main')
-    .screenshot({ path: join(SCREENSHOT_DIR, `phone-${name}.png`), animations: 'disabled' });
+  await phone.screenshot({
+    path: join(SCREENSHOT_DIR, `phone-${name}.png`),
+    animations: 'disabled',
+  });
 }
 
 async function dial(page: Page, to: string): Promise<void> {
