@@ -1,7 +1,8 @@
 /**
  * What `parseEnv` forgives or silently drops, found in the raw text of `.env`:
  * a BOM, CRLF or lone CR line ends, quotes and spaces around or inside values,
- * full-width characters (an IME left on), lines it cannot read, duplicates.
+ * full-width characters (an IME left on), lines it cannot read, duplicates,
+ * `export NAME=` lines (read by the kit, dropped by twilio-run's dotenv).
  * Findings name the line and the variable, never the value.
  */
 export interface RawEnvLine {
@@ -85,6 +86,7 @@ export function scanRawEnv(
     const name = match[1] ?? '';
     const rawValue = match[2] ?? '';
     lines.push({ lineNumber, name, rawValue });
+    if (/^export\s/.test(rawLine.trimStart())) findings.push(exportFinding(lineNumber, name));
     const previous = seen.get(name);
     if (previous !== undefined && relevantNames.has(name)) {
       findings.push({
@@ -100,6 +102,20 @@ export function scanRawEnv(
       findings.push(...valueFindings(lineNumber, name, rawValue, secretNames.has(name)));
   });
   return { lines, findings };
+}
+
+/**
+ * The kit reads `export NAME=value`, but the dotenv that `twilio-run start` uses
+ * (dotenv 6) skips such a line, so the same folder loses the variable there.
+ */
+function exportFinding(lineNumber: number, name: string): RawEnvFinding {
+  return {
+    severity: 'warn',
+    kind: 'export',
+    name,
+    message: `.env の ${lineNumber} 行目は export で始まっています。キットは読めますが、twilio-run start はこの行を読み飛ばすため、${name} が未設定になります。`,
+    fix: `.env の ${lineNumber} 行目の先頭の export を消す(${name}=… の形に)`,
+  };
 }
 
 function valueFindings(

@@ -95,6 +95,16 @@ describe('pnpm doctor: .env', () => {
     expect(fix).toContain('ACCOUNT_SID=AC0000000000000000');
   });
 
+  it('an export line is a warning naming its line: twilio-run start would drop it', async () => {
+    const { result } = await doctorOn((lines) =>
+      lines.map((line) => (line.startsWith('API_KEY=') ? `export ${line}` : line)),
+    );
+    expect(result.stdout).toMatch(/⚠ \.env の \d+ 行目は export で始まっています/);
+    expect(result.stdout).toContain('API_KEY が未設定になります');
+    expect(result.stdout).toMatch(/→ \.env の \d+ 行目の先頭の export を消す/);
+    expect(result.code, result.output).toBe(0);
+  });
+
   it('CRLF and a BOM are warnings (the kit reads them), a lone CR fails', async () => {
     const crlf = await doctorOn(undefined, { eol: '\r\n', prefix: '\uFEFF' });
     expect(crlf.result.stdout).toContain('⚠ .env の改行が CRLF');

@@ -25,6 +25,14 @@ describe('scanRawEnv', () => {
     const [finding] = scanRawEnv('API_KEY=SKa\nAPI_KEY=SKb\n', NAMES, SECRETS).findings;
     expect(finding?.message).toContain('後の 2 行目が使われます');
   });
+  it('warns on an export line, naming the line, which twilio-run start would drop', () => {
+    const text = '# c\nexport API_KEY=SKabc\n';
+    expect(kinds(text)).toEqual(['warn:export']);
+    const [finding] = scanRawEnv(text, NAMES, SECRETS).findings;
+    expect(finding?.message).toContain('2 行目');
+    expect(finding?.message).toContain('API_KEY が未設定');
+    expect(finding?.fix).toContain('export を消す');
+  });
   it('ignores variables of other steps', () => {
     expect(kinds('KIT_SERVICE_NAME= x \n')).toEqual([]);
   });
