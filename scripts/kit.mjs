@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// node scripts/kit.mjs <package> <script.ts> [args…] — how the root commands
+// (pnpm dev, dev:step, step:*, call:signed) run a kit script:
+// - the packages it needs are built first (turbo, cached); turbo's and pnpm's
+//   output is shown only if that build fails, so nothing stands in front of the
+//   script's own words;
+// - the script then runs as this process's child, and a signal sent to this
+//   process alone (SIGTERM from an IDE or a process manager, not only Ctrl-C)
+//   reaches it. Run through `turbo run`, the script sat in a process group of
+//   turbo's own and kept serving after `pnpm dev` was stopped.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [packageName, script, ...args] = process.argv.slice(2);
+if (!packageName || !script) {
+  console.error('使い方: node scripts/kit.mjs <package> <script.ts> [引数…]');
+  console.error('(usage: node scripts/kit.mjs <package> <script.ts> [args…])');
+  process.exit(2);
+}
+const packageDir = join(root, 'packages', packageName);
+
+const build = spawnSync(
+  'pnpm',
+  [
+    'exec',
+    'turbo',
+    'run',
+    'build',
+    `--filter=@kit/${packageName}^...`,
+    '--output-logs=errors-only',
+  ],
+  { cwd: root, encoding: 'utf8', env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env } },
+);
+if (build.status !== 0) {
+  process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}`);
+  console.error('✗ キットのビルドに失敗しました。上の出力を確認してください(kit build failed)。');
+  process.exit(build.status ?? 1);
+}
+
+const child = spawn(join(packageDir, 'node_modules/.bin/tsx'), [script, ...args], {
+  cwd: packageDir,
+  stdio: 'inherit',
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  // Ctrl-C already reached the child (same process group); a lone signal did not.
+  process.on(signal, () => child.kill(signal));
+}
+// pnpm passes a signal to the shell it runs a script in, and the shell does not
+// pass it on: `pnpm dev` and `dev:step` therefore `exec` this script in place of
+// the shell. Where a shell still stands between (another command, or pnpm killed
+// outright), this process is orphaned when it goes: stop the child then.
+const parent = process.ppid;
+const watchParent = setInterval(() => {
+  if (process.ppid !== parent) child.kill('SIGTERM');
+}, 250);
+child.on('exit', (code) => {
+  clearInterval(watchParent);
+  process.exitCode = code ?? 1;
+});
