@@ -201,7 +201,7 @@ describe('stage partials', () => {
     const block = step && stageBlocks(STEPS_DIR, step).find((item) => item.stage.id === '3-2');
     if (!block) throw new Error('step 03 has no stage 3-2');
     const markdown = stageMarkdown(block);
-    expect(markdown).toMatch(/^#### 3-2 VoiceGrant\n\n::: code-group\n/);
+    expect(markdown).toMatch(/^#### 3-2 Voice グラント\n\n::: code-group\n/);
     expect(markdown).toContain(`\`\`\`\`ts{${lineRanges(block.tsLines)}} [${TS_LABEL}]\n`);
     expect(markdown).toContain(`\`\`\`\`js{${lineRanges(block.jsLines)}} [${JS_LABEL}]\n`);
     expect(markdown.trimEnd().endsWith(':::')).toBe(true);

@@ -116,7 +116,7 @@ export async function stepDiffMarkdown(
     return `${from}から、Functions のソース(\`src/\`)は変わりません。\n${phone}`;
   }
   return [
-    `${from}からの変更です(ステップのフォルダーから自動で生成しています)。`,
+    `${from}からの変更です(手順のフォルダーから自動で生成しています)。`,
     ...(phone ? ['', phone.trimEnd()] : []),
     '',
     ...summary,

@@ -37,7 +37,7 @@ export interface StageBlock {
   step: Step;
   source: FunctionSource;
   stage: Stage;
-  /** Heading text, without the `####`: `3-2 VoiceGrant`. */
+  /** Heading text, without the `####`: `3-2 Voice グラント`. */
   heading: string;
   /** Relative to docs/.generated: `stages/step-03/voice-token/3-2.md`. */
   partial: string;

@@ -60,7 +60,7 @@ export const KNOWN_ERRORS: Readonly<Record<number, KnownError>> = {
   31201: {
     source: { sdk: 'AuthorizationErrors.AuthorizationError' },
     message: 'この操作の権限がありません(トークンに発信または着信の権限がありません)。',
-    hint: 'トークンの VoiceGrant(outgoingApplicationSid と incomingAllow)を確認してください。',
+    hint: 'トークンの Voice グラント(outgoingApplicationSid と incomingAllow)を確認してください。',
   },
   31204: {
     source: { sdk: 'AuthorizationErrors.InvalidJWTTokenError' },

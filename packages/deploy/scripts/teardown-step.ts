@@ -56,7 +56,7 @@ async function warnIfVoiceUrlPointsAt(
     .catch(() => null);
   if (app?.voiceUrl?.startsWith(`https://${domain}/`)) {
     say(
-      `  ! TwiML App ${appSid} の Voice URL はこの環境(${app.voiceUrl})を指したままです。通話するには別のステップを pnpm deploy:step でデプロイしてください (Voice URL now points nowhere)。`,
+      `  ! TwiML App ${appSid} の Voice URL はこの環境(${app.voiceUrl})を指したままです。通話するには別の手順を pnpm deploy:step でデプロイしてください (Voice URL now points nowhere)。`,
     );
   }
 }

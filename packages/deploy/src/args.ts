@@ -20,7 +20,7 @@ export function parseStepArgs(args: readonly string[], command: string): StepArg
     else if (arg === '--dir') {
       const value = args[++index];
       if (value === undefined)
-        fail('--dir の後にフォルダを指定してください。', '--dir needs a path');
+        fail('--dir の後にフォルダーを指定してください。', '--dir needs a path');
       // Under `pnpm deploy:step` (turbo), relative to where turbo was started: the repository root.
       stepDir = resolve(
         process.env.TURBO_INVOCATION_DIR ?? process.env.INIT_CWD ?? process.cwd(),
@@ -34,7 +34,7 @@ export function parseStepArgs(args: readonly string[], command: string): StepArg
   if (!step) {
     const list = STEPS.map((candidate) => `  ${candidate.number}: ${candidate.title}`).join('\n');
     fail(
-      `ステップ番号を指定してください(例: pnpm ${command} 4)。\n${list}`,
+      `手順の番号を指定してください(例: pnpm ${command} 4)。\n${list}`,
       `usage: ${usage(command)}`,
     );
   }

@@ -57,6 +57,6 @@ export function warnIfServiceIncludesCredentials(
 ): void {
   if (!includesCredentials) return;
   say(
-    `  ! 既存のサービス ${serviceName} は IncludeCredentials が有効で、Functions の context にアカウントの AUTH_TOKEN が渡されます。キットのステップは使わないので、Serverless API のサービス更新で IncludeCredentials=false にすることをおすすめします。キットは既存のサービスを変更しません (existing service has IncludeCredentials=true; left unchanged)。`,
+    `  ! 既存のサービス ${serviceName} は IncludeCredentials が有効で、Functions の context にアカウントの AUTH_TOKEN が渡されます。キットの手順のコードは使わないので、Serverless API のサービス更新で IncludeCredentials=false にすることをおすすめします。キットは既存のサービスを変更しません (existing service has IncludeCredentials=true; left unchanged)。`,
   );
 }

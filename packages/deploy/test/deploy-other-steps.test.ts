@@ -99,7 +99,7 @@ it('rejects an unknown step or option, a bad TTL and placeholder SIDs before any
   const before = ws.fake.requests.length;
   const missing = await ws.run('deploy-step', ['9']);
   expect(missing.code).toBe(1);
-  expect(missing.stderr).toContain('ステップ番号を指定してください');
+  expect(missing.stderr).toContain('手順の番号を指定してください');
   const unknown = await ws.run('deploy-step', ['4', '--force']);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toContain('unknown option --force');

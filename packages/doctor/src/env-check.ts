@@ -100,7 +100,7 @@ export async function checkEnvFile(step: Step, envFile: string): Promise<EnvChec
     return { list, env, mode: null };
   }
   if (mode === 'local')
-    list.ok('env.mode', 'ローカル用の偽の認証情報です → ローカルモード(Twilio なし)で確認します');
+    list.ok('env.mode', 'ローカル用の偽の認証情報です → オフラインモード(Twilio なし)で確認します');
   if (mode === 'twilio')
     list.ok('env.mode', '本物の Twilio の認証情報です → Twilio モードで確認します');
   return { list, env, mode };

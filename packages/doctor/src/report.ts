@@ -39,7 +39,7 @@ export function buildReport(
 }
 
 const MODE_NAMES: Record<Mode, string> = {
-  local: 'ローカルモード(Twilio なし)',
+  local: 'オフラインモード(Twilio なし)',
   twilio: 'Twilio モード',
 };
 

@@ -67,7 +67,7 @@ describe('pnpm doctor after pnpm dev (local mode)', () => {
     const result = await runDoctor([], { KIT_ENV_FILE: envPath, PORT: String(port) });
     expect(result.code, result.output).toBe(0);
     expect(result.stdout).not.toMatch(/^\s*✗/m);
-    expect(result.stdout).toContain('ローカルモード');
+    expect(result.stdout).toContain('オフラインモード');
     expect(result.stdout).toContain(`✓ PORT ${port} ではキット(pnpm dev)が動いています`);
     expect(result.stdout).toContain(
       `✓ EMULATOR_PORT ${port + 1} ではキットのエミュレーターが動いています`,

@@ -40,7 +40,7 @@ function chosenStep(): Step {
   if (!step) {
     const list = STEPS.map((candidate) => `  ${candidate.number}: ${candidate.title}`).join('\n');
     fail(
-      `ステップ番号を指定してください(例: pnpm step:${command ?? 'start'} 3)。\n${list}`,
+      `手順の番号を指定してください(例: pnpm step:${command ?? 'start'} 3)。\n${list}`,
       'usage: pnpm step:<start|check|diff|solution> <N>',
     );
   }
@@ -68,14 +68,14 @@ async function start(step: Step): Promise<void> {
   } else {
     await makeRoom(
       fromReference
-        ? '--reference の指定により参照実装から始めるため'
+        ? '--reference の指定により完成コードから始めるため'
         : `${shown} は手順${previous} のチェックに合格していないため`,
     );
     const manifest = await createWorkspace(step, dir);
     const from =
       manifest.startedFrom === 'skeleton'
         ? '空のプロジェクト'
-        : `${manifest.startedFrom} の参照実装`;
+        : `${manifest.startedFrom} の完成コード`;
     console.log(`✓ ${shown} に手順${step.number} の作業フォルダーを作りました(${from}から開始)。`);
   }
   console.log(`  ページ: docs/${stepDocPath(step)}`);
@@ -120,7 +120,7 @@ function diff(step: Step): Promise<void> {
     relative(REPO_ROOT, `${dir}/src`),
   ];
   return new Promise((resolve) => {
-    console.log(`手順${step.number} の参照実装(-)と ${shown}(+)の src/ の違い:`);
+    console.log(`手順${step.number} の完成コード(-)と ${shown}(+)の src/ の違い:`);
     const child = spawn('git', args, { stdio: 'inherit', cwd: REPO_ROOT });
     child.once('close', (code) => {
       if (code === 0) console.log('✓ 違いはありません。');
@@ -135,7 +135,7 @@ async function solution(step: Step): Promise<void> {
     console.log(`ℹ 今のフォルダーを ${fromRoot(backup)} にバックアップしました。`);
   }
   await copySolution(step, dir);
-  console.log(`✓ ${shown} に手順${step.number} の参照実装をコピーしました。`);
+  console.log(`✓ ${shown} に手順${step.number} の完成コードをコピーしました。`);
 }
 
 switch (command) {

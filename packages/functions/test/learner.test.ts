@@ -49,7 +49,7 @@ describe('the learner workspace', { timeout: 180_000 }, () => {
   it('starts step 3 from step 2’s finished code, with step 3’s .env.example', async () => {
     const result = await step('start', '3');
     expect(result.code).toBe(0);
-    expect(result.output).toContain('step-02 の参照実装から開始');
+    expect(result.output).toContain('step-02 の完成コードから開始');
     expect(await readdir(join(dir, 'src/functions'))).toEqual(['token.ts']);
     expect(await readFile(join(dir, '.env.example'), 'utf8')).toContain('TOKEN_TTL_SECONDS=');
   });
@@ -163,7 +163,7 @@ const seededMistakes = [
     name: 'incomingAllow left false',
     file: 'src/functions/voice-token.ts',
     seed: (code: string) => code.replace('incomingAllow: true', 'incomingAllow: false'),
-    hint: '「3-2 VoiceGrant」 VoiceGrant に incomingAllow: true',
+    hint: '「3-2 Voice グラント」 Voice グラントに incomingAllow: true',
   },
   {
     step: 3,

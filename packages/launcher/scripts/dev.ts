@@ -17,7 +17,7 @@ function chooseStep(args: readonly string[]): Step {
   if (!step) {
     const list = STEPS.map((candidate) => `  ${candidate.number}: ${candidate.title}`).join('\n');
     fail(
-      `ステップ番号を指定してください(例: pnpm dev:step 3)。\n${list}`,
+      `手順の番号を指定してください(例: pnpm dev:step 3)。\n${list}`,
       `usage: pnpm dev:step <1-${STEPS.length}> [--workspace]`,
     );
   }

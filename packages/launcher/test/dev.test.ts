@@ -158,7 +158,7 @@ describe('pnpm dev:step', { timeout: 150_000 }, () => {
     async (args) => {
       const run = dev(args, { KIT_ENV_FILE: await scratchEnvFile() });
       expect(await run.exit()).toBe(1);
-      expect(run.output()).toContain('ステップ番号を指定してください');
+      expect(run.output()).toContain('手順の番号を指定してください');
       expect(run.output()).toContain('5: ');
     },
   );

@@ -95,13 +95,13 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarSpec>> = {
   CONVERSATIONS_SERVICE_SID: {
     name: 'CONVERSATIONS_SERVICE_SID',
     description:
-      'Conversations(Chat)サービスの SID(IS で始まる 34 文字、チャット権限を付けるときのみ)。SERVICE_SID は Functions のサービス SID として予約済みのため使わない',
+      'Conversations(Chat)サービスの SID(IS で始まる 34 文字、Chat グラントを付けるときのみ)。SERVICE_SID は Functions のサービス SID として予約済みのため使わない',
     secret: false,
     shape: { kind: 'sid', prefix: 'IS' },
   },
   SYNC_SERVICE_SID: {
     name: 'SYNC_SERVICE_SID',
-    description: 'Sync サービスの SID(IS で始まる 34 文字、Sync 権限を付けるときのみ)',
+    description: 'Sync サービスの SID(IS で始まる 34 文字、Sync グラントを付けるときのみ)',
     secret: false,
     shape: { kind: 'sid', prefix: 'IS' },
   },

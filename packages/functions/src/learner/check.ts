@@ -15,7 +15,7 @@ export interface CheckedTest {
   /** First line of the failure, for the curious. */
   detail: string;
   hint: string;
-  /** `3-2 VoiceGrant`: the stage of the page that teaches it, when there is one. */
+  /** `3-2 Voice グラント`: the stage of the page that teaches it, when there is one. */
   stage: string | null;
 }
 

@@ -1,6 +1,6 @@
 /**
  * A hint per concept, matched against the failing test's name, so a learner
- * reads what is missing ("VoiceGrant に incomingAllow がありません") rather than
+ * reads what is missing ("Voice グラントに incomingAllow がありません") rather than
  * an assertion diff, and which stage of the page to reread (`3-2`: stage 2 of
  * step 3's page, as marked in the Functions). Order matters: the first match wins.
  */
@@ -29,7 +29,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /identity "user"/,
-    hint: 'AccessToken の identity を "user" にし、VoiceGrant の outgoingApplicationSid に TWIML_APP_SID、incomingAllow に false を設定してください。',
+    hint: 'AccessToken の identity を "user" にし、Voice グラント(new VoiceGrant())の outgoingApplicationSid に TWIML_APP_SID、incomingAllow に false を設定してください。',
     stages: { 2: '2-3' },
   },
   {
@@ -44,7 +44,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /may call out and be called/,
-    hint: 'VoiceGrant に incomingAllow: true と outgoingApplicationSid を設定し、identity にはリクエストの identity を使ってください。',
+    hint: 'Voice グラントに incomingAllow: true と outgoingApplicationSid を設定し、identity にはリクエストの identity を使ってください。',
     stages: { 3: '3-2', 4: '3-2' },
   },
   {
@@ -107,7 +107,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /requested grants|repeated grants/,
-    hint: 'grants に指定された製品ごとに Grant(VoiceGrant、VideoGrant、ChatGrant、SyncGrant)を addGrant() してください。',
+    hint: 'grants に指定されたプロダクトごとに、グラント(new VoiceGrant()、new VideoGrant()、new ChatGrant()、new SyncGrant())を addGrant() してください。',
     stages: { 5: '5-2' },
   },
   {
@@ -117,14 +117,14 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /not set up for|grant_/,
-    hint: '設定されていない製品の Grant を求められたら、400 grant_unavailable で変数名を伝えてください。',
+    hint: '設定されていないプロダクトのグラントを求められたら、400 grant_unavailable で変数名を伝えてください。',
     stages: { 5: '5-2' },
   },
 ];
 
 export const FALLBACK_HINT: Hint = {
   match: /$^/,
-  hint: 'pnpm step:diff で参照実装との違いを確認してください。',
+  hint: 'pnpm step:diff で完成コードとの違いを確認してください。',
 };
 
 export function hintFor(testName: string): Hint {

@@ -21,11 +21,11 @@ exports.handler = function (context: Context<TokenEnv>, event: {}, callback: Ser
     return callback(null, response);
   }
 
-  // [2-2] AccessToken と VoiceGrant: トークンと、その中に入れる Voice の権限
+  // [2-2] AccessToken と Voice グラント: トークンと、その中に入れる Voice の許可
   const AccessToken = Twilio.jwt.AccessToken;
   const VoiceGrant = AccessToken.VoiceGrant;
 
-  // [2-3] VoiceGrant: 発信すると TwiML App の Voice URL が呼ばれる。この手順では着信は受けない
+  // [2-3] Voice グラント: 発信すると TwiML App の Voice URL が呼ばれる。この手順では着信は受けない
   const voiceGrant = new VoiceGrant({
     outgoingApplicationSid: context.TWIML_APP_SID,
     incomingAllow: false,

@@ -52,7 +52,7 @@ exports.handler = function (
   const AccessToken = Twilio.jwt.AccessToken;
   const VoiceGrant = AccessToken.VoiceGrant;
 
-  // [3-2] VoiceGrant: 発信は TwiML App へ。この手順から着信も受ける
+  // [3-2] Voice グラント: 発信は TwiML App へ。この手順から着信も受ける
   const voiceGrant = new VoiceGrant({
     outgoingApplicationSid: context.TWIML_APP_SID,
     incomingAllow: true,

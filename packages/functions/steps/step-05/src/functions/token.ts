@@ -84,7 +84,7 @@ exports.handler = function (
     ttl: ttl,
   });
 
-  // [5-2] Grant: 製品ごとに足す。サービスに設定がない製品は、足りない変数の名前を伝えて断る
+  // [5-2] グラント: プロダクトごとに足す。サービスに設定がないプロダクトは、足りない変数の名前を伝えて断る
   const unavailable = (variable: string) =>
     fail(400, 'grant_unavailable', `このサービスでは発行できません(${variable} が未設定です)。`);
   for (const product of wanted) {
