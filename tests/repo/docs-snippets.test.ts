@@ -215,7 +215,7 @@ describe.each(STEPS.map((step) => [step.tag, step] as const))('docs page of %s',
       '## 手元で進める',
       '## コード',
       '## 前の手順からの変更',
-      '## 動作の確認',
+      '## 確かめる',
       '## セキュリティ',
       '## この手順のタグ',
     ]) {
