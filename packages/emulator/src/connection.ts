@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { VoiceToken } from './access-token.js';
+import type { WireError } from './error-codes.js';
 import { HEARTBEAT, type ServerFrame, serializeFrame } from './frames.js';
 
 /**
@@ -41,6 +42,11 @@ export class DeviceConnection {
 
   send(frame: ServerFrame): void {
     if (this.isOpen) this.socket.send(serializeFrame(frame));
+  }
+
+  /** An `error` frame: a Device `error` event; the socket and any call stay up. */
+  sendError(error: WireError): void {
+    this.send({ type: 'error', payload: { error } });
   }
 
   sendHeartbeat(): void {

@@ -36,6 +36,16 @@ export const SignalError = {
   twimlContentType: 12300,
   /** The emulator is shutting down. */
   shuttingDown: 31005,
+  /**
+   * The offer has media but no ICE candidates: a phone without the emulator
+   * patches, whose call would connect and carry no audio. 53405 is the SDK's
+   * own "Media connection failed" (MediaErrors.ConnectionError, which it also
+   * raises when ICE fails). It has its own class, so it reaches the app as
+   * itself with our message in `err.message`, whatever the precision flag;
+   * 31000 would say "unknown error", and a precise or unknown code would reach
+   * an app without the flag as a generic 31005.
+   */
+  offerWithoutCandidates: 53405,
 } as const;
 
 export type SignalErrorCode = (typeof SignalError)[keyof typeof SignalError];

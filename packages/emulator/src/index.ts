@@ -1,7 +1,8 @@
 export type { EmulatorCredentials, VoiceToken } from './access-token.js';
 export { verifyVoiceToken } from './access-token.js';
 export { encodeCustomParams } from './call.js';
-export { type Emulator, type EmulatorStats, SIGNAL_PATH, startEmulator } from './emulator.js';
+export { type Emulator, type EmulatorStats, startEmulator } from './emulator.js';
 export { SignalError, type SignalErrorCode, type WireError } from './error-codes.js';
 export type { EmulatorOptions } from './options.js';
+export { SIGNAL_PATH } from './transport.js';
 export { parseTwiml, type Verb } from './twiml.js';

@@ -2,10 +2,21 @@ import { Call, type CallHost, type Leg } from './call.js';
 import type { DeviceConnection } from './connection.js';
 import { SignalError, wireError } from './error-codes.js';
 import { type ClientFrame, stringField } from './frames.js';
+import { offersMediaWithoutCandidates } from './sdp.js';
 
 export interface SwitchboardSettings extends Omit<CallHost, 'addLeg' | 'callEnded' | 'log'> {
   reconnectGraceMs: number;
 }
+
+/**
+ * The hangup for an offer without ICE candidates, Japanese first: without it
+ * the call would connect and stay silent, and the learner would not know why.
+ */
+const OFFER_WITHOUT_CANDIDATES =
+  'オファーの SDP に ICE 候補(a=candidate)がないため、通話がつながっても音声が流れません。' +
+  '電話をエミュレーターモードで動かしてください(kit/emulator.json を読み、ICE 候補を集め終えてから SDP を送る RTCPeerConnection を Device に渡します)。' +
+  '(The offer has no ICE candidates, no a=candidate line, so the call would carry no audio. ' +
+  'Run the phone in emulator mode: read kit/emulator.json and give the Device an RTCPeerConnection that sends its SDP once ICE gathering is complete.)';
 
 /** DTMF the SDK may send as a message: digits, `*`, `#`, and `w` pauses. */
 const DTMF_PATTERN = /^[0-9A-Da-d*#wW]{1,64}$/;
@@ -156,6 +167,10 @@ export class Switchboard {
         SignalError.applicationSidInvalid,
         'トークンの outgoingApplicationSid が TwiML App の SID(TWIML_APP_SID)と一致しません',
       );
+      return;
+    }
+    if (offersMediaWithoutCandidates(sdp)) {
+      refuse(SignalError.offerWithoutCandidates, OFFER_WITHOUT_CANDIDATES);
       return;
     }
     if (this.callsByTemporarySid.has(temporarySid)) return; // a duplicate invite: the call is under way
