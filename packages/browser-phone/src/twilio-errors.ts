@@ -107,6 +107,11 @@ export const KNOWN_ERRORS: Readonly<Record<number, KnownError>> = {
     message: '相手が着信を拒否しました。',
     hint: '',
   },
+  53405: {
+    source: { sdk: 'MediaErrors.ConnectionError' },
+    message: '音声の接続(メディア)を確立できませんでした。',
+    hint: 'ネットワークやファイアウォールが通話の音声(UDP)を止めていないか確認してください。エミュレーターでは、電話がエミュレーターモードで動いていない(オファーに ICE 候補がない)ときにも出ます。',
+  },
   11200: {
     source: { catalogue: 'HTTP retrieval failure' },
     message: 'TwiML App の Voice URL(/call)から応答がありませんでした。',
