@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { STEPS, stepDocPath } from '@kit/shared';
 import type { Page } from '@playwright/test';
 import { DOCS_DIR } from '../repo/paths.js';
+import { sidebarHrefs } from './support/docs-site.js';
 import { expect, test } from './support/fixtures.js';
 import { serveStaticSite } from './support/static-site.js';
 
@@ -69,9 +70,7 @@ test('every sidebar page loads under the sub-path with its heading and images', 
 }) => {
   const failures = watchRequests(page);
   await page.goto(`${origin}${BASE}guide/getting-started.html`);
-  const hrefs = await page
-    .locator('.VPSidebar a.VPLink')
-    .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+  const hrefs = await sidebarHrefs(page);
   // Every step of the catalog, and the guide pages around them (docs/.vitepress/config.mts).
   for (const step of STEPS)
     expect(hrefs).toContain(`${BASE}${stepDocPath(step).replace(/\.md$/, '.html')}`);

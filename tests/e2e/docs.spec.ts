@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { STEPS, type Step, stepDocPath } from '@kit/shared';
-import { DOCS_DIR } from '../repo/paths.js';
+import { BUILT_DOCS_DIR } from './support/docs-site.js';
 import { expect, test } from './support/fixtures.js';
 import { serveStaticSite } from './support/static-site.js';
 
@@ -11,7 +11,7 @@ import { serveStaticSite } from './support/static-site.js';
 // from 127.0.0.1 by a tiny static server on a free port, checked in Chromium.
 // The fixtures' `page` fails on any request leaving 127.0.0.1 and on console errors.
 
-const DIST = join(DOCS_DIR, '.vitepress/dist');
+const DIST = BUILT_DOCS_DIR;
 let server: Server;
 let base: string;
 
