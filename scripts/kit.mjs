@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// node scripts/kit.mjs <package> <script.ts> [args…] — how the root commands
-// (pnpm dev, dev:step, step:*, call:signed) run a kit script:
+// node scripts/kit.mjs <package> <script.ts> [args…] — how every root command
+// that runs a kit script (pnpm dev, dev:step, step:*, call:signed, setup:twilio,
+// deploy:step, teardown:step, doctor, bench) runs it:
 // - the packages it needs are built first (turbo, cached); turbo's and pnpm's
 //   output is shown only if that build fails, so nothing stands in front of the
 //   script's own words;
 // - the script then runs as this process's child, and a signal sent to this
 //   process alone (SIGTERM from an IDE or a process manager, not only Ctrl-C)
 //   reaches it. Run through `turbo run`, the script sat in a process group of
-//   turbo's own and kept serving after `pnpm dev` was stopped.
+//   turbo's own and kept serving after `pnpm dev` was stopped;
+// - its exit code is this process's (2 for a usage error), not turbo's.
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

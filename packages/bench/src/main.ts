@@ -1,6 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseCommandLine, type Usage, usageError } from '@kit/shared/cli';
 import { type Figure, renderTable, saveResults } from './report.js';
 import { benchBrowser } from './sections/browser.js';
 import { benchBundle } from './sections/bundle.js';
@@ -42,13 +43,28 @@ const sections: { name: string; run: () => Promise<Figure[]> }[] = [
 ];
 
 // `pnpm --filter @kit/bench bench -- signaling docs` runs only those sections.
-const only = process.argv.slice(2).filter((arg) => arg !== '--');
-const unknown = only.filter((name) => !sections.some((section) => section.name === name));
+const sectionNames = sections.map((section) => section.name);
+const USAGE: Usage = {
+  japanese: `使い方: pnpm --filter @kit/bench bench [-- 計測項目...]
+  計測項目を指定すると、その項目だけを計測します(${sectionNames.join('、')})。
+  BENCH_QUICK=1 を付けると、件数を減らした試運転(約 1 分)になります。
+  -h, --help  この説明を表示する`,
+  english: `usage: pnpm --filter @kit/bench bench [-- section...]
+  Runs only the named sections (${sectionNames.join(', ')}); BENCH_QUICK=1 makes a smoke run
+  of about a minute with smaller counts.`,
+};
+const { positionals: only } = parseCommandLine({
+  usage: USAGE,
+  options: {},
+  positionals: Number.POSITIVE_INFINITY,
+});
+const unknown = only.filter((name) => !sectionNames.includes(name));
 if (unknown.length > 0) {
-  console.error(
-    `bench: unknown section(s) ${unknown.join(', ')}; sections: ${sections.map((section) => section.name).join(', ')}`,
+  usageError(
+    `知らない計測項目です: ${unknown.join('、')}`,
+    `unknown section(s) ${unknown.join(', ')}`,
+    USAGE,
   );
-  process.exit(2);
 }
 const startedAt = new Date().toISOString();
 const started = performance.now();

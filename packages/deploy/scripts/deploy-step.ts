@@ -1,4 +1,4 @@
-import { parseStepArgs } from '../src/args.js';
+import { parseDeployArgs } from '../src/args.js';
 import { buildForDeploy } from '../src/build.js';
 import { deployStep } from '../src/deploy.js';
 import {
@@ -18,7 +18,7 @@ import { pointVoiceUrl } from '../src/twiml-app.js';
 // `pnpm deploy:step N [--dry-run] [--dir PATH]`: check, build, deploy, point the TwiML App, smoke-test.
 
 await runCli(async () => {
-  const { step, dryRun, stepDir } = parseStepArgs(process.argv.slice(2), 'deploy:step');
+  const { step, dryRun, stepDir } = parseDeployArgs(process.argv.slice(2));
   const { merged } = await loadKitEnv();
 
   // 1. Settings first: every problem is named before anything is built or sent.

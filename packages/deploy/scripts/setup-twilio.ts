@@ -1,4 +1,5 @@
 import { isFakeSid } from '@kit/functions/local-env';
+import { parseSetupArgs } from '../src/args.js';
 import { readAccountCredentials } from '../src/credentials.js';
 import { updateEnvFile } from '../src/env-file-update.js';
 import { ENV_PATH, loadKitEnv, serviceName } from '../src/kit-env.js';
@@ -9,6 +10,7 @@ import { setupTwilio } from '../src/setup.js';
 // `pnpm setup:twilio`: creates (or reuses) the API key and TwiML App and writes them into .env.
 
 await runCli(async () => {
+  parseSetupArgs(process.argv.slice(2));
   const { merged } = await loadKitEnv();
   const credentials = readAccountCredentials(merged);
   if (isFakeSid(credentials.accountSid)) {

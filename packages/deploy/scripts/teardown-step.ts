@@ -1,5 +1,5 @@
 import { isFakeSid } from '@kit/functions/local-env';
-import { parseStepArgs } from '../src/args.js';
+import { parseTeardownArgs } from '../src/args.js';
 import { isSid, readAccountCredentials } from '../src/credentials.js';
 import { loadKitEnv, serviceName } from '../src/kit-env.js';
 import { fail, runCli, say } from '../src/output.js';
@@ -9,7 +9,7 @@ import { createServerlessClient, findEnvironment, findServiceSid } from '../src/
 // `pnpm teardown:step N`: deletes step N's environment (its domain stops answering); the service stays.
 
 await runCli(async () => {
-  const { step } = parseStepArgs(process.argv.slice(2), 'teardown:step');
+  const step = parseTeardownArgs(process.argv.slice(2));
   const { merged } = await loadKitEnv();
   const credentials = readAccountCredentials(merged);
   const name = serviceName(merged);

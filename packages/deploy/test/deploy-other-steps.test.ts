@@ -98,10 +98,10 @@ it('fails the smoke test (exit 1, names the check) when the deployed token does 
 it('rejects an unknown step or option, a bad TTL and placeholder SIDs before any request; ignores variables a step does not use', async () => {
   const before = ws.fake.requests.length;
   const missing = await ws.run('deploy-step', ['9']);
-  expect(missing.code).toBe(1);
-  expect(missing.stderr).toContain('手順の番号を指定してください');
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain('手順番号を指定してください(例: pnpm deploy:step 4)');
   const unknown = await ws.run('deploy-step', ['4', '--force']);
-  expect(unknown.code).toBe(1);
+  expect(unknown.code).toBe(2);
   expect(unknown.stderr).toContain('unknown option --force');
   expect(ws.fake.requests.length).toBe(before);
   const badTtl = await ws.run('deploy-step', ['2', '--dir', await ws.copyStep('step-02')], {

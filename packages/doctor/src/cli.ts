@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { findStep, finishedPhoneStep, STEPS, type Step } from '@kit/shared';
+import { finishedPhoneStep, STEPS, type Step } from '@kit/shared';
+import { parseCommandLine, readPort, requireStep, type Usage } from '@kit/shared/cli';
 import { runDoctor } from './doctor.js';
 import { REPO_ROOT } from './paths.js';
 import { formatText, redact } from './report.js';
@@ -7,49 +8,38 @@ import { formatText, redact } from './report.js';
 // `pnpm run doctor [--step N] [--json] [--local]`: one checklist of the setup,
 // each ✗ with the command or `.env` line that fixes it; exit 1 when any fails.
 
-const USAGE = `使い方: pnpm run doctor [--step N] [--json] [--local]
-  --step N   確認する手順(1〜${STEPS.length}、既定: 完成した電話の手順 ${finishedPhoneStep().number})
-  --json     結果を JSON で出力(講師が集計する用)
-  --local    本物の認証情報でも、ローカル(エミュレーター)で確認する`;
+const USAGE: Usage = {
+  japanese: `使い方: pnpm run doctor [--step N] [--json] [--local]
+  --step N    確認する手順(1〜${STEPS.length}、既定: 完成した電話の手順 ${finishedPhoneStep().number})
+  --json      結果を JSON で出力(講師が集計する用)
+  --local     本物の認証情報でも、ローカル(エミュレーター)で確認する
+  -h, --help  この説明を表示する`,
+  english: `usage: pnpm run doctor [--step N] [--json] [--local]
+  Checks the machine, the .env and either the local stack or the Twilio account for step N
+  (default: the finished phone, step ${finishedPhoneStep().number}); --json prints the report as JSON,
+  --local checks locally even with real credentials. Exit 1 when any check fails.`,
+};
 
-function usageError(message: string): never {
-  console.error(`✗ ${message}\n${USAGE}`);
-  process.exit(2);
+function readCommandLine(): { step: Step; json: boolean; forceLocal: boolean } {
+  const { values } = parseCommandLine({
+    usage: USAGE,
+    options: {
+      step: { type: 'string', value: '手順番号' },
+      json: { type: 'boolean' },
+      local: { type: 'boolean' },
+    },
+  });
+  return {
+    step:
+      values.step === undefined
+        ? finishedPhoneStep()
+        : requireStep(values.step, { name: 'run doctor --step', usage: USAGE }),
+    json: values.json ?? false,
+    forceLocal: values.local ?? false,
+  };
 }
 
-function parseArgs(args: readonly string[]): { step: Step; json: boolean; forceLocal: boolean } {
-  let step = finishedPhoneStep();
-  let json = false;
-  let forceLocal = false;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index] ?? '';
-    if (arg === '--json') json = true;
-    else if (arg === '--local') forceLocal = true;
-    else if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (arg === '--step' || arg.startsWith('--step=')) {
-      const ref = arg === '--step' ? args[++index] : arg.slice('--step='.length);
-      const found = ref === undefined ? undefined : findStep(ref);
-      if (!found) usageError(`--step には 1〜${STEPS.length} の手順番号を指定してください。`);
-      step = found;
-    } else if (arg !== '--') {
-      usageError(`不明な引数です: ${arg}`);
-    }
-  }
-  return { step, json, forceLocal };
-}
-
-function readPort(name: string, fallback: number): number {
-  const raw = process.env[name] ?? String(fallback);
-  const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
-    usageError(`${name} は 1〜65535 の数値で指定してください(指定値: ${raw})。`);
-  }
-  return port;
-}
-
-const { step, json, forceLocal } = parseArgs(process.argv.slice(2));
+const { step, json, forceLocal } = readCommandLine();
 const port = readPort('PORT', 3000);
 const emulatorPort = readPort('EMULATOR_PORT', port + 1);
 const { report, secrets } = await runDoctor({

@@ -39,7 +39,10 @@ describe('pnpm doctor: command line', () => {
   it('refuses an unknown step with the usage (exit 2)', async () => {
     const result = await doctorStep1({}, ['--step', '9']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`--step には 1〜${STEPS.length} の手順番号を指定してください`);
+    expect(result.stderr).toContain(
+      '手順 9 はありません。手順番号を指定してください(例: pnpm run doctor --step 3)。',
+    );
+    expect(result.stderr).toContain(`  ${STEPS.length}: `);
     expect(result.stderr).toContain('使い方: pnpm run doctor');
   });
 });

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { isAbsolute, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { fail, parseCommandLine, readPort, type Usage, usageError } from '@kit/shared/cli';
 import twilio from 'twilio';
 import { readEnvFile } from '../src/env-file.js';
 import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
@@ -16,7 +16,8 @@ const ENV_FILE = process.env.KIT_ENV_FILE ?? join(REPO_ROOT, '.env');
 /** The launcher binds the Functions to loopback, and the local check uses the URL as requested. */
 const HOST = '127.0.0.1';
 
-const USAGE = `使い方: pnpm call:signed [--print] [--path /call] KEY=VALUE ...
+const USAGE: Usage = {
+  japanese: `使い方: pnpm call:signed [--print] [--path /call] KEY=VALUE ...
   ローカルのサーバー(pnpm dev:step 3)に、Twilio と同じ署名(X-Twilio-Signature)を付けて
   フォームを POST し、応答を表示します。
   KEY=VALUE   送るフォームの値(例: To=bob From=client:alice)。値はそのまま送ります(+ も空白になりません)
@@ -24,30 +25,12 @@ const USAGE = `使い方: pnpm call:signed [--print] [--path /call] KEY=VALUE ..
   --print     送らずに、同じリクエストを送る curl コマンドを表示する
   -h, --help  この説明を表示する
   AUTH_TOKEN は pnpm dev:step と同じ .env から読みます。送り先は http://${HOST}:PORT(PORT の既定は 3000)。
-  終了コード: 0 = 2xx の応答、1 = 2xx 以外の応答・接続できない・.env の問題、2 = 引数の誤り
-(usage: pnpm call:signed [--print] [--path /call] KEY=VALUE ...
+  終了コード: 0 = 2xx の応答、1 = 2xx 以外の応答・接続できない・.env や PORT の問題、2 = 引数の誤り`,
+  english: `usage: pnpm call:signed [--print] [--path /call] KEY=VALUE ...
   POSTs the KEY=VALUE form fields to http://${HOST}:$PORT/call (PORT defaults to 3000) signed with
   X-Twilio-Signature from AUTH_TOKEN in the kit's .env, and prints the response; --print shows the
-  equivalent curl command instead. Exit 0 on a 2xx answer, 1 otherwise, 2 on a usage error.)`;
-
-/** A problem the attendee can fix, said in Japanese first, then in English; ends the command. */
-class Stop extends Error {
-  constructor(
-    readonly japanese: string,
-    readonly english: string,
-    readonly exitCode: 1 | 2,
-  ) {
-    super(english);
-  }
-}
-
-function usageError(japanese: string, english: string): never {
-  throw new Stop(japanese, english, 2);
-}
-
-function fail(japanese: string, english: string): never {
-  throw new Stop(japanese, english, 1);
-}
+  equivalent curl command instead. Exit 0 on a 2xx answer, 1 otherwise, 2 on a usage error.`,
+};
 
 type FormParams = Record<string, string | string[]>;
 
@@ -58,68 +41,32 @@ interface Invocation {
   fields: [string, string][];
 }
 
-function readInvocation(argv: readonly string[]): Invocation | 'help' {
-  // `pnpm call:signed -- --print …` hands the separator on; it separates nothing here.
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    const english = error instanceof Error ? error.message : String(error);
-    const code = (error as NodeJS.ErrnoException).code;
-    usageError(
-      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-        ? '知らないオプションです。使えるのは --print、--path、--help だけです。'
-        : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
-          ? 'オプションの値が正しくありません。--print は値を取らず、--path にはパスを指定します(例: --path /call)。'
-          : '引数が正しくありません。',
-      english,
-    );
-  }
-  if (parsed.values.help) return 'help';
-  const path = parsed.values.path ?? '/call';
+function readInvocation(): Invocation {
+  const { values, positionals } = parseCommandLine({
+    usage: USAGE,
+    options: { print: { type: 'boolean' }, path: { type: 'string', value: 'パス(例: /call)' } },
+    positionals: Number.POSITIVE_INFINITY,
+  });
+  const path = values.path ?? '/call';
   if (!/^\/[^\s#]*$/.test(path)) {
     usageError(
       `--path は / で始まるパスで指定してください(例: --path /call、指定値: ${path})。`,
       `--path must start with / (got ${JSON.stringify(path)})`,
+      USAGE,
     );
   }
-  const fields = parsed.positionals.map((arg): [string, string] => {
+  const fields = positionals.map((arg): [string, string] => {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(arg);
     if (!match) {
       usageError(
         `フォームの値は KEY=VALUE の形で指定してください(例: To=bob、指定値: ${arg})。`,
         `form fields are KEY=VALUE (got ${JSON.stringify(arg)})`,
+        USAGE,
       );
     }
     return [match[1] ?? '', match[2] ?? ''];
   });
-  return { print: parsed.values.print ?? false, path, fields };
-}
-
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      print: { type: 'boolean' },
-      path: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
-
-function readPort(): number {
-  const raw = process.env.PORT ?? '3000';
-  const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
-    usageError(
-      `PORT は 1〜65535 の数値で指定してください(指定値: ${raw})。`,
-      'PORT must be 1-65535',
-    );
-  }
-  return port;
+  return { print: values.print ?? false, path, fields };
 }
 
 /** The `.env` path as the attendee knows it: from the repository root when it is inside. */
@@ -222,14 +169,9 @@ function post(url: string, signature: string, body: string): Promise<Answer> {
   });
 }
 
-/** The command; what it prints goes out before the process ends (no process.exit with output pending). */
-async function main(): Promise<number> {
-  const invocation = readInvocation(process.argv.slice(2));
-  if (invocation === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  const port = readPort();
+async function main(): Promise<void> {
+  const invocation = readInvocation();
+  const port = readPort('PORT', 3000);
   const authToken = await readAuthToken();
   const url = `http://${HOST}:${port}${invocation.path}`;
   // Twilio's own function, the one the local server's check (validateRequest) recomputes.
@@ -240,7 +182,7 @@ async function main(): Promise<number> {
   );
   if (invocation.print) {
     console.log(curlCommand(url, signature, invocation.fields));
-    return 0;
+    return;
   }
 
   const form = new URLSearchParams(invocation.fields).toString();
@@ -279,15 +221,6 @@ async function main(): Promise<number> {
       `HTTP ${status} from ${url}`,
     );
   }
-  return 0;
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  if (!(error instanceof Stop)) throw error;
-  console.error(
-    `✗ ${error.japanese}\n  (${error.english})${error.exitCode === 2 ? `\n\n${USAGE}` : ''}`,
-  );
-  process.exitCode = error.exitCode;
-}
+await main();

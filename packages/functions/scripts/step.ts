@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { findStep, STEPS, type Step, stepDocPath } from '@kit/shared';
+import { fail, parseCommandLine, requireStep, type Usage, usageError } from '@kit/shared/cli';
 import { checkFolder, formatReport, reportPassed } from '../src/learner/check.js';
 import {
   backUp,
@@ -19,33 +20,29 @@ import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../src/steps-dir.js';
 
 // pnpm step:start|check|diff|solution N: the learner's loop on their own folder.
 
-const [command, ...rest] = process.argv.slice(2);
-// --reference (or the older --force): start from the reference even when your own code passed.
-const fromReference = rest.includes('--reference') || rest.includes('--force');
-const verbose = rest.includes('--verbose');
+const USAGE: Usage = {
+  japanese: `使い方: pnpm step:start <手順番号 1〜${STEPS.length}> [--reference]
+       pnpm step:check <手順番号> [--verbose]
+       pnpm step:diff <手順番号>
+       pnpm step:solution <手順番号>
+  step:start     手順 N の作業フォルダーを用意する(手順 N−1 に合格したコードがあれば、そこから続ける)
+  --reference    合格したコードがあっても、完成コードから始める
+  step:check     作業フォルダーのコードを手順 N のテストで確かめる(--verbose: テストランナーの出力もそのまま表示する)
+  step:diff      手順 N の完成コードと作業フォルダーの src/ の違いを表示する
+  step:solution  手順 N の完成コードを作業フォルダーにコピーする(今のフォルダーはバックアップする)
+  -h, --help     この説明を表示する`,
+  english: `usage: pnpm step:start <1-${STEPS.length}> [--reference] | pnpm step:check <N> [--verbose]
+       | pnpm step:diff <N> | pnpm step:solution <N>
+  start prepares your folder for step N (continuing from your code when it passed step N-1;
+  --reference starts from the finished code), check runs step N's tests on it, diff compares
+  its src/ with the finished code, solution copies the finished code in (backing yours up).`,
+};
+
 const dir = workspaceDir();
 // Paths are shown from the repository root, where the learner types pnpm commands.
 const REPO_ROOT = join(FUNCTIONS_PACKAGE_DIR, '../..');
 const fromRoot = (path: string) => relative(REPO_ROOT, path) || path;
 const shown = fromRoot(dir);
-
-function fail(japanese: string, english: string): never {
-  console.error(`✗ ${japanese}\n  (${english})`);
-  process.exit(1);
-}
-
-function chosenStep(): Step {
-  const ref = rest.find((arg) => !arg.startsWith('-'));
-  const step = ref === undefined ? undefined : findStep(ref);
-  if (!step) {
-    const list = STEPS.map((candidate) => `  ${candidate.number}: ${candidate.title}`).join('\n');
-    fail(
-      `手順の番号を指定してください(例: pnpm step:${command ?? 'start'} 3)。\n${list}`,
-      'usage: pnpm step:<start|check|diff|solution> <N>',
-    );
-  }
-  return step;
-}
 
 /** Moves the learner's folder aside when it holds work (never deletes it), saying where and why. */
 async function makeRoom(reason: string): Promise<void> {
@@ -58,7 +55,7 @@ async function makeRoom(reason: string): Promise<void> {
   console.log(`ℹ ${reason}、今のフォルダーを ${fromRoot(backup)} にバックアップしました。`);
 }
 
-async function start(step: Step): Promise<void> {
+async function start(step: Step, fromReference: boolean): Promise<void> {
   const previous = step.number - 1;
   if (!fromReference && (await exists(dir)) && (await passedPreviousStep(step, dir))) {
     await continueWorkspace(step, dir);
@@ -83,7 +80,7 @@ async function start(step: Step): Promise<void> {
   console.log(`  動かして試す:     pnpm dev:step ${step.number} --workspace`);
 }
 
-async function check(step: Step): Promise<void> {
+async function check(step: Step, verbose: boolean): Promise<void> {
   if (!(await exists(dir)))
     fail(
       `${shown} がありません。先に pnpm step:start ${step.number} を実行してください。`,
@@ -138,22 +135,42 @@ async function solution(step: Step): Promise<void> {
   console.log(`✓ ${shown} に手順${step.number} の完成コードをコピーしました。`);
 }
 
+/** One step number after the subcommand, and only the options that subcommand has. */
+function readStepCommand<const Options extends Record<string, { type: 'boolean' }>>(
+  name: string,
+  args: readonly string[],
+  options: Options,
+) {
+  const { values, positionals } = parseCommandLine({ usage: USAGE, options, positionals: 1, args });
+  return { step: requireStep(positionals[0], { name: `step:${name}`, usage: USAGE }), values };
+}
+
+const [command = '', ...args] = process.argv.slice(2);
 switch (command) {
-  case 'start':
-    await start(chosenStep());
+  case 'start': {
+    // --force: the older name of --reference, still accepted.
+    const { step, values } = readStepCommand(command, args, {
+      reference: { type: 'boolean' },
+      force: { type: 'boolean' },
+    });
+    await start(step, values.reference === true || values.force === true);
     break;
-  case 'check':
-    await check(chosenStep());
+  }
+  case 'check': {
+    const { step, values } = readStepCommand(command, args, { verbose: { type: 'boolean' } });
+    await check(step, values.verbose === true);
     break;
+  }
   case 'diff':
-    await diff(chosenStep());
+    await diff(readStepCommand(command, args, {}).step);
     break;
   case 'solution':
-    await solution(chosenStep());
+    await solution(readStepCommand(command, args, {}).step);
     break;
   default:
-    fail(
+    usageError(
       'start、check、diff、solution のどれかを指定してください。',
-      'usage: step.ts <start|check|diff|solution> <N>',
+      'give a subcommand: start, check, diff or solution',
+      USAGE,
     );
 }

@@ -1,46 +1,60 @@
-import { findStep, finishedPhoneStep, phonePagePath, STEPS, type Step } from '@kit/shared';
-import { DEFAULT_ENV_FILE, LaunchError, launch } from '../src/launch.js';
+import { finishedPhoneStep, phonePagePath, STEPS, type Step } from '@kit/shared';
+import {
+  fail,
+  parseCommandLine,
+  readPort,
+  requireStep,
+  type Usage,
+  usageError,
+} from '@kit/shared/cli';
 
 // `pnpm dev` (the finished phone, offline) and `pnpm dev:step N [--workspace]`:
 // step N's Functions on the real runtime at PORT (default 3000) and, for steps
 // with /call, the local Twilio Voice emulator at EMULATOR_PORT (default PORT+1).
 
-function fail(japanese: string, english: string): never {
-  console.error(`✗ ${japanese}\n  (${english})`);
-  process.exit(1);
-}
+const finished = finishedPhoneStep().number;
+const USAGE: Usage = {
+  japanese: `使い方: pnpm dev:step <手順番号 1〜${STEPS.length}> [--workspace]
+       pnpm dev [--workspace]
+  pnpm dev:step N  手順 N の完成コードを本物の Functions ランタイムで起動する(/call がある手順ではエミュレーターも)
+  pnpm dev         完成した電話(手順${finished})を起動する
+  --workspace      完成コードの代わりに、作業フォルダー(pnpm step:start N で作ったもの)を起動する
+  -h, --help       この説明を表示する
+  ポートは PORT(既定: 3000)と EMULATOR_PORT(既定: PORT+1)で変えられます。`,
+  english: `usage: pnpm dev:step <1-${STEPS.length}> [--workspace] | pnpm dev [--workspace]
+  Serves step N's Functions on the real runtime, with the local Voice emulator for the steps
+  with /call; pnpm dev serves the finished phone (step ${finished}). --workspace serves your own
+  folder (pnpm step:start N) instead of the finished code. PORT defaults to 3000,
+  EMULATOR_PORT to PORT+1.`,
+};
 
-function chooseStep(args: readonly string[]): Step {
-  if (args.includes('--finished')) return finishedPhoneStep();
-  const ref = args.find((arg) => !arg.startsWith('-'));
-  const step = ref === undefined ? undefined : findStep(ref);
-  if (!step) {
-    const list = STEPS.map((candidate) => `  ${candidate.number}: ${candidate.title}`).join('\n');
-    fail(
-      `手順の番号を指定してください(例: pnpm dev:step 3)。\n${list}`,
-      `usage: pnpm dev:step <1-${STEPS.length}> [--workspace]`,
+function chooseStep(): { step: Step; useWorkspace: boolean } {
+  const { values, positionals } = parseCommandLine({
+    usage: USAGE,
+    // --finished: what `pnpm dev` adds (root package.json), not typed by anyone.
+    options: { finished: { type: 'boolean' }, workspace: { type: 'boolean' } },
+    positionals: 1,
+  });
+  const useWorkspace = values.workspace ?? false;
+  const [ref] = positionals;
+  if (!values.finished)
+    return { step: requireStep(ref, { name: 'dev:step', usage: USAGE }), useWorkspace };
+  if (ref !== undefined) {
+    usageError(
+      `pnpm dev は手順番号を取りません。手順 ${ref} を起動するには pnpm dev:step ${ref} を実行してください。`,
+      `pnpm dev takes no step number; run pnpm dev:step ${ref}`,
+      USAGE,
     );
   }
-  return step;
+  return { step: finishedPhoneStep(), useWorkspace };
 }
 
-function readPort(name: string, fallback: number): number {
-  const raw = process.env[name] ?? String(fallback);
-  const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
-    fail(
-      `${name} は 1〜65535 の数値で指定してください(指定値: ${raw})。`,
-      `${name} must be 1-65535`,
-    );
-  }
-  return port;
-}
-
-const args = process.argv.slice(2);
-const step = chooseStep(args);
+const { step, useWorkspace } = chooseStep();
 const port = readPort('PORT', 3000);
 const emulatorPort = readPort('EMULATOR_PORT', port + 1);
-const useWorkspace = args.includes('--workspace');
+// Loaded once the command line is read: it brings in the Functions runtime and the
+// emulator, seconds a misspelt option or --help should not wait for.
+const { DEFAULT_ENV_FILE, LaunchError, launch } = await import('../src/launch.js');
 const envFile = process.env.KIT_ENV_FILE ?? DEFAULT_ENV_FILE;
 
 let launched: Awaited<ReturnType<typeof launch>>;

@@ -154,11 +154,11 @@ describe('pnpm dev:step', { timeout: 150_000 }, () => {
   });
 
   it.each([[['9']], [['abc']], [[]]])(
-    'lists the steps for a bad step argument %j',
+    'lists the steps for a bad step argument %j (a usage error: exit 2)',
     async (args) => {
       const run = dev(args, { KIT_ENV_FILE: await scratchEnvFile() });
-      expect(await run.exit()).toBe(1);
-      expect(run.output()).toContain('手順の番号を指定してください');
+      expect(await run.exit()).toBe(2);
+      expect(run.output()).toContain('手順番号を指定してください(例: pnpm dev:step 3)');
       expect(run.output()).toContain('5: ');
     },
   );
