@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { ANSWER_SDP, OFFER_SDP, PStreamClient } from '@kit/emulator/client';
+import { ACCESS_TOKEN_HEADER, signAccessToken, voiceTokenClaims } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSWER_SDP, OFFER_SDP, PStreamClient } from '../src/pstream-client.js';
 import { type SignalingRig, startSignalingRig } from '../src/signaling-rig.js';
 import { Counts } from './support/counts.js';
 
@@ -22,30 +22,10 @@ afterAll(async () => {
   await rig.close();
 });
 
-function signed(claims: Record<string, unknown>, secret: string, alg = 'HS256'): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const body = `${encode({ alg, typ: 'JWT', cty: 'twilio-fpa;v=1' })}.${encode(claims)}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
-}
-
-function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    jti: `${rig.credentials.API_KEY}-${now}`,
-    iss: rig.credentials.API_KEY,
-    sub: rig.credentials.ACCOUNT_SID,
-    iat: now,
-    exp: now + 3600,
-    grants: {
-      identity: 'mallory',
-      voice: {
-        incoming: { allow: true },
-        outgoing: { application_sid: rig.credentials.TWIML_APP_SID },
-      },
-    },
-    ...overrides,
-  };
-}
+const signed = (claims: Record<string, unknown>, secret: string, alg = 'HS256') =>
+  signAccessToken(claims, secret, { ...ACCESS_TOKEN_HEADER, alg });
+const claims = (overrides: Record<string, unknown> = {}) =>
+  voiceTokenClaims(rig.credentials, 'mallory', overrides);
 
 type ErrorPayload = { error?: { code?: number } };
 const codeOf = (payload: Record<string, unknown>) => (payload as ErrorPayload).error?.code;

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ANSWER_SDP, PStreamClient } from '@kit/emulator/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSWER_SDP, PStreamClient } from '../src/pstream-client.js';
 import { type SignalingRig, startSignalingRig } from '../src/signaling-rig.js';
 
 /**

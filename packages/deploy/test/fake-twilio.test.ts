@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:https';
 import { join } from 'node:path';
-import { HttpsProxyAgent } from 'hpagent';
+import { requestText } from '@kit/shared/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTwilio } from './support/fake-twilio.js';
 import { PACKAGE_DIR } from './support/kit-run.js';
@@ -13,12 +11,10 @@ const accountSid = `AC${randomBytes(16).toString('hex')}`;
 const authToken = randomBytes(16).toString('hex');
 let fake: FakeTwilio;
 let dir: string;
-let agent: HttpsProxyAgent;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(PACKAGE_DIR, '.fake-twilio', 'self-'));
   fake = await FakeTwilio.start({ accountSid, authToken, workDir: dir });
-  agent = new HttpsProxyAgent({ proxy: fake.proxyUrl, ca: readFileSync(fake.caPath) });
 });
 afterAll(async () => {
   await fake.close();
@@ -31,28 +27,11 @@ function call(
   form?: Record<string, string>,
   auth = `${accountSid}:${authToken}`,
 ): Promise<{ status: number; body: string }> {
-  const body = form ? new URLSearchParams(form).toString() : undefined;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        agent,
-        headers: {
-          authorization: `Basic ${Buffer.from(auth).toString('base64')}`,
-          ...(body !== undefined && { 'content-type': 'application/x-www-form-urlencoded' }),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk.toString('utf8');
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+  return requestText(url, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(auth).toString('base64')}` },
+    ...(form && { form }),
+    proxy: fake.requestProxy(),
   });
 }
 

@@ -1,30 +1,34 @@
-import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifyAccessToken } from '../src/node/access-token.js';
+import { readAccessToken, verifyAccessToken } from '../src/node/access-token.js';
+import { signAccessToken } from '../src/testing/index.js';
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-function sign(header: object, claims: object, secret: string): string {
-  const unsigned = `${encode(header)}.${encode(claims)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
 
 describe('verifyAccessToken', () => {
   const claims = { iss: 'SK1', sub: 'AC1', grants: { identity: 'alice' } };
 
   it('returns the claims of a token signed with the secret', () => {
-    expect(
-      verifyAccessToken(sign({ alg: 'HS256', typ: 'JWT' }, claims, 's3cret'), 's3cret'),
-    ).toEqual(claims);
+    expect(verifyAccessToken(signAccessToken(claims, 's3cret'), 's3cret')).toEqual(claims);
   });
 
   it.each([
-    ['another secret', sign({ alg: 'HS256' }, claims, 'other'), 's3cret'],
-    ['alg none', `${encode({ alg: 'none' })}.${encode(claims)}.`, 's3cret'],
-    ['HS512 claimed', sign({ alg: 'HS512' }, claims, 's3cret'), 's3cret'],
-    ['not a JWT', 'not-a-jwt', 's3cret'],
-    ['four parts', `${sign({ alg: 'HS256' }, claims, 's3cret')}.x`, 's3cret'],
-  ])('refuses %s', (_name, token, secret) => {
-    expect(verifyAccessToken(token, secret)).toBeNull();
+    ['another secret', signAccessToken(claims, 'other'), 'signature'],
+    ['alg none', `${encode({ alg: 'none' })}.${encode(claims)}.`, 'algorithm'],
+    ['HS512 claimed', signAccessToken(claims, 's3cret', { alg: 'HS512' }), 'algorithm'],
+    ['not a JWT', 'not-a-jwt', 'malformed'],
+    ['four parts', `${signAccessToken(claims, 's3cret')}.x`, 'malformed'],
+    ['a header that is not JSON', `x.${encode(claims)}.x`, 'malformed'],
+    ['claims that are not an object', signAccessToken([1, 2], 's3cret'), 'payload'],
+  ])('refuses %s, saying why', (_name, token, refusal) => {
+    expect(verifyAccessToken(token, 's3cret')).toBeNull();
+    expect(readAccessToken(token, 's3cret')).toEqual({ ok: false, refusal });
+  });
+
+  it('gives the header too, for checks of what the token declares', () => {
+    expect(readAccessToken(signAccessToken(claims, 's3cret'), 's3cret')).toEqual({
+      ok: true,
+      header: { alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' },
+      claims,
+    });
   });
 });

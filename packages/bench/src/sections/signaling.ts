@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { ANSWER_SDP, OFFER_SDP, PStreamClient } from '@kit/emulator/client';
 import WebSocket, { WebSocketServer } from 'ws';
-import { ANSWER_SDP, OFFER_SDP, PStreamClient } from '../pstream-client.js';
 import { type Figure, figure } from '../report.js';
 import { type SignalingRig, startSignalingRig } from '../signaling-rig.js';
 import { type Latency, sleep, summarize } from '../stats.js';

@@ -1,8 +1,8 @@
-import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { generateLocalCredentials, type LocalCredentials } from '@kit/functions/local-env';
 import { pickStepEnv } from '@kit/functions/step-env';
 import { findStep } from '@kit/shared';
+import { signAccessToken, voiceTokenClaims } from '@kit/shared/testing';
 import twilio from 'twilio';
 import { type LoadResult, loadGet } from '../http-load.js';
 import { type Figure, figure } from '../report.js';
@@ -143,23 +143,7 @@ function mintWithAccessToken(credentials: LocalCredentials, identity: string): s
 
 /** The same claims signed HS256 with node:crypto alone: the floor for any minting. */
 function mintRaw(credentials: LocalCredentials, identity: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const body = `${encode({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' })}.${encode({
-    jti: `${credentials.API_KEY}-${now}`,
-    iss: credentials.API_KEY,
-    sub: credentials.ACCOUNT_SID,
-    iat: now,
-    exp: now + 3600,
-    grants: {
-      identity,
-      voice: {
-        incoming: { allow: true },
-        outgoing: { application_sid: credentials.TWIML_APP_SID },
-      },
-    },
-  })}`;
-  return `${body}.${createHmac('sha256', credentials.API_SECRET).update(body).digest('base64url')}`;
+  return signAccessToken(voiceTokenClaims(credentials, identity), credentials.API_SECRET);
 }
 
 function tokensPerSecond(mint: () => string, durationMs: number): number {

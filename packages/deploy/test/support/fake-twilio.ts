@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import {
   createServer,
@@ -139,6 +140,11 @@ export class FakeTwilio {
   /** What a child process needs to reach this fake instead of Twilio. */
   childEnv(): Record<string, string> {
     return { HTTP_PROXY: this.proxyUrl, NODE_EXTRA_CA_CERTS: this.caPath };
+  }
+
+  /** The same for a request from this process (`requestText`'s `proxy`): Node read NODE_EXTRA_CA_CERTS at its start. */
+  requestProxy(): { url: string; ca: Buffer } {
+    return { url: this.proxyUrl, ca: readFileSync(this.caPath) };
   }
 
   async close(): Promise<void> {
@@ -285,20 +291,21 @@ export class FakeTwilio {
       reply(400, twilioError(20001, record.problems.join('; '), 400));
       return;
     }
-    const params = { ...check.pathParams };
-    const value = (name: string) => form.get(name) ?? undefined;
-    const result = this.route(
-      `${record.method} ${record.template}`,
-      params,
-      value,
-      form,
-      url.searchParams,
-    );
-    if (result === undefined) {
-      this.violations.push(`unimplemented in the fake: ${record.method} ${record.template}`);
+    const handler = check.operation && OPERATION_HANDLERS[check.operation.operationId];
+    if (!check.operation || !handler) {
+      this.violations.push(
+        `unimplemented in the fake: ${check.operation?.operationId} (${record.method} ${record.template})`,
+      );
       reply(501, twilioError(20001, 'not implemented by the fake', 501));
       return;
     }
+    const result = handler({
+      fake: this,
+      accountSid: this.options.accountSid,
+      params: check.pathParams,
+      form,
+      query: url.searchParams,
+    });
     reply(result.status, result.body);
   }
 
@@ -399,272 +406,6 @@ export class FakeTwilio {
     );
     const { content: _content, ...json } = version;
     reply(201, json);
-  }
-
-  private route(
-    operation: string,
-    params: Record<string, string>,
-    value: (name: string) => string | undefined,
-    form: URLSearchParams,
-    query: URLSearchParams,
-  ): { status: number; body?: unknown } | undefined {
-    const t = this.tables;
-    const account = this.options.accountSid;
-    const service = () => findService(t.services, params.ServiceSid ?? params.Sid ?? '');
-    const notFound = {
-      status: 404,
-      body: twilioError(20404, 'The requested resource was not found', 404),
-    };
-    const list = (key: string, rows: Row[]) => ({ status: 200, body: page(key, rows) });
-    const inService = (table: Map<string, Row>, serviceSid: string) =>
-      [...table.values()].filter((row) => row.service_sid === serviceSid);
-
-    switch (operation) {
-      // --- Serverless: services
-      case 'GET /v1/Services':
-        return list('services', [...t.services.values()]);
-      case 'POST /v1/Services': {
-        const uniqueName = value('UniqueName') ?? '';
-        if (findService(t.services, uniqueName)) {
-          return { status: 409, body: twilioError(54301, 'Unique name already exists', 409) };
-        }
-        const row = {
-          sid: sid('ZS'),
-          account_sid: account,
-          unique_name: uniqueName,
-          friendly_name: value('FriendlyName'),
-          include_credentials: value('IncludeCredentials') !== 'false',
-          ui_editable: value('UiEditable') === 'true',
-          domain_base: `${uniqueName}-${1000 + Math.floor(Math.random() * 9000)}`,
-          date_created: now(),
-        };
-        t.services.set(row.sid, row);
-        return { status: 201, body: row };
-      }
-      case 'GET /v1/Services/{Sid}':
-        return service() ? { status: 200, body: service() } : notFound;
-      // --- environments
-      case 'GET /v1/Services/{ServiceSid}/Environments': {
-        const owner = service();
-        return owner ? list('environments', inService(t.environments, owner.sid)) : notFound;
-      }
-      case 'POST /v1/Services/{ServiceSid}/Environments': {
-        const owner = service();
-        if (!owner) return notFound;
-        const suffix = value('DomainSuffix') ?? '';
-        if (inService(t.environments, owner.sid).some((row) => row.domain_suffix === suffix)) {
-          return { status: 409, body: twilioError(54301, 'Domain suffix already in use', 409) };
-        }
-        const row = {
-          sid: sid('ZE'),
-          account_sid: account,
-          service_sid: owner.sid,
-          unique_name: value('UniqueName'),
-          domain_suffix: suffix === '' ? null : suffix,
-          domain_name: `${owner.domain_base}${suffix === '' ? '' : `-${suffix}`}.twil.io`,
-          build_sid: null,
-          date_created: now(),
-        };
-        t.environments.set(row.sid, row);
-        return { status: 201, body: row };
-      }
-      case 'GET /v1/Services/{ServiceSid}/Environments/{Sid}': {
-        const row = t.environments.get(params.Sid ?? '');
-        return row && row.service_sid === service()?.sid ? { status: 200, body: row } : notFound;
-      }
-      case 'DELETE /v1/Services/{ServiceSid}/Environments/{Sid}': {
-        const row = t.environments.get(params.Sid ?? '');
-        if (!row || row.service_sid !== service()?.sid) return notFound;
-        t.environments.delete(row.sid);
-        for (const variable of [...t.variables.values()]) {
-          if (variable.environment_sid === row.sid) t.variables.delete(variable.sid);
-        }
-        return { status: 204 };
-      }
-      // --- functions and assets (the resources; their versions come through the upload host)
-      case 'GET /v1/Services/{ServiceSid}/Functions':
-      case 'GET /v1/Services/{ServiceSid}/Assets': {
-        const owner = service();
-        const assets = operation.endsWith('Assets');
-        return owner
-          ? list(
-              assets ? 'assets' : 'functions',
-              inService(assets ? t.assets : t.functions, owner.sid),
-            )
-          : notFound;
-      }
-      case 'POST /v1/Services/{ServiceSid}/Functions':
-      case 'POST /v1/Services/{ServiceSid}/Assets': {
-        const owner = service();
-        if (!owner) return notFound;
-        const row = {
-          sid: sid('ZH'),
-          account_sid: account,
-          service_sid: owner.sid,
-          friendly_name: value('FriendlyName'),
-          date_created: now(),
-        };
-        (operation.endsWith('Assets') ? t.assets : t.functions).set(row.sid, row);
-        return { status: 201, body: row };
-      }
-      // --- builds
-      case 'POST /v1/Services/{ServiceSid}/Builds': {
-        const owner = service();
-        if (!owner) return notFound;
-        const functionVersions = form.getAll('FunctionVersions');
-        const assetVersions = form.getAll('AssetVersions');
-        const unknown = [
-          ...functionVersions.filter((v) => !t.functionVersions.has(v)),
-          ...assetVersions.filter((v) => !t.assetVersions.has(v)),
-        ];
-        if (unknown.length > 0)
-          return {
-            status: 400,
-            body: twilioError(20001, `unknown versions ${unknown.join(',')}`, 400),
-          };
-        const dependencies = value('Dependencies');
-        const row = {
-          sid: sid('ZB'),
-          account_sid: account,
-          service_sid: owner.sid,
-          status: 'building',
-          function_version_sids: functionVersions,
-          asset_version_sids: assetVersions,
-          // The library wraps the JSON list in double quotes: `"[{...}]"`.
-          dependencies:
-            dependencies === undefined
-              ? []
-              : (JSON.parse(dependencies.replace(/^"(.*)"$/s, '$1')) as unknown),
-          runtime: value('Runtime') ?? 'node18',
-          date_created: now(),
-        };
-        t.builds.set(row.sid, row);
-        return { status: 201, body: row };
-      }
-      case 'GET /v1/Services/{ServiceSid}/Builds/{Sid}':
-      case 'GET /v1/Services/{ServiceSid}/Builds/{Sid}/Status': {
-        const row = t.builds.get(params.Sid ?? '');
-        if (!row || row.service_sid !== service()?.sid) return notFound;
-        if (row.status === 'building') {
-          row.status = this.nextBuildStatus;
-          this.nextBuildStatus = 'completed';
-        }
-        return {
-          status: 200,
-          body: operation.endsWith('Status') ? { sid: row.sid, status: row.status } : row,
-        };
-      }
-      // --- variables
-      case 'GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables':
-        return list(
-          'variables',
-          [...t.variables.values()].filter((row) => row.environment_sid === params.EnvironmentSid),
-        );
-      case 'POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables': {
-        if (!t.environments.has(params.EnvironmentSid ?? '')) return notFound;
-        const row = {
-          sid: sid('ZV'),
-          account_sid: account,
-          service_sid: service()?.sid,
-          environment_sid: params.EnvironmentSid,
-          key: value('Key'),
-          value: value('Value'),
-        };
-        t.variables.set(row.sid, row);
-        return { status: 201, body: row };
-      }
-      case 'POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}': {
-        const row = t.variables.get(params.Sid ?? '');
-        if (!row) return notFound;
-        if (value('Key') !== undefined) row.key = value('Key');
-        if (value('Value') !== undefined) row.value = value('Value');
-        return { status: 200, body: row };
-      }
-      case 'DELETE /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}':
-        return t.variables.delete(params.Sid ?? '') ? { status: 204 } : notFound;
-      // --- deployments: activation
-      case 'POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments': {
-        const environment = t.environments.get(params.EnvironmentSid ?? '');
-        const build = t.builds.get(value('BuildSid') ?? '');
-        if (!environment || !build) return notFound;
-        if (build.status !== 'completed')
-          return { status: 400, body: twilioError(20001, 'build not completed', 400) };
-        environment.build_sid = build.sid;
-        const row = {
-          sid: sid('ZD'),
-          account_sid: account,
-          service_sid: environment.service_sid,
-          environment_sid: environment.sid,
-          build_sid: build.sid,
-          date_created: now(),
-        };
-        t.deployments.set(row.sid, row);
-        return { status: 201, body: row };
-      }
-      // --- Api 2010: TwiML Apps
-      case 'GET /2010-04-01/Accounts/{AccountSid}/Applications.json': {
-        const friendlyName = query.get('FriendlyName');
-        return list(
-          'applications',
-          [...t.applications.values()].filter(
-            (row) => friendlyName === null || row.friendly_name === friendlyName,
-          ),
-        );
-      }
-      case 'POST /2010-04-01/Accounts/{AccountSid}/Applications.json': {
-        const row: Row = {
-          sid: sid('AP'),
-          account_sid: account,
-          friendly_name: value('FriendlyName') ?? null,
-          voice_url: null,
-          voice_method: 'POST',
-          date_created: now(),
-        };
-        applyApplicationForm(row, form);
-        t.applications.set(row.sid, row);
-        return { status: 201, body: row };
-      }
-      case 'GET /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json': {
-        const row = t.applications.get(params.Sid ?? '');
-        return row ? { status: 200, body: row } : notFound;
-      }
-      case 'POST /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json': {
-        const row = t.applications.get(params.Sid ?? '');
-        if (!row) return notFound;
-        applyApplicationForm(row, form);
-        return { status: 200, body: row };
-      }
-      // --- API keys (Api 2010 and IAM v1 share one table, as in Twilio)
-      case 'POST /2010-04-01/Accounts/{AccountSid}/Keys.json':
-      case 'POST /v1/Keys': {
-        const row = {
-          sid: sid('SK'),
-          friendly_name: value('FriendlyName') ?? null,
-          secret: randomBytes(16).toString('hex'),
-          date_created: now(),
-        };
-        t.keys.set(row.sid, row);
-        return { status: 201, body: row };
-      }
-      case 'GET /2010-04-01/Accounts/{AccountSid}/Keys.json':
-      case 'GET /v1/Keys':
-        return list(
-          'keys',
-          [...t.keys.values()].map(({ secret: _secret, ...row }) => row as Row),
-        );
-      case 'GET /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json':
-      case 'GET /v1/Keys/{Sid}': {
-        const row = t.keys.get(params.Sid ?? '');
-        if (!row) return notFound;
-        const { secret: _secret, ...visible } = row;
-        return { status: 200, body: visible };
-      }
-      case 'DELETE /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json':
-      case 'DELETE /v1/Keys/{Sid}':
-        return t.keys.delete(params.Sid ?? '') ? { status: 204 } : notFound;
-      default:
-        return undefined;
-    }
   }
 
   /** A deployed domain: its active build, served by the real runtime with the environment's variables. */
@@ -772,6 +513,311 @@ export class FakeTwilio {
     });
   }
 }
+
+/** A request that passed the spec and policy checks, as an operation handler sees it. */
+interface OperationRequest {
+  fake: FakeTwilio;
+  accountSid: string;
+  /** Path parameters by the spec's names (`ServiceSid`, `Sid`…). */
+  params: Record<string, string>;
+  form: URLSearchParams;
+  query: URLSearchParams;
+}
+
+interface OperationReply {
+  status: number;
+  body?: unknown;
+}
+
+type OperationHandler = (request: OperationRequest) => OperationReply;
+
+const notFound = (): OperationReply => ({
+  status: 404,
+  body: twilioError(20404, 'The requested resource was not found', 404),
+});
+const conflict = (message: string): OperationReply => ({
+  status: 409,
+  body: twilioError(54301, message, 409),
+});
+const badRequest = (message: string): OperationReply => ({
+  status: 400,
+  body: twilioError(20001, message, 400),
+});
+const found = (row: Row | undefined): OperationReply =>
+  row ? { status: 200, body: row } : notFound();
+const created = (row: Row): OperationReply => ({ status: 201, body: row });
+const listed = (key: string, rows: Row[]): OperationReply => ({
+  status: 200,
+  body: page(key, rows),
+});
+const deleted = (done: boolean): OperationReply => (done ? { status: 204 } : notFound());
+
+const field = ({ form }: OperationRequest, name: string) => form.get(name) ?? undefined;
+/** The service a path names, by SID or unique name (`{ServiceSid}`, or `{Sid}` on the service itself). */
+const serviceOf = ({ fake, params }: OperationRequest) =>
+  findService(fake.tables.services, params.ServiceSid ?? params.Sid ?? '');
+const inService = (table: Map<string, Row>, serviceSid: string) =>
+  [...table.values()].filter((row) => row.service_sid === serviceSid);
+
+/** Functions and Assets are alike here: their versions come through the upload host. */
+function listResources(kind: 'functions' | 'assets'): OperationHandler {
+  return (request) => {
+    const owner = serviceOf(request);
+    return owner ? listed(kind, inService(request.fake.tables[kind], owner.sid)) : notFound();
+  };
+}
+
+function createResource(kind: 'functions' | 'assets'): OperationHandler {
+  return (request) => {
+    const owner = serviceOf(request);
+    if (!owner) return notFound();
+    const row = {
+      sid: sid('ZH'),
+      account_sid: request.accountSid,
+      service_sid: owner.sid,
+      friendly_name: field(request, 'FriendlyName'),
+      date_created: now(),
+    };
+    request.fake.tables[kind].set(row.sid, row);
+    return created(row);
+  };
+}
+
+/** A build finishes on its first fetch, as `nextBuildStatus` says. */
+function fetchBuild(statusOnly: boolean): OperationHandler {
+  return (request) => {
+    const { fake, params } = request;
+    const row = fake.tables.builds.get(params.Sid ?? '');
+    if (!row || row.service_sid !== serviceOf(request)?.sid) return notFound();
+    if (row.status === 'building') {
+      row.status = fake.nextBuildStatus;
+      fake.nextBuildStatus = 'completed';
+    }
+    return { status: 200, body: statusOnly ? { sid: row.sid, status: row.status } : row };
+  };
+}
+
+/** API keys: Api 2010 and IAM v1 share one table (and some operationIds), as in Twilio. */
+const listKeys: OperationHandler = ({ fake }) =>
+  listed(
+    'keys',
+    [...fake.tables.keys.values()].map(({ secret: _secret, ...row }) => row as Row),
+  );
+
+/**
+ * What the fake does for each Twilio operation, keyed by the specs' `operationId`:
+ * a new REST call of the kit is one entry here (after vendoring its operation).
+ * The spec and policy checks run before any of these, in `handle`.
+ */
+export const OPERATION_HANDLERS: Readonly<Record<string, OperationHandler>> = {
+  // --- Serverless: services
+  ListService: ({ fake }) => listed('services', [...fake.tables.services.values()]),
+  CreateService: (request) => {
+    const { services } = request.fake.tables;
+    const uniqueName = field(request, 'UniqueName') ?? '';
+    if (findService(services, uniqueName)) return conflict('Unique name already exists');
+    const row = {
+      sid: sid('ZS'),
+      account_sid: request.accountSid,
+      unique_name: uniqueName,
+      friendly_name: field(request, 'FriendlyName'),
+      include_credentials: field(request, 'IncludeCredentials') !== 'false',
+      ui_editable: field(request, 'UiEditable') === 'true',
+      domain_base: `${uniqueName}-${1000 + Math.floor(Math.random() * 9000)}`,
+      date_created: now(),
+    };
+    services.set(row.sid, row);
+    return created(row);
+  },
+  FetchService: (request) => found(serviceOf(request)),
+
+  // --- environments
+  ListEnvironment: (request) => {
+    const owner = serviceOf(request);
+    return owner
+      ? listed('environments', inService(request.fake.tables.environments, owner.sid))
+      : notFound();
+  },
+  CreateEnvironment: (request) => {
+    const { environments } = request.fake.tables;
+    const owner = serviceOf(request);
+    if (!owner) return notFound();
+    const suffix = field(request, 'DomainSuffix') ?? '';
+    if (inService(environments, owner.sid).some((row) => row.domain_suffix === suffix)) {
+      return conflict('Domain suffix already in use');
+    }
+    const row = {
+      sid: sid('ZE'),
+      account_sid: request.accountSid,
+      service_sid: owner.sid,
+      unique_name: field(request, 'UniqueName'),
+      domain_suffix: suffix === '' ? null : suffix,
+      domain_name: `${owner.domain_base}${suffix === '' ? '' : `-${suffix}`}.twil.io`,
+      build_sid: null,
+      date_created: now(),
+    };
+    environments.set(row.sid, row);
+    return created(row);
+  },
+  FetchEnvironment: (request) => {
+    const row = request.fake.tables.environments.get(request.params.Sid ?? '');
+    return found(row?.service_sid === serviceOf(request)?.sid ? row : undefined);
+  },
+  DeleteEnvironment: (request) => {
+    const { environments, variables } = request.fake.tables;
+    const row = environments.get(request.params.Sid ?? '');
+    if (!row || row.service_sid !== serviceOf(request)?.sid) return notFound();
+    environments.delete(row.sid);
+    for (const variable of [...variables.values()]) {
+      if (variable.environment_sid === row.sid) variables.delete(variable.sid);
+    }
+    return deleted(true);
+  },
+
+  // --- functions and assets
+  ListFunction: listResources('functions'),
+  ListAsset: listResources('assets'),
+  CreateFunction: createResource('functions'),
+  CreateAsset: createResource('assets'),
+
+  // --- builds
+  CreateBuild: (request) => {
+    const { tables } = request.fake;
+    const owner = serviceOf(request);
+    if (!owner) return notFound();
+    const functionVersions = request.form.getAll('FunctionVersions');
+    const assetVersions = request.form.getAll('AssetVersions');
+    const unknown = [
+      ...functionVersions.filter((version) => !tables.functionVersions.has(version)),
+      ...assetVersions.filter((version) => !tables.assetVersions.has(version)),
+    ];
+    if (unknown.length > 0) return badRequest(`unknown versions ${unknown.join(',')}`);
+    const dependencies = field(request, 'Dependencies');
+    const row = {
+      sid: sid('ZB'),
+      account_sid: request.accountSid,
+      service_sid: owner.sid,
+      status: 'building',
+      function_version_sids: functionVersions,
+      asset_version_sids: assetVersions,
+      // The library wraps the JSON list in double quotes: `"[{...}]"`.
+      dependencies:
+        dependencies === undefined
+          ? []
+          : (JSON.parse(dependencies.replace(/^"(.*)"$/s, '$1')) as unknown),
+      runtime: field(request, 'Runtime') ?? 'node18',
+      date_created: now(),
+    };
+    tables.builds.set(row.sid, row);
+    return created(row);
+  },
+  FetchBuild: fetchBuild(false),
+  FetchBuildStatus: fetchBuild(true),
+
+  // --- variables
+  ListVariable: ({ fake, params }) =>
+    listed(
+      'variables',
+      [...fake.tables.variables.values()].filter(
+        (row) => row.environment_sid === params.EnvironmentSid,
+      ),
+    ),
+  CreateVariable: (request) => {
+    const { environments, variables } = request.fake.tables;
+    if (!environments.has(request.params.EnvironmentSid ?? '')) return notFound();
+    const row = {
+      sid: sid('ZV'),
+      account_sid: request.accountSid,
+      service_sid: serviceOf(request)?.sid,
+      environment_sid: request.params.EnvironmentSid,
+      key: field(request, 'Key'),
+      value: field(request, 'Value'),
+    };
+    variables.set(row.sid, row);
+    return created(row);
+  },
+  UpdateVariable: (request) => {
+    const row = request.fake.tables.variables.get(request.params.Sid ?? '');
+    if (!row) return notFound();
+    const key = field(request, 'Key');
+    const value = field(request, 'Value');
+    if (key !== undefined) row.key = key;
+    if (value !== undefined) row.value = value;
+    return found(row);
+  },
+  DeleteVariable: ({ fake, params }) => deleted(fake.tables.variables.delete(params.Sid ?? '')),
+
+  // --- deployments: activation
+  CreateDeployment: (request) => {
+    const { tables } = request.fake;
+    const environment = tables.environments.get(request.params.EnvironmentSid ?? '');
+    const build = tables.builds.get(field(request, 'BuildSid') ?? '');
+    if (!environment || !build) return notFound();
+    if (build.status !== 'completed') return badRequest('build not completed');
+    environment.build_sid = build.sid;
+    const row = {
+      sid: sid('ZD'),
+      account_sid: request.accountSid,
+      service_sid: environment.service_sid,
+      environment_sid: environment.sid,
+      build_sid: build.sid,
+      date_created: now(),
+    };
+    tables.deployments.set(row.sid, row);
+    return created(row);
+  },
+
+  // --- Api 2010: TwiML Apps
+  ListApplication: ({ fake, query }) => {
+    const friendlyName = query.get('FriendlyName');
+    return listed(
+      'applications',
+      [...fake.tables.applications.values()].filter(
+        (row) => friendlyName === null || row.friendly_name === friendlyName,
+      ),
+    );
+  },
+  CreateApplication: (request) => {
+    const row: Row = {
+      sid: sid('AP'),
+      account_sid: request.accountSid,
+      friendly_name: field(request, 'FriendlyName') ?? null,
+      voice_url: null,
+      voice_method: 'POST',
+      date_created: now(),
+    };
+    applyApplicationForm(row, request.form);
+    request.fake.tables.applications.set(row.sid, row);
+    return created(row);
+  },
+  FetchApplication: ({ fake, params }) => found(fake.tables.applications.get(params.Sid ?? '')),
+  UpdateApplication: ({ fake, params, form }) => {
+    const row = fake.tables.applications.get(params.Sid ?? '');
+    if (row) applyApplicationForm(row, form);
+    return found(row);
+  },
+
+  // --- API keys (Api 2010's and IAM v1's share CreateNewKey, FetchKey and DeleteKey)
+  CreateNewKey: (request) => {
+    const row = {
+      sid: sid('SK'),
+      friendly_name: field(request, 'FriendlyName') ?? null,
+      secret: randomBytes(16).toString('hex'),
+      date_created: now(),
+    };
+    request.fake.tables.keys.set(row.sid, row);
+    return created(row);
+  },
+  ListKey: listKeys,
+  ListGetKeys: listKeys,
+  FetchKey: ({ fake, params }) => {
+    const row = fake.tables.keys.get(params.Sid ?? '');
+    if (!row) return notFound();
+    const { secret: _secret, ...visible } = row;
+    return found(visible);
+  },
+  DeleteKey: ({ fake, params }) => deleted(fake.tables.keys.delete(params.Sid ?? '')),
+};
 
 function formParams(req: IncomingMessage, body: Buffer): Record<string, string> {
   if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HttpsProxyAgent } from 'hpagent';
+import { requestText } from '@kit/shared/http';
 import { FakeTwilio } from './fake-twilio.js';
 
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -86,7 +85,8 @@ export async function createWorkspace(envLines: string[] = []): Promise<Workspac
         ...fake.childEnv(),
         ...extraEnv,
       }),
-    fetchDeployed: (url, form, headers = {}) => postThroughFake(fake, url, form, headers),
+    fetchDeployed: (url, form, headers = {}) =>
+      requestText(url, { method: 'POST', form, headers, proxy: fake.requestProxy() }),
     copyStep: async (tag) => {
       const target = join(dir, tag);
       await cp(join(FUNCTIONS_STEPS_DIR, tag, 'src'), join(target, 'src'), { recursive: true });
@@ -126,34 +126,5 @@ function runScript(
     child.on('close', (code) =>
       resolvePromise({ code, stdout, stderr, output: `${stdout}\n${stderr}` }),
     );
-  });
-}
-
-function postThroughFake(
-  fake: FakeTwilio,
-  url: string,
-  form: Record<string, string>,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
-  const agent = new HttpsProxyAgent({ proxy: fake.proxyUrl, ca: readFileSync(fake.caPath) });
-  const body = new URLSearchParams(form).toString();
-  return new Promise((resolvePromise, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk.toString('utf8');
-        });
-        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
   });
 }

@@ -33,6 +33,7 @@ interface Parameter {
 }
 
 interface OperationSpec {
+  operationId?: string;
   parameters?: Parameter[];
   requestBody?: {
     content?: Record<
@@ -49,6 +50,8 @@ interface SpecFile {
 }
 
 export interface Operation {
+  /** Twilio's name for it, e.g. `CreateBuild`: what the fake's handlers are keyed by. */
+  operationId: string;
   host: string;
   method: string;
   template: string;
@@ -94,7 +97,9 @@ export function loadOperations(files: readonly string[] = SPEC_FILES): Operation
       for (const method of ['get', 'post', 'delete']) {
         const spec = item[method] as OperationSpec | undefined;
         if (!spec) continue;
+        if (!spec.operationId) throw new Error(`${file}: ${method} ${template} has no operationId`);
         operations.push({
+          operationId: spec.operationId,
           host,
           method: method.toUpperCase(),
           template,

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { signAccessToken, voiceTokenClaims } from '@kit/shared/testing';
 import twilio from 'twilio';
 import type { EmulatorCredentials } from '../../src/index.js';
 
@@ -28,36 +28,12 @@ export function voiceToken(
 }
 
 /** Signs arbitrary claims HS256, for tokens AccessToken will not make (expired, foreign issuer…). */
-export function signClaims(
-  claims: Record<string, unknown>,
-  secret: string,
-  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' },
-): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const body = `${encode(header)}.${encode(claims)}`;
-  const signature = createHmac('sha256', secret).update(body).digest('base64url');
-  return `${body}.${signature}`;
-}
+export const signClaims = signAccessToken;
 
-/** Claims shaped like AccessToken's, valid for an hour unless overridden. */
+/** Claims shaped like AccessToken's for alice, valid for an hour unless overridden. */
 export function baseClaims(
   credentials: EmulatorCredentials,
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    jti: `${credentials.API_KEY}-${now}`,
-    iss: credentials.API_KEY,
-    sub: credentials.ACCOUNT_SID,
-    iat: now,
-    exp: now + 3600,
-    grants: {
-      identity: 'alice',
-      voice: {
-        incoming: { allow: true },
-        outgoing: { application_sid: credentials.TWIML_APP_SID },
-      },
-    },
-    ...overrides,
-  };
+  return voiceTokenClaims(credentials, 'alice', overrides);
 }

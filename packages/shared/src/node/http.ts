@@ -1,0 +1,85 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { type Agent, request as httpsRequest } from 'node:https';
+import { HttpsProxyAgent } from 'hpagent';
+
+export interface TextResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** `content-type`, or '' when there is none. */
+  contentType: string;
+  body: string;
+}
+
+export interface TextRequestOptions {
+  method?: string;
+  /** Sent as `application/x-www-form-urlencoded`. */
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /**
+   * The HTTPS CONNECT proxy for an `https://` URL (and the CA its TLS is
+   * checked with, for a proxy made by a test); by default HTTP_PROXY, if set.
+   */
+  proxy?: { url: string; ca?: string | Buffer };
+}
+
+/** One agent per process for HTTP_PROXY: the environment does not change under it. */
+let environmentProxyAgent: Agent | undefined;
+
+function proxyAgentFor(options: TextRequestOptions): Agent | undefined {
+  if (options.proxy) {
+    const { url, ca } = options.proxy;
+    return new HttpsProxyAgent({ proxy: url, keepAlive: false, ...(ca !== undefined && { ca }) });
+  }
+  const proxy = process.env.HTTP_PROXY;
+  if (!proxy) return undefined;
+  // NODE_EXTRA_CA_CERTS needs no `ca` here: Node adds it to the default CAs at startup.
+  environmentProxyAgent ??= new HttpsProxyAgent({ proxy, keepAlive: false });
+  return environmentProxyAgent;
+}
+
+/**
+ * One request, the answer read whole. An `https://` URL goes through HTTP_PROXY
+ * when it is set, as a CONNECT proxy via hpagent the way
+ * `@twilio-labs/serverless-api` uses it, so the deploy's smoke test and the
+ * doctor reach a deployed domain by the same route as the deploy itself.
+ */
+export function requestText(url: string, options: TextRequestOptions = {}): Promise<TextResponse> {
+  const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
+  const headers: Record<string, string> = { ...options.headers };
+  if (body !== undefined) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    headers['content-length'] = String(Buffer.byteLength(body));
+  }
+  const secure = url.startsWith('https:');
+  const agent = secure ? proxyAgentFor(options) : undefined;
+  const send = secure ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers,
+        timeout: options.timeoutMs ?? 10_000,
+        ...(agent && { agent }),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            contentType: String(res.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
