@@ -22,6 +22,9 @@ const CHECK_CREDENTIALS =
 /** Thrown inside a check to stop the Twilio checks that depend on it. */
 class Stop extends Error {}
 
+/** A REST call inside a check: null for a 404; a refused login or a broken connection stops the checks. */
+type RestCall = <T>(id: string, what: string, request: () => Promise<T>) => Promise<T | null>;
+
 /**
  * The account as `pnpm setup:twilio` and `pnpm deploy:step N` leave it: the
  * credentials work, the API key and the TwiML App exist, the App's Voice URL
@@ -33,17 +36,28 @@ class Stop extends Error {}
 export async function checkTwilio(options: TwilioCheckOptions): Promise<Checklist> {
   const list = new Checklist('twilio');
   const { step, env } = options;
-  const deployFix = `pnpm deploy:step ${step.number}`;
   const client = twilio(env.ACCOUNT_SID ?? '', env.AUTH_TOKEN ?? '', {
     autoRetry: true,
     maxRetries: 2,
   });
+  const call = restCaller(list);
+  try {
+    if (env.API_KEY) await checkApiKey(client, env.API_KEY, list, call);
+    const domain = await checkEnvironment(client, options, list, call);
+    if (step.functions.some((fn) => fn.path === '/call') && env.TWIML_APP_SID) {
+      await checkTwimlApp(client, options, domain, list, call);
+    }
+    if (domain) await checkDeployedToken(options, domain, list);
+  } catch (error) {
+    if (!(error instanceof Stop)) throw error;
+  }
+  return list;
+}
+
+/** The first call that answers proves the credentials; a 401/403 names them as the problem. */
+function restCaller(list: Checklist): RestCall {
   let credentialsChecked = false;
-  const call = async <T>(
-    id: string,
-    what: string,
-    request: () => Promise<T>,
-  ): Promise<T | null> => {
+  return async (id, what, request) => {
     try {
       const result = await request();
       if (!credentialsChecked) {
@@ -70,76 +84,74 @@ export async function checkTwilio(options: TwilioCheckOptions): Promise<Checklis
       throw new Stop();
     }
   };
+}
 
-  try {
-    if (env.API_KEY) {
-      const key = await call('twilio.api-key', 'API キーの確認', () =>
-        client.keys(env.API_KEY ?? '').fetch(),
-      );
-      if (key) list.ok('twilio.api-key', `API キー ${env.API_KEY} があります`);
-      else
-        list.fail(
-          'twilio.api-key',
-          `API キー ${env.API_KEY} がこのアカウントにありません(削除されたか、別のアカウントのキーです)。`,
-          'pnpm setup:twilio',
-        );
-    }
+async function checkApiKey(client: Client, apiKey: string, list: Checklist, call: RestCall) {
+  const key = await call('twilio.api-key', 'API キーの確認', () => client.keys(apiKey).fetch());
+  if (key) list.ok('twilio.api-key', `API キー ${apiKey} があります`);
+  else
+    list.fail(
+      'twilio.api-key',
+      `API キー ${apiKey} がこのアカウントにありません(削除されたか、別のアカウントのキーです)。`,
+      'pnpm setup:twilio',
+    );
+}
 
-    const service = (
-      await call('twilio.service', 'サービスの検索', () => client.serverless.v1.services.list())
-    )?.find((candidate) => candidate.uniqueName === options.serviceName);
-    const environment = service
-      ? (
-          await call('twilio.environment', '環境の検索', () =>
-            client.serverless.v1.services(service.sid).environments.list(),
-          )
-        )?.find((candidate) => candidate.domainSuffix === step.tag)
-      : undefined;
-    if (!service) {
-      list.fail(
-        'twilio.service',
-        `Functions のサービス ${options.serviceName} がありません(まだデプロイしていません)。`,
-        deployFix,
-      );
-    } else if (!environment) {
-      list.fail(
+/** The service, this step's environment and its build; returns the domain when it is deployed. */
+async function checkEnvironment(
+  client: Client,
+  options: TwilioCheckOptions,
+  list: Checklist,
+  call: RestCall,
+): Promise<string | undefined> {
+  const { step, serviceName } = options;
+  const deployFix = `pnpm deploy:step ${step.number}`;
+  const service = (
+    await call('twilio.service', 'サービスの検索', () => client.serverless.v1.services.list())
+  )?.find((candidate) => candidate.uniqueName === serviceName);
+  const environment = service
+    ? (
+        await call('twilio.environment', '環境の検索', () =>
+          client.serverless.v1.services(service.sid).environments.list(),
+        )
+      )?.find((candidate) => candidate.domainSuffix === step.tag)
+    : undefined;
+  if (!service) {
+    list.fail(
+      'twilio.service',
+      `Functions のサービス ${serviceName} がありません(まだデプロイしていません)。`,
+      deployFix,
+    );
+  } else if (!environment) {
+    list.fail(
+      'twilio.environment',
+      `サービス ${serviceName} に ${step.tag} の環境がありません。`,
+      deployFix,
+    );
+  } else if (!environment.buildSid) {
+    list.fail(
+      'twilio.environment',
+      `${step.tag} の環境(${environment.domainName})にビルドがありません(デプロイが途中で止まりました)。`,
+      deployFix,
+    );
+  } else {
+    const build = await call('twilio.environment', 'ビルドの確認', () =>
+      client.serverless.v1.services(service.sid).builds(environment.buildSid).fetch(),
+    );
+    if (build?.status === 'completed') {
+      list.ok(
         'twilio.environment',
-        `サービス ${options.serviceName} に ${step.tag} の環境がありません。`,
-        deployFix,
-      );
-    } else if (!environment.buildSid) {
-      list.fail(
-        'twilio.environment',
-        `${step.tag} の環境(${environment.domainName})にビルドがありません(デプロイが途中で止まりました)。`,
-        deployFix,
+        `${step.tag} の環境 https://${environment.domainName} にビルドがあります`,
       );
     } else {
-      const build = await call('twilio.environment', 'ビルドの確認', () =>
-        client.serverless.v1.services(service.sid).builds(environment.buildSid).fetch(),
+      list.fail(
+        'twilio.environment',
+        `${step.tag} の環境のビルドが完了していません(${build?.status ?? '見つかりません'})。`,
+        deployFix,
       );
-      if (build?.status === 'completed') {
-        list.ok(
-          'twilio.environment',
-          `${step.tag} の環境 https://${environment.domainName} にビルドがあります`,
-        );
-      } else {
-        list.fail(
-          'twilio.environment',
-          `${step.tag} の環境のビルドが完了していません(${build?.status ?? '見つかりません'})。`,
-          deployFix,
-        );
-      }
     }
-    const domain = environment?.buildSid ? environment.domainName : undefined;
-
-    if (step.functions.some((fn) => fn.path === '/call') && env.TWIML_APP_SID) {
-      await checkTwimlApp(client, options, domain, list, call);
-    }
-    if (domain) await checkDeployedToken(options, domain, list);
-  } catch (error) {
-    if (!(error instanceof Stop)) throw error;
   }
-  return list;
+  return environment?.buildSid ? environment.domainName : undefined;
 }
 
 async function checkTwimlApp(
@@ -147,7 +159,7 @@ async function checkTwimlApp(
   options: TwilioCheckOptions,
   domain: string | undefined,
   list: Checklist,
-  call: <T>(id: string, what: string, request: () => Promise<T>) => Promise<T | null>,
+  call: RestCall,
 ): Promise<void> {
   const { step, env } = options;
   const deployFix = `pnpm deploy:step ${step.number}`;

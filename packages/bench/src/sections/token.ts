@@ -63,24 +63,36 @@ export async function benchTokenEndpoint(options: TokenBenchOptions): Promise<Fi
     await Promise.all([ours.close(), original.close()]);
   }
 
-  // Pooled over all rounds: total requests over total time, percentiles of every latency.
-  const combine = (list: LoadResult[]) => {
-    const requests = list.reduce((sum, result) => sum + result.requests, 0);
-    const seconds = list.reduce((sum, result) => sum + result.seconds, 0);
-    const latency = summarize(list.flatMap((result) => result.samples));
-    return {
-      rps: requests / seconds,
-      p50: latency.p50,
-      p99: latency.p99,
-      errors: list.reduce((sum, result) => sum + result.errors, 0),
-      requests,
-    };
-  };
-  const a = combine(results.ours);
-  const b = combine(results.original);
+  const a = pooled(results.ours);
+  const b = pooled(results.original);
   const cpuPerRequest = { ours: cpu.ours / a.requests, original: cpu.original / b.requests };
-  const label = 'original token Function';
   const note = `${options.connections} connections, ${options.rounds} alternating rounds × ${options.roundMs / 1000} s, pooled over rounds; ${a.requests}/${b.requests} requests, ${a.errors}/${b.errors} errors (ours/original)`;
+  return tokenEndpointFigures(a, b, cpuPerRequest, note);
+}
+
+type Pooled = ReturnType<typeof pooled>;
+
+/** Pooled over all rounds: total requests over total time, percentiles of every latency. */
+function pooled(list: LoadResult[]) {
+  const requests = list.reduce((sum, result) => sum + result.requests, 0);
+  const seconds = list.reduce((sum, result) => sum + result.seconds, 0);
+  const latency = summarize(list.flatMap((result) => result.samples));
+  return {
+    rps: requests / seconds,
+    p50: latency.p50,
+    p99: latency.p99,
+    errors: list.reduce((sum, result) => sum + result.errors, 0),
+    requests,
+  };
+}
+
+function tokenEndpointFigures(
+  a: Pooled,
+  b: Pooled,
+  cpuPerRequest: { ours: number; original: number },
+  note: string,
+): Figure[] {
+  const label = 'original token Function';
   return [
     figure({
       section: SECTION,
