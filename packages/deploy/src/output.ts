@@ -42,6 +42,10 @@ export class KitError extends Error {
   }
 }
 
+/**
+ * Throws rather than exits (unlike `@kit/shared/cli`'s `fail`): deep inside a deploy, the
+ * error must pass through runCli, which masks the account's secrets before printing.
+ */
 export function fail(japanese: string, english: string): never {
   throw new KitError(japanese, english);
 }
