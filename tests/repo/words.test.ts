@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { DOCS_DIR, REPO_ROOT } from './paths.js';
+import { DOCS_DIR, REPO_ROOT, repositoryFiles } from './paths.js';
 
 /**
  * One word per concept (docs/prh.yml): textlint checks the pages with it, and
@@ -146,19 +145,6 @@ const CHECKED: { pattern: RegExp; prose: (file: string, text: string) => string 
   },
   { pattern: /^packages\/browser-phone\/index\.html$/, prose: (_, text) => htmlProse(text) },
 ];
-
-/** Files git tracks, plus new ones it does not ignore. */
-function repositoryFiles(): string[] {
-  const listing = execFileSync(
-    'git',
-    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-    {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    },
-  );
-  return [...new Set(listing.split('\0'))].filter((file) => file !== '');
-}
 
 function readIfPresent(file: string): string | undefined {
   try {

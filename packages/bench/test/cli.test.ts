@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCommand, usageProblem } from '@kit/shared/testing';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -10,31 +9,16 @@ import { describe, expect, it } from 'vitest';
  */
 const BENCH_PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-async function bench(args: string[]) {
-  const child = spawn(join(BENCH_PACKAGE_DIR, 'node_modules/.bin/tsx'), ['src/main.ts', ...args], {
+function bench(args: string[]) {
+  return runCommand(join(BENCH_PACKAGE_DIR, 'node_modules/.bin/tsx'), ['src/main.ts', ...args], {
     cwd: BENCH_PACKAGE_DIR,
     env: { ...process.env, FORCE_COLOR: '0', BENCH_QUICK: '1' },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
 }
 
 /** The reason, then the usage: Japanese (使い方) before English (usage). */
 function expectUsage(stderr: string, reason: string): void {
-  expect(stderr.startsWith(`✗ ${reason}`), stderr).toBe(true);
-  const japanese = stderr.indexOf('使い方: pnpm --filter @kit/bench bench');
-  expect(japanese, stderr).toBeGreaterThan(0);
-  expect(stderr.indexOf('(usage: pnpm --filter @kit/bench bench'), stderr).toBeGreaterThan(
-    japanese,
-  );
+  expect(usageProblem(stderr, reason, 'pnpm --filter @kit/bench bench')).toBeUndefined();
 }
 
 describe('pnpm bench: command line', () => {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { usageProblem } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace, type Workspace } from './support/kit-run.js';
 
@@ -22,10 +23,7 @@ afterAll(async () => {
 
 /** The reason, then the usage: Japanese (使い方) before English (usage). */
 function expectUsage(stderr: string, reason: string, command: string): void {
-  expect(stderr.startsWith(`✗ ${reason}`), stderr).toBe(true);
-  const japanese = stderr.indexOf(`使い方: pnpm ${command}`);
-  expect(japanese, stderr).toBeGreaterThan(0);
-  expect(stderr.indexOf(`(usage: pnpm ${command}`), stderr).toBeGreaterThan(japanese);
+  expect(usageProblem(stderr, reason, `pnpm ${command}`)).toBeUndefined();
 }
 
 describe('instructor commands: command line', () => {

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findStep } from '@kit/shared';
 import { freePort } from '@kit/shared/ports';
+import { type CommandRun, runCommand } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLocalEnvFile } from '../src/env-file.js';
 import { type StepServer, startStepServer } from '../src/server/index.js';
@@ -19,59 +19,31 @@ import { testCredentials } from './support/credentials.js';
 const REPO_ROOT = join(FUNCTIONS_PACKAGE_DIR, '../..');
 const credentials = testCredentials();
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a child to its end; whatever it printed must not hold a secret of the `.env`. */
 async function run(
   command: string,
   args: string[],
   cwd: string,
   env: Record<string, string>,
-): Promise<Run> {
-  const result = await spawnRun(command, args, cwd, env);
+): Promise<CommandRun> {
+  const result = await runCommand(command, args, {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      NO_COLOR: '1',
+      ...(process.env.NODE_V8_COVERAGE && { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE }),
+      ...env,
+    },
+  });
   for (const secret of [credentials.AUTH_TOKEN, credentials.API_SECRET]) {
-    expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
+    expect(result.output).not.toContain(secret);
   }
   return result;
 }
 
-function spawnRun(
-  command: string,
-  args: string[],
-  cwd: string,
-  env: Record<string, string>,
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? tmpdir(),
-        NO_COLOR: '1',
-        ...(process.env.NODE_V8_COVERAGE && { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE }),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** The package's script, as the root command runs it (without pnpm's own start-up). */
-function callSigned(args: string[], env: Record<string, string>): Promise<Run> {
+function callSigned(args: string[], env: Record<string, string>): Promise<CommandRun> {
   return run(
     process.execPath,
     ['--import', 'tsx', 'scripts/call-signed.ts', ...args],

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommand, usageProblem } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
 
@@ -38,10 +38,10 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function runScript(script: string, args: string[]) {
+function runScript(script: string, args: string[]) {
   const address = server.address();
   const port = address !== null && typeof address === 'object' ? address.port : 0;
-  const child = spawn(join(FUNCTIONS_PACKAGE_DIR, 'node_modules/.bin/tsx'), [script, ...args], {
+  return runCommand(join(FUNCTIONS_PACKAGE_DIR, 'node_modules/.bin/tsx'), [script, ...args], {
     cwd: FUNCTIONS_PACKAGE_DIR,
     env: {
       ...process.env,
@@ -51,24 +51,11 @@ async function runScript(script: string, args: string[]) {
       PORT: String(port),
     },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
 }
 
 /** The reason, then the usage: Japanese (使い方) before English (usage). */
 function expectUsage(stderr: string, reason: string, command: string): void {
-  expect(stderr.startsWith(`✗ ${reason}`), stderr).toBe(true);
-  const japanese = stderr.indexOf(`使い方: pnpm ${command}`);
-  expect(japanese, stderr).toBeGreaterThan(0);
-  expect(stderr.indexOf(`(usage: pnpm ${command}`), stderr).toBeGreaterThan(japanese);
+  expect(usageProblem(stderr, reason, `pnpm ${command}`)).toBeUndefined();
 }
 
 describe('pnpm step:* command line', { timeout: 60_000 }, () => {

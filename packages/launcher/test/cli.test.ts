@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@kit/shared/ports';
+import { runCommand, usageProblem } from '@kit/shared/testing';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -16,33 +15,25 @@ const LAUNCHER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function dev(args: string[]) {
   const envFile = join(await mkdtemp(join(tmpdir(), 'kit-dev-cli-')), '.env');
-  const child = spawn(join(LAUNCHER_DIR, 'node_modules/.bin/tsx'), ['scripts/dev.ts', ...args], {
-    cwd: LAUNCHER_DIR,
-    env: {
-      ...process.env,
-      FORCE_COLOR: '0',
-      KIT_ENV_FILE: envFile,
-      PORT: String(await freePort()),
+  const run = await runCommand(
+    join(LAUNCHER_DIR, 'node_modules/.bin/tsx'),
+    ['scripts/dev.ts', ...args],
+    {
+      cwd: LAUNCHER_DIR,
+      env: {
+        ...process.env,
+        FORCE_COLOR: '0',
+        KIT_ENV_FILE: envFile,
+        PORT: String(await freePort()),
+      },
     },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr, envFile };
+  );
+  return { ...run, envFile };
 }
 
 /** The reason, then the usage: Japanese (使い方) before English (usage). */
 function expectUsage(stderr: string, reason: string): void {
-  expect(stderr.startsWith(`✗ ${reason}`), stderr).toBe(true);
-  const japanese = stderr.indexOf('使い方: pnpm dev:step');
-  expect(japanese).toBeGreaterThan(0);
-  expect(stderr.indexOf('(usage: pnpm dev:step')).toBeGreaterThan(japanese);
+  expect(usageProblem(stderr, reason, 'pnpm dev:step')).toBeUndefined();
 }
 
 describe('pnpm dev / dev:step command line', { timeout: 60_000 }, () => {

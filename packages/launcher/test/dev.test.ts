@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from '@kit/functions/env-file';
 import { isFakeSid } from '@kit/functions/local-env';
 import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
-import { freePort } from '@kit/shared/ports';
+import { acceptsConnections, freePort } from '@kit/shared/ports';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** `pnpm dev` / `pnpm dev:step N` as a user runs them: a child process, its output, its exit code. */
@@ -49,18 +49,6 @@ function dev(args: string[], env: Record<string, string>) {
       }
     },
   };
-}
-
-async function acceptsConnections(port: number): Promise<boolean> {
-  const socket = connect(port, '127.0.0.1');
-  try {
-    await once(socket, 'connect');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    socket.destroy();
-  }
 }
 
 const scratchEnvFile = async () => join(await mkdtemp(join(tmpdir(), 'kit-dev-')), '.env');

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
-import { connect } from 'node:net';
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
-import { freePort } from '@kit/shared/ports';
+import { acceptsConnections, freePort } from '@kit/shared/ports';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
@@ -22,18 +22,6 @@ afterEach(() => {
     if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
   }
 });
-
-async function acceptsConnections(port: number): Promise<boolean> {
-  const socket = connect(port, '127.0.0.1');
-  try {
-    await once(socket, 'connect');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    socket.destroy();
-  }
-}
 
 async function startPnpm(args: string[], port: number, emulatorPort: number) {
   const child = spawn('pnpm', args, {

@@ -1,22 +1,17 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requestText } from '@kit/shared/http';
+import { type CommandRun, runCommand } from '@kit/shared/testing';
 import { FakeTwilio } from './fake-twilio.js';
 
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FUNCTIONS_STEPS_DIR = resolve(PACKAGE_DIR, '../functions/steps');
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** stdout and stderr together, for "never printed" checks. */
-  output: string;
-}
+/** What the command printed and how it ended. */
+export type CliResult = CommandRun;
 
 export interface Workspace {
   dir: string;
@@ -108,23 +103,8 @@ function runScript(
   args: string[],
   env: Record<string, string>,
 ): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: PACKAGE_DIR,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolvePromise({ code, stdout, stderr, output: `${stdout}\n${stderr}` }),
-    );
+  return runCommand(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: PACKAGE_DIR,
+    env,
   });
 }

@@ -1,49 +1,32 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@kit/shared/ports';
+import { type CommandRun, runCommand } from '@kit/shared/testing';
 import { expect } from 'vitest';
 
 export const DOCTOR_DIR = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface DoctorResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  output: string;
-}
+/** What the command printed and how it ended. */
+export type DoctorResult = CommandRun;
 
 /**
  * The real CLI as a child process, with a clean environment: only what the
  * test gives it (the `.env` path, ports, proxy), never the developer's shell.
  */
 export function runDoctor(args: string[], env: Record<string, string>): Promise<DoctorResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: DOCTOR_DIR,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NO_COLOR: '1',
-        // As pnpm announces itself to the scripts it runs (saves spawning `pnpm --version`).
-        npm_config_user_agent: process.env.npm_config_user_agent ?? '',
-        ...(process.env.NODE_V8_COVERAGE && { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE }),
-        // Fails closed: a request meant for Twilio that a test did not route to the fake goes nowhere.
-        HTTP_PROXY: 'http://127.0.0.1:9',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` }));
+  return runCommand(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: DOCTOR_DIR,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NO_COLOR: '1',
+      // As pnpm announces itself to the scripts it runs (saves spawning `pnpm --version`).
+      npm_config_user_agent: process.env.npm_config_user_agent ?? '',
+      ...(process.env.NODE_V8_COVERAGE && { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE }),
+      // Fails closed: a request meant for Twilio that a test did not route to the fake goes nowhere.
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      ...env,
+    },
   });
 }
 

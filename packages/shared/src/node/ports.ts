@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 
 /**
  * Port probes for the kit's launchers, the doctor and the tests (Node only).
@@ -27,4 +28,17 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
       probe.close(() => resolve(address.port));
     });
   });
+}
+
+/** Does anything accept a TCP connection on the port now (a server still up)? */
+export async function acceptsConnections(port: number, host = '127.0.0.1'): Promise<boolean> {
+  const socket = connect(port, host);
+  try {
+    await once(socket, 'connect');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    socket.destroy();
+  }
 }
