@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLocalCredentials } from '@kit/functions/local-env';
 import { STEPS, stepDocPath } from '@kit/shared';
 import { freePort } from '@kit/shared/ports';
+import { startCommand } from '@kit/shared/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CHECK_SECTION,
@@ -33,26 +34,14 @@ afterAll(() => {
 });
 
 async function startStep(step: number, env: Record<string, string>) {
-  const child = spawn(
+  const server = startCommand(
     join(LAUNCHER_DIR, 'node_modules/.bin/tsx'),
     ['scripts/dev.ts', String(step)],
-    {
-      cwd: LAUNCHER_DIR,
-      env: { ...process.env, FORCE_COLOR: '0', ...env },
-    },
+    { cwd: LAUNCHER_DIR, env: { ...process.env, FORCE_COLOR: '0', ...env } },
   );
-  running.push(child);
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
-  const deadline = Date.now() + 100_000;
-  while (!output.includes('Ctrl-C')) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      throw new Error(`pnpm dev:step ${step} did not start:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return child;
+  running.push(server.child);
+  await server.waitFor('Ctrl-C');
+  return server.child;
 }
 
 function scratchEnvFile(extra: Record<string, string>) {

@@ -1,3 +1,4 @@
+import { usageProblem } from '@kit/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from './support/run-doctor.js';
 
@@ -9,10 +10,7 @@ const run = (args: string[]) => runDoctor(args, { KIT_ENV_FILE: '/nonexistent/ki
 
 /** The reason, then the usage: Japanese (使い方) before English (usage). */
 function expectUsage(stderr: string, reason: string): void {
-  expect(stderr.startsWith(`✗ ${reason}`), stderr).toBe(true);
-  const japanese = stderr.indexOf('使い方: pnpm run doctor');
-  expect(japanese, stderr).toBeGreaterThan(0);
-  expect(stderr.indexOf('(usage: pnpm run doctor'), stderr).toBeGreaterThan(japanese);
+  expect(usageProblem(stderr, reason, 'pnpm run doctor')).toBeUndefined();
 }
 
 describe('pnpm doctor: command line', () => {

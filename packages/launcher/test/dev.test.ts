@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -9,6 +9,7 @@ import { parseEnv } from '@kit/functions/env-file';
 import { isFakeSid } from '@kit/functions/local-env';
 import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
 import { acceptsConnections, freePort } from '@kit/shared/ports';
+import { startCommand } from '@kit/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** `pnpm dev` / `pnpm dev:step N` as a user runs them: a child process, its output, its exit code. */
@@ -19,36 +20,16 @@ afterEach(() => {
 });
 
 function dev(args: string[], env: Record<string, string>) {
-  const child = spawn(join(LAUNCHER_DIR, 'node_modules/.bin/tsx'), ['scripts/dev.ts', ...args], {
-    cwd: LAUNCHER_DIR,
-    env: { ...process.env, FORCE_COLOR: '0', ...env },
-  });
-  running.push(child);
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  return {
-    child,
-    output: () => output,
-    exit: async () => {
-      if (child.exitCode !== null) return child.exitCode;
-      const [code] = (await once(child, 'exit')) as [number | null];
-      return code;
+  const run = startCommand(
+    join(LAUNCHER_DIR, 'node_modules/.bin/tsx'),
+    ['scripts/dev.ts', ...args],
+    {
+      cwd: LAUNCHER_DIR,
+      env: { ...process.env, FORCE_COLOR: '0', ...env },
     },
-    waitFor: async (text: string) => {
-      // Generous: a learner's folder is type-checked before it is served, on a machine
-      // that may be running every package's tests at once.
-      const deadline = Date.now() + 100_000;
-      while (!output.includes(text)) {
-        if (Date.now() > deadline || child.exitCode !== null)
-          throw new Error(`no "${text}" in:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-  };
+  );
+  running.push(run.child);
+  return run;
 }
 
 const scratchEnvFile = async () => join(await mkdtemp(join(tmpdir(), 'kit-dev-')), '.env');

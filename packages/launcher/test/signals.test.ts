@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 
@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
 import { acceptsConnections, freePort } from '@kit/shared/ports';
+import { startCommand } from '@kit/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
@@ -24,7 +25,7 @@ afterEach(() => {
 });
 
 async function startPnpm(args: string[], port: number, emulatorPort: number) {
-  const child = spawn('pnpm', args, {
+  const pnpm = startCommand('pnpm', args, {
     cwd: REPO_ROOT,
     detached: true,
     env: {
@@ -35,17 +36,9 @@ async function startPnpm(args: string[], port: number, emulatorPort: number) {
       KIT_ENV_FILE: join(await mkdtemp(join(tmpdir(), 'kit-signal-')), '.env'),
     },
   });
-  started.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk));
-  const deadline = Date.now() + 120_000;
-  while (!output.includes('Ctrl-C')) {
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`not started:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return child;
+  started.push(pnpm.child);
+  await pnpm.waitFor('Ctrl-C', 120_000);
+  return pnpm.child;
 }
 
 describe.each([

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 
 /** What a command printed and how it ended. */
 export interface CommandRun {
@@ -36,6 +37,56 @@ export function runCommand(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` }));
   });
+}
+
+/** A command left running (a server): its process, what it has printed so far, and waits. */
+export interface StartedCommand {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves once the output holds `text`; throws if the command ends or the time runs out first. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  /** Its exit code, once it has ended. */
+  exit(): Promise<number | null>;
+}
+
+/** Starts a long-running command (`pnpm dev`, `dev:step N`) as a user would, without waiting for it. */
+export function startCommand(
+  file: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; detached?: boolean },
+): StartedCommand {
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: options.detached ?? false,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return {
+    child,
+    output: () => output,
+    // Generous by default: a learner's folder is type-checked before it is served, on a
+    // machine that may be running every package's tests at once.
+    waitFor: async (text, timeoutMs = 100_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!output.includes(text)) {
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(`no "${text}" in:\n${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    exit: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    },
+  };
 }
 
 /**
