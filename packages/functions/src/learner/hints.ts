@@ -91,6 +91,11 @@ const HINTS: readonly Hint[] = [
     hint: '/call のファイル名を call.protected.ts にしてください(Protected: Twilio の署名が必要)。',
   },
   {
+    // Asked of every step with /voice-token; ALLOWED_ORIGINS arrives only in step 4.
+    match: /CORS preflight/,
+    hint: 'OPTIONS(CORS のプリフライト)にはランタイムが 204 で答えます。/voice-token の Function があるか確かめてください(Function で OPTIONS を扱う必要はありません)。',
+  },
+  {
     match: /CORS|origin/i,
     hint: 'ALLOWED_ORIGINS にあるオリジンにだけ Access-Control-Allow-Origin を返してください(* は使わない)。',
     stages: { 4: '4-2' },
