@@ -1,6 +1,6 @@
-import { request } from 'node:http';
 import { isAbsolute, join, relative } from 'node:path';
 import { fail, parseCommandLine, readPort, type Usage, usageError } from '@kit/shared/cli';
+import { requestText } from '@kit/shared/http';
 import twilio from 'twilio';
 import { readEnvFile } from '../src/env-file.js';
 import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
@@ -125,50 +125,6 @@ function curlCommand(url: string, signature: string, fields: readonly [string, s
   ].join(' \\\n  ');
 }
 
-interface Answer {
-  status: number;
-  statusLine: string;
-  contentType: string;
-  body: string;
-}
-
-function post(url: string, signature: string, body: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent: false,
-        timeout: 15_000,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': String(Buffer.byteLength(body)),
-          'x-twilio-signature': signature,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            statusLine:
-              `HTTP/${res.httpVersion} ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trimEnd(),
-            contentType: String(res.headers['content-type'] ?? ''),
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('timeout', () =>
-      req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function main(): Promise<void> {
   const invocation = readInvocation();
   const port = readPort('PORT', 3000);
@@ -185,8 +141,12 @@ async function main(): Promise<void> {
     return;
   }
 
-  const form = new URLSearchParams(invocation.fields).toString();
-  const answer = await post(url, signature, form).catch((error: unknown) => {
+  const answer = await requestText(url, {
+    method: 'POST',
+    form: invocation.fields,
+    headers: { 'x-twilio-signature': signature },
+    timeoutMs: 15_000,
+  }).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     const portHint = port === 3000 ? '' : `PORT=${port} `;
     if (code === 'ECONNREFUSED') {
@@ -203,7 +163,7 @@ async function main(): Promise<void> {
 
   console.log(`POST ${url}`);
   console.log(`X-Twilio-Signature: ${signature}`);
-  console.log(form);
+  console.log(new URLSearchParams(invocation.fields).toString());
   console.log('');
   console.log(answer.statusLine);
   console.log(`Content-Type: ${answer.contentType}`);

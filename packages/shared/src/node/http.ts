@@ -5,6 +5,8 @@ import { HttpsProxyAgent } from 'hpagent';
 
 export interface TextResponse {
   status: number;
+  /** `HTTP/1.1 200 OK`, as a person reading the answer expects it. */
+  statusLine: string;
   headers: IncomingHttpHeaders;
   /** `content-type`, or '' when there is none. */
   contentType: string;
@@ -13,8 +15,8 @@ export interface TextResponse {
 
 export interface TextRequestOptions {
   method?: string;
-  /** Sent as `application/x-www-form-urlencoded`. */
-  form?: Record<string, string>;
+  /** Sent as `application/x-www-form-urlencoded`; pairs keep their order and may repeat a key. */
+  form?: Record<string, string> | readonly (readonly [string, string])[];
   headers?: Record<string, string>;
   timeoutMs?: number;
   /**
@@ -46,7 +48,9 @@ function proxyAgentFor(options: TextRequestOptions): Agent | undefined {
  * doctor reach a deployed domain by the same route as the deploy itself.
  */
 export function requestText(url: string, options: TextRequestOptions = {}): Promise<TextResponse> {
-  const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
+  const body = options.form
+    ? new URLSearchParams(options.form as Record<string, string> | [string, string][]).toString()
+    : undefined;
   const headers: Record<string, string> = { ...options.headers };
   if (body !== undefined) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -70,6 +74,8 @@ export function requestText(url: string, options: TextRequestOptions = {}): Prom
         res.on('end', () =>
           resolve({
             status: res.statusCode ?? 0,
+            statusLine:
+              `HTTP/${res.httpVersion} ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trimEnd(),
             headers: res.headers,
             contentType: String(res.headers['content-type'] ?? ''),
             body: Buffer.concat(chunks).toString('utf8'),
@@ -78,7 +84,9 @@ export function requestText(url: string, options: TextRequestOptions = {}): Prom
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error(`timeout: ${url}`), { code: 'ETIMEDOUT' })),
+    );
     req.on('error', reject);
     req.end(body);
   });
