@@ -20,6 +20,8 @@ export type ApiErrorCode =
   | 'signature_invalid'
   | 'body_invalid'
   | 'body_too_large'
+  | 'function_timeout'
+  | 'build_failed'
   | 'internal_error';
 
 export interface ApiError {

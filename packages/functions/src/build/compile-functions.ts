@@ -97,6 +97,17 @@ export function emitFunction(file: SourceFile): { js: string; problems: SourcePr
   return { js: result.outputText, problems };
 }
 
+/**
+ * The source map of `emitFunction`'s output, made only when needed (an error to
+ * show at the learner's line): the deployed file carries no map comment.
+ */
+export function emitSourceMap(file: SourceFile): string | undefined {
+  return ts.transpileModule(file.text, {
+    compilerOptions: { ...EMIT_OPTIONS, sourceMap: true },
+    fileName: file.fileName,
+  }).sourceMapText;
+}
+
 export function readSource(fileName: string): SourceFile {
   return { fileName, text: readFileSync(fileName, 'utf8') };
 }

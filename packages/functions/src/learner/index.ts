@@ -1,2 +1,3 @@
+export { callbackLesson, describeLesson, type Lesson } from './callback.js';
 export { type CheckReport, checkFolder, formatReport, reportPassed } from './check.js';
 export { createWorkspace, workspaceDir } from './workspace.js';

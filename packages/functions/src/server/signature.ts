@@ -11,12 +11,12 @@ const SIGNATURE_HEADER = 'x-twilio-signature';
  * the caller requested it (host included) plus the sorted POST parameters.
  */
 export function requireTwilioSignature(
-  protectedPathSet: ReadonlySet<string>,
+  protectedPathSet: () => ReadonlySet<string>,
   authToken: string | undefined,
   onRefused: (line: string) => void = () => {},
 ): RequestHandler {
   return (req, res, next) => {
-    if (!protectedPathSet.has(req.path) || req.method === 'OPTIONS') {
+    if (!protectedPathSet().has(req.path) || req.method === 'OPTIONS') {
       next();
       return;
     }

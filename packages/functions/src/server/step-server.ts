@@ -1,11 +1,23 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { EMULATOR_INFO_PATH, type EmulatorInfo, SIGNALING_HOST_PATTERN } from '@kit/shared';
+import { join, sep } from 'node:path';
+import {
+  EMULATOR_INFO_PATH,
+  type EmulatorInfo,
+  errorBody,
+  SIGNALING_HOST_PATTERN,
+} from '@kit/shared';
 import { LocalDevelopmentServer } from '@twilio/runtime-handler/dev';
 import express, { type RequestHandler } from 'express';
 import { answerBodyErrors } from './body-errors.js';
-import { listRoutes, protectedPaths, type StepRoutes } from './routes.js';
+import {
+  type GuardedFunction,
+  guardFunctions,
+  TWILIO_EXECUTION_LIMIT_MS,
+} from './function-guard.js';
+import { FUNCTIONS_OUT_DIR, listRoutes, protectedPaths, type StepRoutes } from './routes.js';
 import { requireTwilioSignature } from './signature.js';
 
 export interface StepServerOptions {
@@ -24,12 +36,32 @@ export interface StepServerOptions {
    * emulator; when unset that path is the runtime's 404, as on Twilio.
    */
   emulatorSignalingHost?: string;
+  /** Twilio's execution limit (10 s); a Function that has not called back by then gets 504. */
+  executionLimitMs?: number;
+  /** Where `callback` is taught, named in the terminal when a Function never calls it. */
+  callbackLesson?: string;
 }
 
 export interface StepServer {
   url: string;
   port: number;
-  routes: StepRoutes;
+  /** The routes served now (they change when `reload()` finds new Functions). */
+  readonly routes: StepRoutes;
+  /**
+   * Serves what `dist/` holds now: new, renamed and deleted Functions, and the
+   * new code of each (the runtime's `require` cache is cleared for this step).
+   */
+  reload(): Promise<void>;
+  /**
+   * Holds requests until `work` settles (a rebuild), so the first request
+   * after a save gets the new code rather than the old.
+   */
+  holdRequestsUntil(work: Promise<unknown>): void;
+  /**
+   * While set, Functions answer 503 `build_failed` with this text (the file
+   * and line that do not build); assets, the phone's page among them, stay served.
+   */
+  setBuildProblem(problem: string | null): void;
   close(): Promise<void>;
 }
 
@@ -52,7 +84,9 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
     );
   }
   const host = options.host ?? '127.0.0.1';
-  const routes = await listRoutes(options.stepDir);
+  let routes = await listRoutes(options.stepDir);
+  let protectedSet = protectedPaths(routes);
+  let functionsByPath = indexFunctions(routes);
   const server = createServer();
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');
@@ -83,17 +117,73 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
   if (emulatorSignalingHost !== undefined) {
     app.get(EMULATOR_INFO_PATH, answerEmulatorInfo({ signalingHost: emulatorSignalingHost }));
   }
-  app.use(requireTwilioSignature(protectedPaths(routes), options.env.AUTH_TOKEN, log));
+  let pending: Promise<unknown> | null = null;
+  app.use((_request, _response, next) => {
+    if (pending)
+      pending.then(
+        () => next(),
+        () => next(),
+      );
+    else next();
+  });
+  let buildProblem: string | null = null;
+  app.use((request, response, next) => {
+    if (buildProblem === null || !functionsByPath.has(request.path)) {
+      next();
+      return;
+    }
+    response.status(503).json(errorBody('build_failed', buildProblem));
+  });
+  app.use(requireTwilioSignature(() => protectedSet, options.env.AUTH_TOKEN, log));
+  app.use(
+    guardFunctions({
+      stepDir: options.stepDir,
+      limitMs: options.executionLimitMs ?? TWILIO_EXECUTION_LIMIT_MS,
+      functionAt: (path) => functionsByPath.get(path),
+      ...(options.callbackLesson ? { callbackLesson: options.callbackLesson } : {}),
+      ...(log ? { log } : {}),
+    }),
+  );
   app.use(runtime.getApp());
   app.use(answerBodyErrors);
   server.on('request', app);
 
+  const builtDir = join(options.stepDir, FUNCTIONS_OUT_DIR, '..') + sep;
   return {
     url,
     port,
-    routes,
+    get routes() {
+      return routes;
+    },
+    async reload() {
+      const fresh = await listRoutes(options.stepDir);
+      for (const key of Object.keys(require.cache)) {
+        if (key.startsWith(builtDir)) delete require.cache[key];
+      }
+      routes = fresh;
+      protectedSet = protectedPaths(fresh);
+      functionsByPath = indexFunctions(fresh);
+      runtime.update(fresh);
+    },
+    holdRequestsUntil(work) {
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
+      );
+      pending = settled;
+      void settled.then(() => {
+        if (pending === settled) pending = null;
+      });
+    },
+    setBuildProblem(problem) {
+      buildProblem = problem;
+    },
     close: () => closeServer(server),
   };
+}
+
+function indexFunctions(routes: StepRoutes): Map<string, GuardedFunction> {
+  return new Map(routes.functions.map((fn) => [fn.path, { path: fn.path, filePath: fn.filePath }]));
 }
 
 /**
@@ -107,6 +197,8 @@ function answerEmulatorInfo(info: EmulatorInfo): RequestHandler {
     response.end(body);
   };
 }
+
+const require = createRequire(import.meta.url);
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {

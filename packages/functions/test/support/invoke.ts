@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { LocalDevelopmentServer } from '@twilio/runtime-handler/dev';
 import type { Context, ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
+import { CALLBACK_TIMEOUT_MARK } from '../../src/learner/callback.js';
+import { TWILIO_EXECUTION_LIMIT_MS } from '../../src/server/function-guard.js';
 import { listRoutes } from '../../src/server/routes.js';
 
 /**
@@ -49,17 +51,44 @@ export interface Outcome {
 /** Any handler, whatever its env and event types. */
 export type AnyHandler = (context: never, event: never, callback: ServerlessCallback) => unknown;
 
-/** Calls a handler and resolves with what it passed to `callback`; fails if it calls back twice. */
+/**
+ * Twilio's execution limit: a Function that has not called `callback` by then
+ * is stopped (504, error 82002). The step server applies the same limit.
+ */
+export const EXECUTION_LIMIT_MS = TWILIO_EXECUTION_LIMIT_MS;
+
+/**
+ * Calls a handler and resolves with what it passed to `callback`; fails if it
+ * calls back twice, or not within Twilio's 10 seconds (with the words
+ * `step:check` recognises: CALLBACK_TIMEOUT_MARK and the file's name).
+ */
 export function invoke(handler: AnyHandler, context: Context, event: object): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     let calls = 0;
+    const timer = setTimeout(() => {
+      const file = (handler as { [FILE]?: string })[FILE] ?? 'the Function';
+      reject(
+        new Error(
+          `${CALLBACK_TIMEOUT_MARK}: ${file} did not call callback within ${EXECUTION_LIMIT_MS / 1000} s (Twilio answers 504)`,
+        ),
+      );
+    }, EXECUTION_LIMIT_MS);
     const callback: ServerlessCallback = (error, payload) => {
       calls += 1;
+      clearTimeout(timer);
       if (calls > 1) reject(new Error('callback called more than once'));
       else resolve({ error, payload });
     };
     const fullEvent = { request: { cookies: {}, headers: {} }, ...event };
-    Promise.resolve(handler(context as never, fullEvent as never, callback)).catch(reject);
+    try {
+      Promise.resolve(handler(context as never, fullEvent as never, callback)).catch((error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    } catch (error) {
+      clearTimeout(timer);
+      reject(error);
+    }
   });
 }
 
@@ -84,7 +113,11 @@ export async function loadHandler(stepDir: string, file: string): Promise<AnyHan
   delete require.cache[path];
   const module = require(path) as { handler?: unknown };
   if (typeof module.handler !== 'function') throw new Error(`${file} exports no handler`);
-  return module.handler as AnyHandler;
+  const handler = module.handler as AnyHandler & { [FILE]?: string };
+  handler[FILE] = file;
+  return handler;
 }
+
+const FILE = Symbol('file');
 
 const require = createRequire(import.meta.url);
