@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { findStep, STEPS, type Step, stepDocPath } from '@kit/shared';
+import { describeFileChanges, findStep, STEPS, type Step, stepDocPath } from '@kit/shared';
 import { fail, parseCommandLine, requireStep, type Usage, usageError } from '@kit/shared/cli';
 import { checkFolder, formatReport, reportPassed } from '../src/learner/check.js';
 import {
@@ -74,6 +74,11 @@ async function start(step: Step, fromReference: boolean): Promise<void> {
         ? '空のプロジェクト'
         : `${manifest.startedFrom} の完成コード`;
     console.log(`✓ ${shown} に手順${step.number} の作業フォルダーを作りました(${from}から開始)。`);
+  }
+  const changes = describeFileChanges(step);
+  if (changes.length > 0) {
+    console.log(`  手順${step.number} で変えるファイル(${shown} の中):`);
+    for (const line of changes) console.log(`    ${line}`);
   }
   console.log(`  ページ: docs/${stepDocPath(step)}`);
   console.log(`  コードを書いたら: pnpm step:check ${step.number}`);

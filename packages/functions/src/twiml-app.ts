@@ -43,3 +43,30 @@ export async function readTwimlApp(stepDir: string): Promise<TwimlAppRead | null
   }
   return { ok: true, config: { voiceUrl: voiceUrl as `/${string}`, voiceMethod } };
 }
+
+/** A Function as the learner's folder serves it: its file and the URL path it answers. */
+export interface ServedFunction {
+  file: string;
+  path: string;
+}
+
+/** `call.protected.ts` → `/call`: the runtime's rule (visibility is in the file name, not the URL). */
+export function pathOfFunctionFile(file: string): string {
+  return `/${file.replace(/(\.(protected|private))?\.(ts|js)$/, '')}`;
+}
+
+/**
+ * Why a Voice URL reaches no Function of the folder, quoting the value and the
+ * path to write (`/call.protected` → `/call`); null when a Function answers it.
+ */
+export function voiceUrlProblem(
+  voiceUrl: string,
+  served: readonly ServedFunction[],
+): string | null {
+  if (served.some((fn) => fn.path === voiceUrl)) return null;
+  const sameName = served.find((fn) => pathOfFunctionFile(voiceUrl.slice(1)) === fn.path);
+  const suggestion = sameName ?? served.find((fn) => fn.file.includes('.protected.'));
+  return suggestion
+    ? `${TWIML_APP_FILE} の voiceUrl "${voiceUrl}" に答える Function がありません。"${suggestion.path}" にしてください(${suggestion.file} のパスは ${suggestion.path} です。.protected はファイル名だけに付け、URL には付けません)。`
+    : `${TWIML_APP_FILE} の voiceUrl "${voiceUrl}" に答える Function がありません。/call のように、作業フォルダーの Function のパスを書いてください。`;
+}

@@ -72,6 +72,27 @@ describe('step-05 /token handler', () => {
     expect(claimsOf(response.body).grants.video).toEqual({ room: 'daily-standup' });
   });
 
+  // The page: a video-only token needs only the account and the API key.
+  it('issues a video-only token with only the account and the API key (no TWIML_APP_SID)', async () => {
+    const accountOnly = {
+      ACCOUNT_SID: fullEnv.ACCOUNT_SID,
+      API_KEY: fullEnv.API_KEY,
+      API_SECRET: fullEnv.API_SECRET,
+    };
+    const response = await request(accountOnly, { identity: 'alice', grants: 'video' });
+    expect(response.statusCode, JSON.stringify(response.body)).toBe(200);
+    expect(Object.keys(claimsOf(response.body).grants).sort()).toEqual(['identity', 'video']);
+  });
+
+  it('refuses a voice grant the service is not set up for, naming TWIML_APP_SID', async () => {
+    const { TWIML_APP_SID: _app, ...withoutApp } = fullEnv;
+    const response = await request(withoutApp, { identity: 'alice', grants: 'voice' });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toEqual({
+      error: { code: 'grant_unavailable', message: expect.stringContaining('TWIML_APP_SID') },
+    });
+  });
+
   it('refuses a product the service is not set up for, naming the variable', async () => {
     const { CONVERSATIONS_SERVICE_SID: _chat, ...withoutChat } = fullEnv;
     const response = await request(withoutChat, { identity: 'alice', grants: 'voice,chat' });

@@ -11,6 +11,8 @@ export interface StepFunction {
   /** The URL path the Function answers on, e.g. `/call`. */
   path: `/${string}`;
   visibility: Visibility;
+  /** The previous step's Function this one grows from, under a new name (the file is renamed). */
+  renamedFrom?: `/${string}`;
 }
 
 export interface StepEnvVar {
@@ -87,7 +89,7 @@ const callEnv = [...tokenEnv, required('AUTH_TOKEN'), optional('TOKEN_TTL_SECOND
 const publicPhoneEnv = [...callEnv, optional('WORKSHOP_PASSCODE'), optional('ALLOWED_ORIGINS')];
 
 const callFunctions: readonly StepFunction[] = [
-  { path: '/voice-token', visibility: 'public' },
+  { path: '/voice-token', visibility: 'public', renamedFrom: '/token' },
   { path: '/call', visibility: 'protected' },
 ];
 
@@ -149,7 +151,7 @@ export const STEPS: readonly Step[] = [
     tag: 'step-05',
     slug: 'token-service',
     title: '(おまけ)複数プロダクト対応のトークンサービス',
-    functions: [{ path: '/token', visibility: 'public' }],
+    functions: [{ path: '/token', visibility: 'public', renamedFrom: '/voice-token' }],
     env: [
       required('ACCOUNT_SID'),
       required('API_KEY'),
@@ -203,4 +205,62 @@ export function finishedPhoneStep(): Step {
 /** The URL path of the phone's page in a step that serves it (`/index.html`), else null. */
 export function phonePagePath(step: Step): `/${string}` | null {
   return step.consoleAssets.find((asset) => asset.file.endsWith('.html'))?.path ?? null;
+}
+
+/** A change to the learner's folder that a step asks for, from the catalog's Function lists. */
+export type FileChange =
+  | { kind: 'create'; file: string }
+  | { kind: 'rename'; from: string; file: string }
+  | { kind: 'delete'; file: string };
+
+/**
+ * What `step:start N` asks of a folder holding step N−1's code: Functions to
+ * create, rename and delete (`src/functions/…`), and `twiml-app.json` when the
+ * step declares the TwiML App for the first time.
+ */
+export function fileChangesFor(step: Step): FileChange[] {
+  const previous = STEPS.find((candidate) => candidate.number === step.number - 1);
+  const before = new Map((previous?.functions ?? []).map((fn) => [fn.path, fn]));
+  const changes: FileChange[] = [];
+  const kept = new Set<string>();
+  for (const fn of step.functions) {
+    const file = `src/functions/${functionFileName(fn)}`;
+    const same = before.get(fn.path);
+    const origin = fn.renamedFrom ? before.get(fn.renamedFrom) : undefined;
+    if (same && same.visibility === fn.visibility) kept.add(fn.path);
+    else if (origin && !step.functions.some((other) => other.path === origin.path)) {
+      kept.add(origin.path);
+      changes.push({ kind: 'rename', from: `src/functions/${functionFileName(origin)}`, file });
+    } else changes.push({ kind: 'create', file });
+  }
+  for (const fn of previous?.functions ?? []) {
+    if (!kept.has(fn.path) && !step.functions.some((other) => other.path === fn.path)) {
+      changes.push({ kind: 'delete', file: `src/functions/${functionFileName(fn)}` });
+    }
+  }
+  if (step.configuresTwimlApp && !previous?.configuresTwimlApp) {
+    changes.push({ kind: 'create', file: 'twiml-app.json' });
+  }
+  return changes;
+}
+
+/** The last step before `step` that has a Function at `path` (where a leftover file comes from). */
+export function lastStepWithFunction(path: string, before: Step): Step | undefined {
+  return STEPS.filter(
+    (candidate) =>
+      candidate.number < before.number && candidate.functions.some((fn) => fn.path === path),
+  ).at(-1);
+}
+
+/** `作る: src/functions/call.protected.ts`: one line per change, in Japanese, as step:start and the pages say them. */
+export function describeFileChanges(step: Step): string[] {
+  const labels = {
+    create: '作る:       ',
+    rename: '名前を変える: ',
+    delete: '削除する:   ',
+  } as const;
+  return fileChangesFor(step).map(
+    (change) =>
+      `${labels[change.kind]}${change.kind === 'rename' ? `${change.from} → ` : ''}${change.file}`,
+  );
 }

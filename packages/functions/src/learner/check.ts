@@ -2,12 +2,22 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { functionFileName, STEPS, type Step, stepDocPath } from '@kit/shared';
+import {
+  findStep,
+  functionFileName,
+  lastStepWithFunction,
+  STEPS,
+  type Step,
+  stepDocPath,
+} from '@kit/shared';
 import { StepBuildError } from '../build/build-step.js';
 import { buildStepFolder } from '../build/reference.js';
+import { formatLocation, locateInStep, type SourceLocation } from '../server/source-location.js';
 import { parseStages } from '../stages.js';
 import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../steps-dir.js';
-import { hintFor } from './hints.js';
+import { pathOfFunctionFile, readTwimlApp, voiceUrlProblem } from '../twiml-app.js';
+import { CALLBACK_TIMEOUT_MARK, callbackLesson } from './callback.js';
+import { type Hint, hintFor } from './hints.js';
 
 export interface CheckedTest {
   name: string;
@@ -17,14 +27,22 @@ export interface CheckedTest {
   hint: string;
   /** `3-2 Voice グラント`: the stage of the page that teaches it, when there is one. */
   stage: string | null;
+  /** `3-2`, with `stage`. */
+  stageId: string | null;
+}
+
+/** A finding about the folder's files, before any test runs: an error fails the check, a warning does not. */
+export interface FileHint {
+  level: 'error' | 'warning';
+  text: string;
 }
 
 export interface CheckReport {
   tests: CheckedTest[];
   /** Set when the folder did not even build or load (syntax error, missing file). */
   problem: string | null;
-  /** Files the step needs under another name, or that the runtime would ignore. */
-  fileHints: string[];
+  /** Files the step needs under another name, files it no longer has, files the runtime would ignore. */
+  fileHints: FileHint[];
   /** The test runner's own output, shown only with --verbose. */
   raw: string;
 }
@@ -42,31 +60,73 @@ export function stepTestFiles(step: Step): string[] {
 }
 
 /**
- * The step's Functions the folder lacks or holds under another name, and files
- * the runtime never loads: each named with the file to create or rename.
+ * The step's Functions the folder lacks or holds under another name, Functions
+ * of an earlier step it still holds, and files the runtime never loads: each
+ * named with what to do about it.
  */
-export async function checkFileNames(step: Step, dir: string): Promise<string[]> {
+export async function checkFileNames(step: Step, dir: string): Promise<FileHint[]> {
   const present = await readdir(join(dir, 'src/functions')).catch(() => [] as string[]);
   const expected = step.functions.map((fn) => functionFileName(fn));
-  const missing = expected.filter((file) => !present.includes(file));
+  const missing = step.functions.filter((fn) => !present.includes(functionFileName(fn)));
   const extra = present.filter((file) => file.endsWith('.ts') && !expected.includes(file));
-  // One stray .ts file and a missing public Function: most likely the previous step's name.
-  const renameTarget =
-    extra.length === 1
-      ? missing.find((file) => !/\.(protected|private)\.ts$/.test(file))
+  const fromEarlierStep = (file: string) => {
+    const path = pathOfFunctionFile(file);
+    const origin = lastStepWithFunction(path, step);
+    return origin ? { path, origin } : null;
+  };
+  const renamedFiles = new Set<string>();
+  const hints: FileHint[] = missing.map((fn) => {
+    const file = functionFileName(fn);
+    const renamed = fn.renamedFrom
+      ? extra.find((candidate) => fromEarlierStep(candidate)?.path === fn.renamedFrom)
       : undefined;
-  const hints = missing.map((file) => {
-    const rename = file === renameTarget ? extra[0] : undefined;
-    return rename
-      ? `src/functions/${file} がありません。手順${step.number} では ${rename} の名前を ${file} に変えてください(ファイル名が URL のパスと公開範囲になります)。`
-      : `src/functions/${file} がありません。作成してください(ファイル名が URL のパスと公開範囲になります)。`;
+    // A lone file of no step beside a lone missing public Function: most likely a typo of its name.
+    const guessed =
+      !renamed && missing.length === 1 && fn.visibility === 'public'
+        ? extra.filter((candidate) => !fromEarlierStep(candidate))
+        : [];
+    const rename = renamed ?? (guessed.length === 1 ? guessed[0] : undefined);
+    if (rename) renamedFiles.add(rename);
+    return {
+      level: 'error',
+      text: rename
+        ? `src/functions/${file} がありません。手順${step.number} では ${rename} の名前を ${file} に変えてください(ファイル名が URL のパスと公開範囲になります)。`
+        : `src/functions/${file} がありません。作成してください(ファイル名が URL のパスと公開範囲になります)。`,
+    };
   });
-  for (const file of present.filter((name) => name.endsWith('.js'))) {
-    hints.push(
-      `src/functions/${file} は読み込まれません。作業フォルダーでは TypeScript で書きます: ${file.replace(/\.js$/, '.ts')} にしてください。`,
-    );
+  for (const file of extra.filter((candidate) => !renamedFiles.has(candidate))) {
+    const earlier = fromEarlierStep(file);
+    hints.push({
+      level: 'warning',
+      text: earlier
+        ? `src/functions/${file} は手順${earlier.origin.number} の Function です(手順${earlier.origin.number + 1} で使わなくなりました)。手順${step.number} にはないので、削除してください。`
+        : `src/functions/${file} は手順${step.number} にない Function です(${pathOfFunctionFile(file)} として公開されます)。不要なら削除してください。`,
+    });
   }
+  for (const file of present.filter((name) => name.endsWith('.js'))) {
+    hints.push({
+      level: 'warning',
+      text: `src/functions/${file} は読み込まれません。作業フォルダーでは TypeScript で書きます: ${file.replace(/\.js$/, '.ts')} にしてください。`,
+    });
+  }
+  if (step.configuresTwimlApp) hints.push(...(await checkTwimlApp(dir, present)));
   return hints;
+}
+
+/**
+ * A `twiml-app.json` that is there but points the Voice URL at a path no
+ * Function of the folder answers (`/call.protected` instead of `/call`): quote
+ * the value and give the path to write. A missing file has its test's own hint.
+ */
+async function checkTwimlApp(dir: string, present: readonly string[]): Promise<FileHint[]> {
+  const read = await readTwimlApp(dir);
+  if (read === null) return [];
+  if (!read.ok) return [{ level: 'error', text: read.problem }];
+  const served = present
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => ({ file, path: pathOfFunctionFile(file) }));
+  const problem = voiceUrlProblem(read.config.voiceUrl, served);
+  return problem ? [{ level: 'error', text: problem }] : [];
 }
 
 /** Stage titles (`3-2` → `VoiceGrant`) from the reference Functions of every step. */
@@ -90,7 +150,8 @@ export async function checkFolder(step: Step, dir: string): Promise<CheckReport>
   } catch (error) {
     if (!(error instanceof StepBuildError)) throw error;
     // "No Functions" says again what the file hints already name, file by file.
-    const problem = fileHints.length > 0 && error.problems.length === 0 ? '' : error.message;
+    const named = fileHints.some((hint) => hint.level === 'error');
+    const problem = named && error.problems.length === 0 ? '' : error.message;
     return { tests: [], problem, fileHints, raw: '' };
   }
   const titles = await stageTitles();
@@ -99,35 +160,90 @@ export async function checkFolder(step: Step, dir: string): Promise<CheckReport>
   try {
     const output = await run(
       join(FUNCTIONS_PACKAGE_DIR, 'node_modules/.bin/vitest'),
-      ['run', ...stepTestFiles(step), '--reporter=json', `--outputFile=${report}`],
+      [
+        'run',
+        ...stepTestFiles(step),
+        // Every test at once: a Function that never calls back costs its 10 s
+        // (Twilio's limit) once, not once per test.
+        '--sequence.concurrent',
+        '--maxConcurrency=100',
+        '--reporter=json',
+        `--outputFile=${report}`,
+      ],
       { ...process.env, STEP_DIR: dir, KIT_STEP_PREBUILT: '1', FORCE_COLOR: '0' },
     );
     const json = await readFile(report, 'utf8').then(
       (text) => JSON.parse(text) as VitestJson,
       () => null,
     );
-    const tests = (json?.testResults ?? []).flatMap((file) =>
-      (file.assertionResults ?? [])
-        // A test the step does not run (step 04's extras on step 03) is neither passed nor failed.
-        .filter((result) => result.status === 'passed' || result.status === 'failed')
-        .map((result) => {
-          const hint = hintFor(result.fullName);
-          const stageId = hint.stages?.[step.number];
-          return {
-            name: result.fullName,
-            passed: result.status === 'passed',
-            detail: firstLine(result.failureMessages?.[0] ?? ''),
-            hint: hint.hint,
-            stage: stageId ? `${stageId} ${titles.get(stageId) ?? ''}`.trim() : null,
-          };
-        }),
+    const results = (json?.testResults ?? []).flatMap((file) =>
+      // A test the step does not run (step 04's extras on step 03) is neither passed nor failed.
+      (file.assertionResults ?? []).filter(
+        (result) => result.status === 'passed' || result.status === 'failed',
+      ),
     );
+    const failureOf = (result: (typeof results)[number]) => result.failureMessages?.[0] ?? '';
+    const timedOut = (failure: string) =>
+      failure.includes(CALLBACK_TIMEOUT_MARK) || /\b504\b/.test(firstLine(failure));
+    // One hint for every test a missing callback fails, naming the files the unit tests caught.
+    const silentFiles = new Set(
+      results.flatMap((result) => {
+        const file = new RegExp(`${CALLBACK_TIMEOUT_MARK}: (\\S+\\.ts)`).exec(
+          failureOf(result),
+        )?.[1];
+        return file ? [file] : [];
+      }),
+    );
+    const tests = results.map((result): CheckedTest => {
+      const failure = failureOf(result);
+      const lesson = timedOut(failure) ? callbackLesson() : null;
+      const thrownAt = timedOut(failure) ? null : locateInStep(dir, failure);
+      const hint = timedOut(failure)
+        ? callbackHint([...silentFiles])
+        : thrownAt
+          ? { ...hintFor(result.fullName), hint: thrownHint(firstLine(failure), thrownAt) }
+          : hintFor(result.fullName);
+      const stageId = lesson ? lesson.stageId : (hint.stages?.[step.number] ?? null);
+      return {
+        name: result.fullName,
+        passed: result.status === 'passed',
+        detail: describeFailure(dir, failure),
+        hint: hint.hint,
+        stage: stageId ? `${stageId} ${titles.get(stageId) ?? ''}`.trim() : null,
+        stageId,
+      };
+    });
     const fileProblem = json?.testResults?.find((file) => file.message)?.message;
     const problem = tests.length === 0 ? firstLines(fileProblem ?? output, 6) : null;
     return { tests, problem, fileHints, raw: output };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** A Function that never called back: Twilio stops it at 10 s, and so do the kit's tests. */
+function callbackHint(files: readonly string[]): Hint {
+  return {
+    match: /$^/,
+    hint: `callback が呼ばれていません(Twilio と同じく 10 秒で打ち切り、504)。${files.length > 0 ? files.join('、') : 'Function'} のどの分岐でも、最後に callback(null, 応答) を呼んでください。`,
+  };
+}
+
+/** An exception in the learner's code: where it happened comes before what the stage teaches. */
+function thrownHint(first: string, location: SourceLocation): string {
+  const what = /^(\w*Error)\b/.exec(first)?.[1] ?? '例外';
+  return `${formatLocation(location)} で ${what} が発生しています。その行を直してください。`;
+}
+
+/**
+ * The failure's first line, and for an exception thrown in the learner's code,
+ * where: their TypeScript file and line, not the runner's stack.
+ */
+function describeFailure(dir: string, failure: string): string {
+  const first = firstLine(failure);
+  if (first.includes(CALLBACK_TIMEOUT_MARK)) return first.replace(`${CALLBACK_TIMEOUT_MARK}: `, '');
+  const location = locateInStep(dir, failure);
+  return location ? `${first} (${formatLocation(location)})` : first;
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -171,7 +287,8 @@ export function formatReport(
 ): string {
   const lines: string[] = [];
   const page = `docs/${stepDocPath(step)}`;
-  for (const hint of report.fileHints) lines.push(`✗ ${hint}`);
+  for (const hint of report.fileHints)
+    lines.push(`${hint.level === 'error' ? '✗' : '⚠'} ${hint.text}`);
   if (report.problem !== null) {
     if (report.problem !== '') {
       lines.push(`✗ 手順${step.number} のコードを読み込めませんでした。次の場所を直してください:`);
@@ -197,14 +314,34 @@ export function formatReport(
     }
     if (tests.length > 3) lines.push(`  - ほか ${tests.length - 3} 件`);
   }
-  if (failures.length > 0) lines.push(`  (「3-2」は ${page} の段階の番号です)`);
-  if (failures.length === 0) lines.push('✓ すべて成功しました。次の手順に進めます。');
+  lines.push(...stageFootnotes([...byHint.values()].flatMap((tests) => tests.slice(0, 1))));
+  if (reportPassed(report)) lines.push('✓ すべて成功しました。次の手順に進めます。');
   if (verbose && report.raw) lines.push(report.raw);
   return lines.join('\n');
 }
 
+/** `(「3-2」「3-4」は docs/steps/03-call-endpoint.md の段階の番号です)`: one line per page of the stages shown. */
+function stageFootnotes(shown: readonly CheckedTest[]): string[] {
+  const byPage = new Map<string, string[]>();
+  for (const test of shown) {
+    const id = test.stageId;
+    const stepOfStage = id ? findStep(Number(id.split('-')[0])) : undefined;
+    if (!id || !stepOfStage) continue;
+    const page = `docs/${stepDocPath(stepOfStage)}`;
+    const ids = byPage.get(page) ?? [];
+    if (!ids.includes(id)) ids.push(id);
+    byPage.set(page, ids);
+  }
+  return [...byPage].map(
+    ([page, ids]) => `  (${ids.map((id) => `「${id}」`).join('')}は ${page} の段階の番号です)`,
+  );
+}
+
 export function reportPassed(report: CheckReport): boolean {
   return (
-    report.problem === null && report.tests.length > 0 && report.tests.every((test) => test.passed)
+    report.problem === null &&
+    report.fileHints.every((hint) => hint.level !== 'error') &&
+    report.tests.length > 0 &&
+    report.tests.every((test) => test.passed)
   );
 }

@@ -59,7 +59,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /twiml-app\.json|TwiML App/,
-    hint: '作業フォルダーの直下に twiml-app.json を作り、{ "voiceUrl": "/call", "voiceMethod": "POST" } と書いてください(Console の TwiML App の設定と同じ内容です)。',
+    hint: '作業フォルダーの直下の twiml-app.json に { "voiceUrl": "/call", "voiceMethod": "POST" } と書いてください(Console の TwiML App の設定と同じ内容です。ファイルがなければ作ります)。',
   },
   {
     match: /dials the browser|dial the browser/,
@@ -87,6 +87,10 @@ const HINTS: readonly Hint[] = [
     stages: { 3: '3-7', 4: '3-7' },
   },
   {
+    match: /serves \/voice-token as a public/,
+    hint: '/voice-token は Public な Function です。ファイル名を src/functions/voice-token.ts にしてください(.protected を付けない)。',
+  },
+  {
     match: /protected|signature/i,
     hint: '/call のファイル名を call.protected.ts にしてください(Protected: Twilio の署名が必要)。',
   },
@@ -109,6 +113,11 @@ const HINTS: readonly Hint[] = [
     match: /no-store|uncached/,
     hint: '応答に Cache-Control: no-store を付けてください。',
     stages: { 4: '4-3' },
+  },
+  {
+    match: /video-only token with only the account/,
+    hint: 'TWIML_APP_SID は voice のグラントを求められたときだけ確かめてください。video だけのトークンに要るのは ACCOUNT_SID、API_KEY、API_SECRET だけです。',
+    stages: { 5: '5-2' },
   },
   {
     match: /requested grants|repeated grants/,
