@@ -31,6 +31,8 @@ export interface Emulator {
   url: string;
   port: number;
   stats(): EmulatorStats;
+  /** The TwiML App's Voice URL for calls placed from now on (live reload of twiml-app.json). */
+  setVoiceUrl(url: string): void;
   /** Ends every call, closes every socket and the server. */
   close(): Promise<void>;
 }
@@ -101,6 +103,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     url: `ws://${signalingHost}${SIGNAL_PATH}`,
     port,
     stats,
+    setVoiceUrl(url) {
+      resolveOptions({ ...options, voiceUrl: url }); // the same checks as at start
+      switchboard.setVoiceUrl(url);
+      log(`Voice URL: ${url}`);
+    },
     close() {
       closing ??= shutDown();
       return closing;

@@ -46,6 +46,11 @@ export class Switchboard {
     };
   }
 
+  /** Points new calls at another Voice URL (the TwiML App's setting changed). */
+  setVoiceUrl(url: string): void {
+    this.host.voiceUrl = url;
+  }
+
   /** Calls placed since start (each `invite` that reached the Voice URL). */
   callsPlaced = 0;
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@kit/emulator';
 import { buildStepFolder } from '@kit/functions/build';
 import { readEnvFile, writeLocalEnvFile } from '@kit/functions/env-file';
+import { callbackLesson, describeLesson } from '@kit/functions/learner';
 import { generateLocalCredentials } from '@kit/functions/local-env';
 import { type StepServer, startStepServer } from '@kit/functions/server';
 import { checkStepEnv, needsCredentials, pickStepEnv } from '@kit/functions/step-env';
@@ -11,6 +12,8 @@ import { readTwimlApp } from '@kit/functions/twiml-app';
 import { workspaceDir } from '@kit/functions/workspace';
 import type { Step } from '@kit/shared';
 import { isPortFree } from '@kit/shared/ports';
+import { watchStepFolder } from './live-reload.js';
+import { voiceUrlSetting } from './voice-url.js';
 
 /** A problem the user can fix, said in Japanese first, then in English. */
 export class LaunchError extends Error {
@@ -34,6 +37,8 @@ export interface LaunchOptions {
   /** Variables from the process environment, which win over the file. */
   processEnv: Readonly<Record<string, string | undefined>>;
   log: (line: string) => void;
+  /** Rebuild and serve the folder's code on every save (default: true). */
+  watch?: boolean;
 }
 
 export interface Launched {
@@ -102,21 +107,25 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     );
   }
 
-  // The TwiML App's Voice URL: what the step declares (step 04), else the step's /call.
   const twimlApp = await readTwimlApp(stepDir);
   if (twimlApp && !twimlApp.ok) throw new LaunchError(twimlApp.problem, 'invalid twiml-app.json');
-  const voicePath = twimlApp?.config.voiceUrl ?? '/call';
 
   // The Functions get only the step's own variables; the kit's server itself
   // tells the phone where the emulator is (GET /kit/emulator.json).
+  const lesson = callbackLesson();
   const server = await startStepServer({
     stepDir,
     env,
     port,
     host: HOST,
     log,
+    ...(lesson ? { callbackLesson: describeLesson(lesson) } : {}),
     ...(emulated ? { emulatorSignalingHost: `${HOST}:${emulatorPort}` } : {}),
   });
+  const serverBase = `http://${HOST}:${server.port}`;
+  // The TwiML App's Voice URL: what the step declares (step 04), else the step's /call.
+  const voiceUrl = await voiceUrlSetting(stepDir, server, serverBase);
+  if (emulated && voiceUrl.warning) log(`⚠ ${voiceUrl.warning}`);
   let emulator: Emulator | null = null;
   if (emulated) {
     try {
@@ -131,7 +140,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
           TWIML_APP_SID: env.TWIML_APP_SID ?? '',
         },
         // Called and signed the way Twilio calls a TwiML App's Voice URL.
-        voiceUrl: `http://${HOST}:${server.port}${voicePath}`,
+        voiceUrl: voiceUrl.url ?? `${serverBase}/call`,
         log: (line) => log(`[emulator] ${line}`),
       });
     } catch (error) {
@@ -139,11 +148,17 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
       throw error;
     }
   }
+  const reload =
+    options.watch === false
+      ? null
+      : watchStepFolder({ step, stepDir, server, emulator, serverBase, log, voiceUrl });
+  await reload?.ready;
   return {
     server,
     emulator,
     createdEnvFile,
     close: async () => {
+      await reload?.close();
       await emulator?.close();
       await server.close();
     },
