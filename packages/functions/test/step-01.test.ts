@@ -11,6 +11,11 @@ import { stepUnderTest } from './support/step-under-test.js';
 
 const { dir } = stepUnderTest('step-01');
 
+/** A header of a Twilio.Response, whatever the case the learner wrote its name in. */
+function headerOf(headers: Record<string, unknown>, name: string): unknown {
+  return Object.entries(headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+}
+
 describe('step-01 handlers', () => {
   beforeAll(() => installRuntimeGlobals(dir));
 
@@ -25,7 +30,29 @@ describe('step-01 handlers', () => {
     expect(String(payload)).toMatch(/<Say language="ja-JP">[^<]+<\/Say>/);
   });
 
-  it('hello-json greets by name and shows context values', async () => {
+  it('hello-json greets by name', async () => {
+    const { payload } = await invoke(await loadHandler(dir, 'hello-json.ts'), fakeContext({}), {
+      name: '花子',
+    });
+    expect(payload).toMatchObject({ message: 'こんにちは、花子さん' });
+  });
+
+  // The page: without name, message is 「こんにちは、ゲストさん」; event values are checked to be strings.
+  it.each([
+    ['no name', {}],
+    ['an empty name', { name: '' }],
+    ['a repeated name (an array)', { name: ['a', 'b'] }],
+  ])('hello-json greets a guest (ゲスト) for %s', async (_label, event) => {
+    const { error, payload } = await invoke(
+      await loadHandler(dir, 'hello-json.ts'),
+      fakeContext({}),
+      event,
+    );
+    expect(error).toBeNull();
+    expect(payload).toMatchObject({ message: 'こんにちは、ゲストさん' });
+  });
+
+  it('hello-json shows context.DOMAIN_NAME as domain and context.PATH as path', async () => {
     const context = fakeContext({}, '/hello-json');
     const { payload } = await invoke(await loadHandler(dir, 'hello-json.ts'), context, {
       name: '花子',
@@ -46,8 +73,18 @@ describe('step-01 handlers', () => {
     );
     const response = responseParts(payload);
     expect(response.statusCode).toBe(201);
-    expect(response.headers['X-Workshop-Step']).toBe('01');
-    expect(response.body).toEqual({ created: true, userAgent: 'test-agent' });
+    expect(headerOf(response.headers, 'Content-Type')).toMatch(/^application\/json/);
+    expect(headerOf(response.headers, 'X-Workshop-Step')).toBe('01');
+  });
+
+  it('hello-response answers { created, userAgent } read from event.request.headers', async () => {
+    const event = { request: { cookies: {}, headers: { 'user-agent': 'test-agent' } } };
+    const { payload } = await invoke(
+      await loadHandler(dir, 'hello-response.ts'),
+      fakeContext({}),
+      event,
+    );
+    expect(responseParts(payload).body).toEqual({ created: true, userAgent: 'test-agent' });
   });
 });
 
@@ -68,6 +105,11 @@ describe('step-01 on the real runtime', () => {
   it('merges the query into event and answers JSON', async () => {
     const response = await fetch(`${server.url}/hello-json?name=Twilio`);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toMatchObject({ message: 'こんにちは、Twilioさん' });
+  });
+
+  it('answers the host it was called on as context.DOMAIN_NAME, and context.PATH', async () => {
+    const response = await fetch(`${server.url}/hello-json?name=Twilio`);
     expect(await response.json()).toEqual({
       message: 'こんにちは、Twilioさん',
       domain: new URL(server.url).host,
@@ -75,12 +117,17 @@ describe('step-01 on the real runtime', () => {
     });
   });
 
-  it('passes request headers through and applies Twilio.Response', async () => {
+  it('applies Twilio.Response: status 201 and its headers', async () => {
+    const response = await fetch(`${server.url}/hello-response`);
+    expect(response.status).toBe(201);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('x-workshop-step')).toBe('01');
+  });
+
+  it('passes the User-Agent through event.request.headers', async () => {
     const response = await fetch(`${server.url}/hello-response`, {
       headers: { 'user-agent': 'workshop' },
     });
-    expect(response.status).toBe(201);
-    expect(response.headers.get('x-workshop-step')).toBe('01');
     expect(await response.json()).toEqual({ created: true, userAgent: 'workshop' });
   });
 

@@ -18,13 +18,28 @@ const HINTS: readonly Hint[] = [
     stages: { 1: '1-1' },
   },
   {
-    match: /greets by name|query into event/,
-    hint: 'event.name を読み、{ message, domain: context.DOMAIN_NAME, path: context.PATH } を callback に渡してください。',
+    match: /greets a guest/,
+    hint: 'event.name が文字列でない(ない、空、繰り返して配列になった)ときは、name を「ゲスト」にしてください。',
     stages: { 1: '1-3' },
   },
   {
+    match: /greets by name|query into event/,
+    hint: 'event.name を読み、{ message(「こんにちは、花子さん」の形), domain: context.DOMAIN_NAME, path: context.PATH } を callback に渡してください。',
+    stages: { 1: '1-3' },
+  },
+  {
+    match: /context\.DOMAIN_NAME/,
+    hint: '応答の domain に context.DOMAIN_NAME、path に context.PATH を入れてください。',
+    stages: { 1: '1-4' },
+  },
+  {
+    match: /event\.request\.headers/,
+    hint: "response.setBody({ created: true, userAgent: event.request.headers['user-agent'] }) で本文を入れ、callback(null, response) に渡してください(ヘッダーの名前は小文字)。",
+    stages: { 1: '1-6' },
+  },
+  {
     match: /Twilio\.Response|status and headers/,
-    hint: 'new Twilio.Response() に setStatusCode(201)、appendHeader()、setBody() を使ってください。',
+    hint: "new Twilio.Response() に setStatusCode(201)、appendHeader('Content-Type', 'application/json')、appendHeader('X-Workshop-Step', '01') を使ってください。",
     stages: { 1: '1-5' },
   },
   {
