@@ -44,8 +44,23 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /identity "user"/,
-    hint: 'AccessToken の identity を "user" にし、Voice グラント(new VoiceGrant())の outgoingApplicationSid に TWIML_APP_SID、incomingAllow に false を設定してください。',
+    hint: 'AccessToken の identity を "user" にしてください(この手順では全員 user)。',
+    stages: { 2: '2-1' },
+  },
+  {
+    match: /Voice grant that calls out through the TwiML App/,
+    hint: 'Voice グラント(new VoiceGrant())の outgoingApplicationSid に context.TWIML_APP_SID、incomingAllow に false を設定し、token.addGrant() で入れてください。',
     stages: { 2: '2-3' },
+  },
+  {
+    match: /signs it with the API key/,
+    hint: 'new AccessToken(context.ACCOUNT_SID, context.API_KEY, context.API_SECRET, { identity }) の順に渡してください(iss は API キー、sub はアカウント)。',
+    stages: { 2: '2-4' },
+  },
+  {
+    match: /default lifetime of 3600/,
+    hint: 'この手順では AccessToken に ttl を渡さず、既定の有効期間 3600 秒のままにしてください。',
+    stages: { 2: '2-4' },
   },
   {
     match: /\{ token \}/,
