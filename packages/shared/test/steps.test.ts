@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ENV_VARS } from '../src/env.js';
 import {
   CONSOLE_ASSET_LIMIT,
+  describeFileChanges,
+  fileChangesFor,
   findStep,
   finishedPhoneStep,
   functionFileName,
+  lastStepWithFunction,
   phonePagePath,
   STEPS,
   stepDocPath,
@@ -83,5 +86,61 @@ describe('step catalog', () => {
         expect(asset.description).toMatch(/[ぁ-んァ-ヶ一-龠]/);
       }
     }
+  });
+});
+
+describe('file changes per step (what step:start N prints and the pages say)', () => {
+  const step = (stepNumber: number) => {
+    const found = findStep(stepNumber);
+    if (!found) throw new Error(`no step ${stepNumber}`);
+    return found;
+  };
+  const changes = (stepNumber: number) => fileChangesFor(step(stepNumber));
+
+  it('creates, renames and deletes the Functions as the step lists change', () => {
+    expect(changes(1).map((change) => change.kind)).toEqual(['create', 'create', 'create']);
+    expect(changes(2)).toEqual([
+      { kind: 'create', file: 'src/functions/token.ts' },
+      { kind: 'delete', file: 'src/functions/hello-voice.ts' },
+      { kind: 'delete', file: 'src/functions/hello-json.ts' },
+      { kind: 'delete', file: 'src/functions/hello-response.ts' },
+    ]);
+    expect(changes(3)).toEqual([
+      { kind: 'rename', from: 'src/functions/token.ts', file: 'src/functions/voice-token.ts' },
+      { kind: 'create', file: 'src/functions/call.protected.ts' },
+    ]);
+    expect(changes(4)).toEqual([{ kind: 'create', file: 'twiml-app.json' }]);
+    expect(changes(5)).toEqual([
+      { kind: 'rename', from: 'src/functions/voice-token.ts', file: 'src/functions/token.ts' },
+      { kind: 'delete', file: 'src/functions/call.protected.ts' },
+    ]);
+  });
+
+  it('renames a new Function only from a Function of the step before', () => {
+    for (const current of STEPS) {
+      const before = findStep(current.number - 1)?.functions ?? [];
+      const grown = current.functions.filter(
+        (fn) => fn.renamedFrom && !before.some((old) => old.path === fn.path),
+      );
+      for (const fn of grown) {
+        expect(
+          before.some((old) => old.path === fn.renamedFrom),
+          `${current.tag} ${fn.path}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('says each change in one Japanese line', () => {
+    expect(describeFileChanges(step(3))).toEqual([
+      '名前を変える: src/functions/token.ts → src/functions/voice-token.ts',
+      '作る:       src/functions/call.protected.ts',
+    ]);
+  });
+
+  it('names the last step that had a leftover Function', () => {
+    expect(lastStepWithFunction('/hello-voice', step(3))?.number).toBe(1);
+    expect(lastStepWithFunction('/voice-token', step(5))?.number).toBe(4);
+    expect(lastStepWithFunction('/nowhere', step(5))).toBeUndefined();
   });
 });
