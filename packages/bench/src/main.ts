@@ -6,6 +6,7 @@ import { type Figure, renderTable, saveResults } from './report.js';
 import { benchBrowser } from './sections/browser.js';
 import { benchBundle } from './sections/bundle.js';
 import { benchDocs } from './sections/docs.js';
+import { benchLearnerCheck } from './sections/learner.js';
 import { benchSignaling } from './sections/signaling.js';
 import { benchMinting, benchTokenEndpoint } from './sections/token.js';
 import { BENCH_DIR } from './servers/fixture-step.js';
@@ -40,6 +41,7 @@ const sections: { name: string; run: () => Promise<Figure[]> }[] = [
   },
   { name: 'browser', run: () => benchBrowser({ calls: quick ? 5 : 20 }) },
   { name: 'docs', run: benchDocs },
+  { name: 'learner', run: () => benchLearnerCheck(quick ? 1 : 3) },
 ];
 
 // `pnpm --filter @kit/bench bench -- signaling docs` runs only those sections.
