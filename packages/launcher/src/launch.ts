@@ -115,6 +115,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     port,
     host: HOST,
     log,
+    about: { step: step.tag, workspace: options.useWorkspace },
     ...(emulated ? { emulatorSignalingHost: `${HOST}:${emulatorPort}` } : {}),
   });
   let emulator: Emulator | null = null;

@@ -1,7 +1,13 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EMULATOR_INFO_PATH, type EmulatorInfo, SIGNALING_HOST_PATTERN } from '@kit/shared';
+import {
+  EMULATOR_INFO_PATH,
+  type EmulatorInfo,
+  KIT_SERVER_INFO_PATH,
+  type KitServerInfo,
+  SIGNALING_HOST_PATTERN,
+} from '@kit/shared';
 import { LocalDevelopmentServer } from '@twilio/runtime-handler/dev';
 import express, { type RequestHandler } from 'express';
 import { answerBodyErrors } from './body-errors.js';
@@ -24,6 +30,13 @@ export interface StepServerOptions {
    * emulator; when unset that path is the runtime's 404, as on Twilio.
    */
   emulatorSignalingHost?: string;
+  /**
+   * What the launcher serves (step and whether it is the learner's folder).
+   * When set, the server answers `GET /kit/server.json` with it and the routes,
+   * so the doctor and `pnpm call:signed` know which kit they found; when unset
+   * that path is the runtime's 404, as on Twilio.
+   */
+  about?: { step: string; workspace: boolean };
 }
 
 export interface StepServer {
@@ -83,6 +96,9 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
   if (emulatorSignalingHost !== undefined) {
     app.get(EMULATOR_INFO_PATH, answerEmulatorInfo({ signalingHost: emulatorSignalingHost }));
   }
+  if (options.about !== undefined) {
+    app.get(KIT_SERVER_INFO_PATH, answerJson(serverInfo(options.about, routes)));
+  }
   app.use(requireTwilioSignature(protectedPaths(routes), options.env.AUTH_TOKEN, log));
   app.use(runtime.getApp());
   app.use(answerBodyErrors);
@@ -101,7 +117,22 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
  * know nothing of the emulator, so the phone asks the server that serves it.
  */
 function answerEmulatorInfo(info: EmulatorInfo): RequestHandler {
-  const body = JSON.stringify(info);
+  return answerJson(info);
+}
+
+function serverInfo(
+  about: { step: string; workspace: boolean },
+  routes: StepRoutes,
+): KitServerInfo {
+  return {
+    kit: 'browser-phone-kit',
+    ...about,
+    functions: routes.functions.map((fn) => ({ path: fn.path, visibility: fn.access })),
+  };
+}
+
+function answerJson(value: unknown): RequestHandler {
+  const body = JSON.stringify(value);
   return (_request, response) => {
     response.set({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     response.end(body);
