@@ -75,6 +75,8 @@ export async function checkLocal(options: LocalCheckOptions): Promise<Checklist>
 async function startOrFind(options: LocalCheckOptions, list: Checklist): Promise<Target | null> {
   const { step, kits } = options;
   const what = options.workspace ? `作業フォルダー(手順${step.number})` : step.tag;
+  // Beside a kit named `step-04(作業フォルダー)`, plain `step-04` would not say what differs.
+  const wanted = options.workspace ? what : `${step.tag}(完成コード)`;
   for (const kit of kits) {
     if (await servesWhatIsChecked(options, kit)) {
       list.ok(
@@ -87,7 +89,7 @@ async function startOrFind(options: LocalCheckOptions, list: Checklist): Promise
   if (kits.length > 0) {
     list.warn(
       'local.running',
-      `動いているキット(${kits.map(describeKit).join('、')})は ${what} ではありません。${what} を別のポートで一時的に起動して確認します。`,
+      `動いているキット(${kits.map(describeKit).join('、')})は ${wanted} ではありません。${wanted} を別のポートで一時的に起動して確認します。`,
       options.workspace ? devCommand(options) : `pnpm dev:step ${step.number}`,
     );
   }

@@ -210,6 +210,31 @@ describe('doctor --workspace and the running kit', () => {
   });
 });
 
+describe('doctor without --workspace beside a running workspace', () => {
+  it('does not take the learner’s folder for the finished code', async () => {
+    const fake = await fakeKit({ step: 'step-04', workspace: true });
+    const fixture = await envFixture();
+    try {
+      const list = await checkLocal({
+        step: stepOf(4),
+        env: { ...fixture.credentials },
+        envFile: fixture.envPath,
+        kits: [fake.kit],
+        workspace: false,
+      });
+      const [running, started] = list.checks;
+      expect(running?.message).toContain(
+        `動いているキット(PORT ${fake.kit.port} の step-04(作業フォルダー))は step-04(完成コード) ではありません`,
+      );
+      expect(started?.message).toContain('step-04 を一時的に起動しました');
+      expect(byStatus(list.checks, 'fail')).toEqual([]);
+    } finally {
+      fake.close();
+      await fixture.close();
+    }
+  });
+});
+
 describe('pnpm run doctor --step 4 --workspace (the CLI)', () => {
   it('exits 1 with the ✗ line for voiceUrl /call.protected, the rest green', async () => {
     const dir = await seed(4, (at) =>
