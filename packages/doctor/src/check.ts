@@ -5,7 +5,7 @@
  */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
-export type CheckGroup = 'machine' | 'env' | 'local' | 'twilio';
+export type CheckGroup = 'machine' | 'env' | 'workspace' | 'local' | 'twilio';
 
 export interface Check {
   /** Stable English id, e.g. `env.API_KEY.shape`, for an instructor's scripts. */
@@ -19,6 +19,7 @@ export interface Check {
 export const GROUP_TITLES: Record<CheckGroup, string> = {
   machine: 'マシン',
   env: '.env',
+  workspace: '作業フォルダー',
   local: 'ローカルで動作確認',
   twilio: 'Twilio で動作確認',
 };

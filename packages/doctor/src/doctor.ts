@@ -5,9 +5,16 @@ import { type Check, Checklist } from './check.js';
 import { checkEnvFile, type Mode } from './env-check.js';
 import { checkLocal } from './local.js';
 import { checkMachine } from './machine.js';
-import { identifyPort, isPortFree, type PortHolder } from './ports.js';
+import {
+  findRunningKits,
+  identifyPort,
+  isPortFree,
+  type PortHolder,
+  runningKitsDir,
+} from './ports.js';
 import { buildReport, type DoctorReport } from './report.js';
 import { checkTwilio } from './twilio-mode.js';
+import { checkWorkspace } from './workspace.js';
 
 export interface DoctorOptions {
   step: Step;
@@ -16,6 +23,11 @@ export interface DoctorOptions {
   emulatorPort: number;
   /** `--local`: check with the emulator even when the credentials look real. */
   forceLocal: boolean;
+  /**
+   * `--workspace`: the learner's folder (this path, `pnpm step:start`'s) is
+   * checked and run instead of the finished code.
+   */
+  workspaceDir?: string;
   /** The process environment (CHROMIUM_PATH, KIT_SERVICE_NAME, npm_config_user_agent…). */
   environment: Readonly<Record<string, string | undefined>>;
 }
@@ -32,6 +44,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   const ports = await checkPorts(options);
   const envResult = await checkEnvFile(step, options.envFile);
   const checks: Check[] = [...machine.list.checks, ...ports.checks, ...envResult.list.checks];
+  const workspace =
+    options.workspaceDir === undefined ? null : await checkWorkspace(step, options.workspaceDir);
+  if (workspace) checks.push(...workspace.list.checks);
 
   const env = envResult.env;
   const fileValues: Record<string, string> = await readFile(options.envFile, 'utf8').then(
@@ -48,12 +63,19 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     skipped.skip('local.skipped', '.env を直すまで、動作確認(ローカル / Twilio)はしません');
     checks.push(...skipped.checks);
     mode = null;
+  } else if (workspace && !workspace.usable) {
+    const skipped = new Checklist('local');
+    skipped.skip('local.skipped', '作業フォルダーを作るまで、動作確認はしません');
+    checks.push(...skipped.checks);
   } else if (mode === 'local') {
+    // The kit on PORT, and any the launcher left word of on other ports.
+    const kits = await findRunningKits(runningKitsDir(options.envFile), [options.port]);
     const local = await checkLocal({
       step,
       env,
       envFile: options.envFile,
-      portHolder: ports.portHolder,
+      kits,
+      workspace: workspace !== null,
     });
     checks.push(...local.checks);
   } else {

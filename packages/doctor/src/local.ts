@@ -10,19 +10,36 @@ import twilio from 'twilio';
 import { tokenProblems } from './access-token.js';
 import { Checklist } from './check.js';
 import { fetchText, parseJson, type SimpleResponse } from './http.js';
-import { DOCTOR_IDENTITY, freePort, HOST, isRecord, type PortHolder } from './ports.js';
+import {
+  DOCTOR_IDENTITY,
+  describeKit,
+  freePort,
+  HOST,
+  isRecord,
+  type RunningKit,
+} from './ports.js';
 import { registerWithEmulator } from './signaling.js';
 
 export interface LocalCheckOptions {
   step: Step;
   env: Readonly<Record<string, string>>;
   envFile: string;
-  /** What answers on PORT now: the kit (`pnpm dev`) is used as it is; otherwise the doctor starts the step. */
-  portHolder: PortHolder;
+  /** The kits running now (`pnpm dev`, `pnpm dev:step N [--workspace]`): one that serves what is checked is used as it is; otherwise the doctor starts the step. */
+  kits: readonly RunningKit[];
+  /** `--workspace`: check the learner's folder, not the finished code. */
+  workspace: boolean;
 }
 
 const CALLEE = 'kit-doctor-callee';
-const RESTART_DEV = 'pnpm dev を止めて(Ctrl-C)もう一度 pnpm dev(.env を変えたら再起動が必要です)';
+/** What the learner runs to serve what is checked: `pnpm dev`, or their folder with `--workspace`. */
+function devCommand(options: LocalCheckOptions): string {
+  return options.workspace ? `pnpm dev:step ${options.step.number} --workspace` : 'pnpm dev';
+}
+
+function restartFix(options: LocalCheckOptions): string {
+  const command = devCommand(options);
+  return `${command} を止めて(Ctrl-C)もう一度 ${command}(.env を変えたら再起動が必要です)`;
+}
 
 interface Target {
   baseUrl: string;
@@ -56,16 +73,24 @@ export async function checkLocal(options: LocalCheckOptions): Promise<Checklist>
 }
 
 async function startOrFind(options: LocalCheckOptions, list: Checklist): Promise<Target | null> {
-  const { step, portHolder } = options;
-  if (portHolder.kind === 'kit') {
-    if (await servesThisStep(step, portHolder.baseUrl)) {
-      list.ok('local.running', `${portHolder.baseUrl} で動いているキット(pnpm dev)を確認します`);
-      return { baseUrl: portHolder.baseUrl, fix: RESTART_DEV, close: async () => {} };
+  const { step, kits } = options;
+  const what = options.workspace ? `作業フォルダー(手順${step.number})` : step.tag;
+  // Beside a kit named `step-04(作業フォルダー)`, plain `step-04` would not say what differs.
+  const wanted = options.workspace ? what : `${step.tag}(完成コード)`;
+  for (const kit of kits) {
+    if (await servesWhatIsChecked(options, kit)) {
+      list.ok(
+        'local.running',
+        `${kit.baseUrl} で動いているキット(${devCommand(options)})を確認します`,
+      );
+      return { baseUrl: kit.baseUrl, fix: restartFix(options), close: async () => {} };
     }
+  }
+  if (kits.length > 0) {
     list.warn(
       'local.running',
-      `${portHolder.baseUrl} で動いているのは ${step.tag} ではないようです(電話のページがありません)。${step.tag} を別のポートで起動して確認します。`,
-      `pnpm dev:step ${step.number}`,
+      `動いているキット(${kits.map(describeKit).join('、')})は ${wanted} ではありません。${wanted} を別のポートで一時的に起動して確認します。`,
+      options.workspace ? devCommand(options) : `pnpm dev:step ${step.number}`,
     );
   }
   // Loaded only here: it brings the Functions runtime and the emulator.
@@ -76,7 +101,7 @@ async function startOrFind(options: LocalCheckOptions, list: Checklist): Promise
       step,
       port,
       emulatorPort,
-      useWorkspace: false,
+      useWorkspace: options.workspace,
       envFile: options.envFile,
       processEnv: {},
       log: () => {},
@@ -84,7 +109,7 @@ async function startOrFind(options: LocalCheckOptions, list: Checklist): Promise
     const emulatorNote = launched.emulator ? `、エミュレーター :${launched.emulator.port}` : '';
     list.ok(
       'local.start',
-      `${step.tag} を一時的に起動しました(${HOST}:${launched.server.port}${emulatorNote}。確認後に停止します)`,
+      `${what} を一時的に起動しました(${HOST}:${launched.server.port}${emulatorNote}。確認後に停止します)`,
     );
     return {
       baseUrl: `http://${HOST}:${launched.server.port}`,
@@ -95,17 +120,25 @@ async function startOrFind(options: LocalCheckOptions, list: Checklist): Promise
     const message = error instanceof LaunchError ? error.japanese : String(error);
     list.fail(
       'local.start',
-      `${step.tag} をローカルで起動できません: ${message}`,
+      `${what} をローカルで起動できません: ${message}`,
       /ビルド/.test(message) ? 'pnpm build' : '上の ✗ を直してから、もう一度 pnpm run doctor',
     );
     return null;
   }
 }
 
-/** Steps 03 and 04 share their Functions; only the phone's page tells a running 04 from 03. */
-async function servesThisStep(step: Step, baseUrl: string): Promise<boolean> {
+/**
+ * Whether a running kit serves what the doctor checks: the kit says which step
+ * and whether it is the learner's folder (`/kit/server.json`). A kit that does
+ * not say (started before the route existed) serves the finished code; steps
+ * 03 and 04 share their Functions, so only the phone's page tells them apart.
+ */
+async function servesWhatIsChecked(options: LocalCheckOptions, kit: RunningKit): Promise<boolean> {
+  const { step } = options;
+  if (kit.info) return kit.info.step === step.tag && kit.info.workspace === options.workspace;
+  if (options.workspace) return false;
   const pagePath = phonePagePath(finishedPhoneStep()) ?? '/index.html';
-  const page = await fetchText(`${baseUrl}${pagePath}`, { timeoutMs: 3_000 }).catch(() => null);
+  const page = await fetchText(`${kit.baseUrl}${pagePath}`, { timeoutMs: 3_000 }).catch(() => null);
   const servesPhone = page?.status === 200 && page.contentType.startsWith('text/html');
   return servesPhone === step.servesPhone;
 }

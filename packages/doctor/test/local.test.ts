@@ -169,7 +169,7 @@ describe('pnpm doctor while another step runs on PORT', () => {
       const result = await runDoctor([], { KIT_ENV_FILE: fixture.envPath, PORT: String(port) });
       expect(result.code, result.output).toBe(0);
       expect(result.stdout).toContain(
-        `⚠ http://127.0.0.1:${port} で動いているのは step-04 ではないようです`,
+        `⚠ 動いているキット(PORT ${port} の step-03(完成コード))は step-04(完成コード) ではありません`,
       );
       expect(result.stdout).toContain('→ pnpm dev:step 4');
       expect(result.stdout).toContain('✓ step-04 を一時的に起動しました');

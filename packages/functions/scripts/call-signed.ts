@@ -1,14 +1,17 @@
 import { isAbsolute, join, relative } from 'node:path';
 import { fail, parseCommandLine, readPort, type Usage, usageError } from '@kit/shared/cli';
 import { requestText } from '@kit/shared/http';
+import { describeKit, findRunningKits, runningKitsDir } from '@kit/shared/kits';
 import twilio from 'twilio';
+import { chooseKit } from '../src/call-target.js';
 import { readEnvFile } from '../src/env-file.js';
 import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
 
-// `pnpm call:signed [--print] [--path /call] KEY=VALUE ...`, run from the
-// repository root: POSTs a form to the local server (`pnpm dev:step 3`) signed
-// with X-Twilio-Signature exactly as Twilio signs a Voice URL request, or, with
-// --print, shows the curl command that sends the same request.
+// `pnpm call:signed [--print] [--path /call] [--port N] KEY=VALUE ...`, run from
+// the repository root: POSTs a form to the running kit (`pnpm dev:step 3`, on
+// whatever PORT it was started) signed with X-Twilio-Signature exactly as Twilio
+// signs a Voice URL request, or, with --print, shows the curl command that sends
+// the same request.
 
 const REPO_ROOT = join(FUNCTIONS_PACKAGE_DIR, '../..');
 /** The launcher's .env (`pnpm dev:step` reads the same file; KIT_ENV_FILE in tests). */
@@ -17,19 +20,22 @@ const ENV_FILE = process.env.KIT_ENV_FILE ?? join(REPO_ROOT, '.env');
 const HOST = '127.0.0.1';
 
 const USAGE: Usage = {
-  japanese: `使い方: pnpm call:signed [--print] [--path /call] KEY=VALUE ...
-  ローカルのサーバー(pnpm dev:step 3)に、Twilio と同じ署名(X-Twilio-Signature)を付けて
-  フォームを POST し、応答を表示します。
+  japanese: `使い方: pnpm call:signed [--print] [--path /call] [--port N] KEY=VALUE ...
+  動いているキット(pnpm dev:step 3 など。どのポートでも見つけます)に、Twilio と同じ署名
+  (X-Twilio-Signature)を付けてフォームを POST し、応答を表示します。
   KEY=VALUE   送るフォームの値(例: To=bob From=client:alice)。値はそのまま送ります(+ も空白になりません)
   --path P    送り先のパス(既定: /call)
+  --port N    送り先のポート(既定: 動いているキットを探す。環境変数 PORT でも指定可)
   --print     送らずに、同じリクエストを送る curl コマンドを表示する
   -h, --help  この説明を表示する
-  AUTH_TOKEN は pnpm dev:step と同じ .env から読みます。送り先は http://${HOST}:PORT(PORT の既定は 3000)。
+  AUTH_TOKEN は pnpm dev:step と同じ .env から読みます。送り先は http://${HOST}:ポート。
+  キットがいくつも動いていて、どれもそのパスに答えるときは、一覧を表示して --port を求めます。
   終了コード: 0 = 2xx の応答、1 = 2xx 以外の応答・接続できない・.env や PORT の問題、2 = 引数の誤り`,
-  english: `usage: pnpm call:signed [--print] [--path /call] KEY=VALUE ...
-  POSTs the KEY=VALUE form fields to http://${HOST}:$PORT/call (PORT defaults to 3000) signed with
-  X-Twilio-Signature from AUTH_TOKEN in the kit's .env, and prints the response; --print shows the
-  equivalent curl command instead. Exit 0 on a 2xx answer, 1 otherwise, 2 on a usage error.`,
+  english: `usage: pnpm call:signed [--print] [--path /call] [--port N] KEY=VALUE ...
+  POSTs the KEY=VALUE form fields to the running kit's /call (found on any port; --port N or PORT
+  to choose) signed with X-Twilio-Signature from AUTH_TOKEN in the kit's .env, and prints the
+  response; --print shows the equivalent curl command instead. When several kits serve the path,
+  it lists them and asks for --port. Exit 0 on a 2xx answer, 1 otherwise, 2 on a usage error.`,
 };
 
 type FormParams = Record<string, string | string[]>;
@@ -37,6 +43,8 @@ type FormParams = Record<string, string | string[]>;
 interface Invocation {
   print: boolean;
   path: string;
+  /** `--port N`, when given. */
+  port: number | undefined;
   /** In the order given, for the body and the curl command. */
   fields: [string, string][];
 }
@@ -44,7 +52,11 @@ interface Invocation {
 function readInvocation(): Invocation {
   const { values, positionals } = parseCommandLine({
     usage: USAGE,
-    options: { print: { type: 'boolean' }, path: { type: 'string', value: 'パス(例: /call)' } },
+    options: {
+      print: { type: 'boolean' },
+      path: { type: 'string', value: 'パス(例: /call)' },
+      port: { type: 'string', value: 'ポート番号' },
+    },
     positionals: Number.POSITIVE_INFINITY,
   });
   const path = values.path ?? '/call';
@@ -66,7 +78,57 @@ function readInvocation(): Invocation {
     }
     return [match[1] ?? '', match[2] ?? ''];
   });
-  return { print: values.print ?? false, path, fields };
+  return { print: values.print ?? false, path, port: readPortOption(values.port), fields };
+}
+
+function readPortOption(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
+    usageError(
+      `--port は 1〜65535 の数値で指定してください(指定値: ${raw})。`,
+      `--port must be a port number 1-65535, not ${JSON.stringify(raw)}`,
+      USAGE,
+    );
+  }
+  return port;
+}
+
+/**
+ * The port to send to: --port, else PORT, else the one running kit that serves
+ * the path (src/call-target.ts says why several are not guessed between).
+ * With --print and no kit running, 3000: the command is shown, not sent.
+ */
+async function choosePort(invocation: Invocation): Promise<number> {
+  if (invocation.port !== undefined) return invocation.port;
+  if (process.env.PORT !== undefined) return readPort('PORT', 3000);
+  const kits = await findRunningKits(runningKitsDir(ENV_FILE));
+  const target = chooseKit(kits, invocation.path);
+  const list = (shown: typeof kits) =>
+    shown.map((kit) => `\n  --port ${kit.port}  ${describeKit(kit)}`).join('');
+  switch (target.kind) {
+    case 'one':
+      process.stderr.write(
+        `ℹ ${describeKit(target.kit)}に送ります(別のキットには --port N)。\n  (sending to the kit on port ${target.kit.port})\n`,
+      );
+      return target.kit.port;
+    case 'none':
+      if (invocation.print) return 3000;
+      return fail(
+        `動いているキットが見つかりません。別のターミナルで pnpm dev:step 3 を実行して起動してから、もう一度試してください(キットを別の方法で起動したなら --port N でポートを指定)。`,
+        'no running kit found; start one with pnpm dev:step 3, or give --port N',
+      );
+    case 'no-path':
+      return fail(
+        `動いているキットには ${invocation.path} がありません。${invocation.path} がある手順(pnpm dev:step 3 など)を起動するか、--port N で送り先を指定してください:${list(target.kits)}`,
+        `no running kit serves ${invocation.path} (ports ${target.kits.map((kit) => kit.port).join(', ')})`,
+      );
+    case 'several':
+      return fail(
+        `${invocation.path} に答えるキットがいくつも動いています。どれに送るか --port で選んでください:${list(target.kits)}`,
+        `several kits serve ${invocation.path} (ports ${target.kits.map((kit) => kit.port).join(', ')}); choose one with --port N`,
+      );
+  }
 }
 
 /** The `.env` path as the attendee knows it: from the repository root when it is inside. */
@@ -127,8 +189,8 @@ function curlCommand(url: string, signature: string, fields: readonly [string, s
 
 async function main(): Promise<void> {
   const invocation = readInvocation();
-  const port = readPort('PORT', 3000);
   const authToken = await readAuthToken();
+  const port = await choosePort(invocation);
   const url = `http://${HOST}:${port}${invocation.path}`;
   // Twilio's own function, the one the local server's check (validateRequest) recomputes.
   const signature = twilio.getExpectedTwilioSignature(

@@ -1,7 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findStep } from '@kit/shared';
+import { findStep, KIT_SERVER_INFO_PATH, type KitServerInfo } from '@kit/shared';
+import { advertiseKit, runningKitsDir } from '@kit/shared/kits';
 import { freePort } from '@kit/shared/ports';
 import { type CommandRun, runCommand } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +72,33 @@ function answerOf(stdout: string): { statusLine: string; contentType: string; bo
   };
 }
 
+/**
+ * A kit as the discovery sees it: it says what it serves at /kit/server.json,
+ * and counts every other request (a kit that was not chosen must get none).
+ */
+async function fakeKit(info: Omit<KitServerInfo, 'kit'>): Promise<{
+  port: number;
+  otherRequests: () => number;
+  close: () => void;
+}> {
+  let other = 0;
+  const server: Server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === KIT_SERVER_INFO_PATH) {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ kit: 'browser-phone-kit', ...info }));
+      return;
+    }
+    other += 1;
+    response.writeHead(404).end();
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    otherRequests: () => other,
+    close: () => server.close(),
+  };
+}
+
 const DIALS_BOB =
   '<Response><Dial callerId="client:alice" answerOnBridge="true"><Client>bob</Client></Dial></Response>';
 const REFUSES =
@@ -78,6 +109,17 @@ describe('pnpm call:signed', { timeout: 120_000, concurrent: true }, () => {
   let server: StepServer;
   let scratch: string;
   let env: Record<string, string>;
+  /** Each discovery test gets its own `.env` folder, so the kits it advertises are its own. */
+  let discoveryDirs = 0;
+  async function discoveryEnv(ports: number[]): Promise<Record<string, string>> {
+    discoveryDirs += 1;
+    const dir = join(scratch, `discovery-${discoveryDirs}`);
+    const envFile = join(dir, '.env');
+    await mkdir(dir);
+    await writeLocalEnvFile(envFile, credentials);
+    for (const port of ports) advertiseKit(runningKitsDir(envFile), port);
+    return { KIT_ENV_FILE: envFile };
+  }
 
   beforeAll(async () => {
     const step = findStep('step-03');
@@ -89,6 +131,7 @@ describe('pnpm call:signed', { timeout: 120_000, concurrent: true }, () => {
       stepDir: referenceStepDir(step),
       env: { ...credentials },
       host: '127.0.0.1',
+      about: { step: 'step-03', workspace: false },
     });
     env = { KIT_ENV_FILE: envFile, PORT: String(server.port) };
   });
@@ -160,6 +203,7 @@ describe('pnpm call:signed', { timeout: 120_000, concurrent: true }, () => {
     [['Tobob'], 'KEY=VALUE'],
     [['--path'], '--path'],
     [['--path', 'call', 'To=bob'], '/ で始まるパス'],
+    [['--port', '30x0', 'To=bob'], '--port は 1〜65535 の数値で指定してください(指定値: 30x0)'],
   ])('stops with the usage for %j (exit 2)', async (args, japanese) => {
     const result = await callSigned(args, env);
     expect(result.code).toBe(2);
@@ -179,6 +223,78 @@ describe('pnpm call:signed', { timeout: 120_000, concurrent: true }, () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`http://127.0.0.1:${closed} に接続できません`);
     expect(result.stderr).toContain(`PORT=${closed} pnpm dev:step 3`);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('finds the running kit on its port without PORT, and says which one it sends to', async () => {
+    const result = await callSigned(
+      ['To=bob', 'From=client:alice'],
+      await discoveryEnv([server.port]),
+    );
+    expect(result.code, result.output).toBe(0);
+    expect(result.stderr).toContain(`ℹ PORT ${server.port} の step-03(完成コード)に送ります`);
+    expect(result.stderr).toContain(`(sending to the kit on port ${server.port})`);
+    expect(result.stdout).toContain(`POST http://127.0.0.1:${server.port}/call\n`);
+    expect(answerOf(result.stdout).body).toContain(DIALS_BOB);
+  });
+
+  it('picks the one kit that serves /call beside a kit of another step', async () => {
+    const tokenOnly = await fakeKit({
+      step: 'step-02',
+      workspace: true,
+      functions: [{ path: '/token', visibility: 'public' }],
+    });
+    try {
+      const env = await discoveryEnv([tokenOnly.port, server.port]);
+      const result = await callSigned(['To=bob', 'From=client:alice'], env);
+      expect(result.code, result.output).toBe(0);
+      expect(result.stdout).toContain(`POST http://127.0.0.1:${server.port}/call\n`);
+      expect(tokenOnly.otherRequests()).toBe(0);
+    } finally {
+      tokenOnly.close();
+    }
+  });
+
+  it('names the kits and sends nothing when several serve /call (exit 1)', async () => {
+    const workspace = await fakeKit({
+      step: 'step-04',
+      workspace: true,
+      functions: [{ path: '/call', visibility: 'protected' }],
+    });
+    try {
+      const env = await discoveryEnv([server.port, workspace.port]);
+      const result = await callSigned(['To=bob'], env);
+      expect(result.code, result.output).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('/call に答えるキットがいくつも動いています');
+      expect(result.stderr).toContain(
+        `--port ${server.port}  PORT ${server.port} の step-03(完成コード)`,
+      );
+      expect(result.stderr).toContain(
+        `--port ${workspace.port}  PORT ${workspace.port} の step-04(作業フォルダー)`,
+      );
+      expect(result.stderr).toContain('choose one with --port N');
+      expect(workspace.otherRequests()).toBe(0);
+    } finally {
+      workspace.close();
+    }
+  });
+
+  it('--port chooses the kit, over PORT and without looking for others', async () => {
+    const closed = await freePort();
+    const env = { ...(await discoveryEnv([])), PORT: String(closed) };
+    const result = await callSigned(['--port', String(server.port), 'To=bob'], env);
+    expect(result.code, result.output).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(`POST http://127.0.0.1:${server.port}/call\n`);
+  });
+
+  it('says how to start a kit when none runs and PORT is not set (exit 1)', async () => {
+    const result = await callSigned(['To=bob'], await discoveryEnv([]));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('動いているキットが見つかりません');
+    expect(result.stderr).toContain('pnpm dev:step 3');
+    expect(result.stderr).toContain('--port N');
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 

@@ -1,4 +1,4 @@
-import { EMULATOR_INFO_PATH, findStep } from '@kit/shared';
+import { EMULATOR_INFO_PATH, findStep, isKitServerInfo, KIT_SERVER_INFO_PATH } from '@kit/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StepServer, startStepServer } from '../src/server/index.js';
 import { referenceStepDir } from '../src/steps-dir.js';
@@ -48,6 +48,30 @@ describe('GET /kit/emulator.json', () => {
     const response = await fetch(`${withoutEmulator.url}${EMULATOR_INFO_PATH}`);
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type') ?? '').not.toMatch(/json/);
+  });
+
+  // What the doctor and `pnpm call:signed` read to tell one running kit from another.
+  it('says what it serves at /kit/server.json only when the launcher tells it (else 404, as on Twilio)', async () => {
+    const described = await startStepServer({
+      stepDir,
+      env: {},
+      about: { step: 'step-01', workspace: true },
+    });
+    try {
+      const response = await fetch(`${described.url}${KIT_SERVER_INFO_PATH}`);
+      expect(response.status).toBe(200);
+      const info: unknown = await response.json();
+      expect(isKitServerInfo(info)).toBe(true);
+      expect(info).toEqual({
+        kit: 'browser-phone-kit',
+        step: 'step-01',
+        workspace: true,
+        functions: expect.arrayContaining([{ path: '/hello-json', visibility: 'public' }]),
+      });
+    } finally {
+      await described.close();
+    }
+    expect((await fetch(`${withEmulator.url}${KIT_SERVER_INFO_PATH}`)).status).toBe(404);
   });
 
   it.each(['evil.example:443', '127.0.0.1', '0.0.0.0:4100', '', '127.0.0.1:4100/signal'])(

@@ -7,6 +7,7 @@ import {
   type Usage,
   usageError,
 } from '@kit/shared/cli';
+import { advertiseKit, runningKitsDir } from '@kit/shared/kits';
 
 // `pnpm dev` (the finished phone, offline) and `pnpm dev:step N [--workspace]`:
 // step N's Functions on the real runtime at PORT (default 3000) and, for steps
@@ -72,6 +73,11 @@ try {
   if (error instanceof LaunchError) fail(error.japanese, error.english);
   throw error;
 }
+
+// Leaves this kit's port beside the .env, so `pnpm call:signed` and the doctor
+// find it on any PORT (@kit/shared/kits); gone again when the kit stops.
+const advertisement = advertiseKit(runningKitsDir(envFile), launched.server.port);
+process.on('exit', () => advertisement.withdraw());
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -120,6 +120,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     host: HOST,
     log,
     ...(lesson ? { callbackLesson: describeLesson(lesson) } : {}),
+    about: { step: step.tag, workspace: options.useWorkspace },
     ...(emulated ? { emulatorSignalingHost: `${HOST}:${emulatorPort}` } : {}),
   });
   const serverBase = `http://${HOST}:${server.port}`;

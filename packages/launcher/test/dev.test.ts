@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from '@kit/functions/env-file';
 import { isFakeSid } from '@kit/functions/local-env';
 import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
+import { findRunningKits, runningKitsDir } from '@kit/shared/kits';
 import { acceptsConnections, freePort } from '@kit/shared/ports';
 import { startCommand } from '@kit/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,9 +68,16 @@ describe('pnpm dev:step', { timeout: 150_000 }, () => {
     for (const secret of [written.API_SECRET, written.AUTH_TOKEN])
       expect(run.output()).not.toContain(secret);
 
+    // It leaves its port beside the .env and says what it serves, for call:signed and the doctor.
+    const kits = await findRunningKits(runningKitsDir(envFile));
+    expect(kits.map((kit) => [kit.port, kit.info?.step, kit.info?.workspace])).toEqual([
+      [port, 'step-03', false],
+    ]);
+
     run.child.kill('SIGINT');
     expect(await run.exit()).toBe(0);
     expect(await acceptsConnections(emulatorPort)).toBe(false);
+    expect(await readdir(runningKitsDir(envFile))).toEqual([]);
   });
 
   it('serves the finished phone at its Console path for pnpm dev', async () => {
@@ -165,6 +173,8 @@ describe('pnpm dev:step', { timeout: 150_000 }, () => {
       expect(await (await fetch(`http://localhost:${port}/hello-json`)).json()).toEqual({
         mine: true,
       });
+      const about = await (await fetch(`http://localhost:${port}/kit/server.json`)).json();
+      expect(about).toMatchObject({ step: 'step-01', workspace: true });
       // No /call, no emulator: the path is the runtime's 404, as on Twilio.
       expect((await fetch(`http://localhost:${port}/kit/emulator.json`)).status).toBe(404);
     } finally {

@@ -30,6 +30,42 @@ export function isEmulatorInfo(value: unknown): value is EmulatorInfo {
   return typeof signalingHost === 'string' && SIGNALING_HOST_PATTERN.test(signalingHost);
 }
 
+/**
+ * The kit's own route saying what a running kit (`pnpm dev`, `pnpm dev:step N
+ * [--workspace]`) serves, so the doctor and `pnpm call:signed` can tell one
+ * kit from another without guessing. Twilio has no such path.
+ */
+export const KIT_SERVER_INFO_PATH = '/kit/server.json';
+
+/** The JSON at `KIT_SERVER_INFO_PATH`. */
+export interface KitServerInfo {
+  kit: 'browser-phone-kit';
+  /** The step's tag, e.g. `step-03`. */
+  step: string;
+  /** Whether it serves the learner's folder (`--workspace`) rather than the finished code. */
+  workspace: boolean;
+  /** The Functions it serves, as the runtime routes them (`call.protected.ts` is `/call`). */
+  functions: { path: string; visibility: string }[];
+}
+
+export function isKitServerInfo(value: unknown): value is KitServerInfo {
+  if (typeof value !== 'object' || value === null) return false;
+  const { kit, step, workspace, functions } = value as Record<string, unknown>;
+  return (
+    kit === 'browser-phone-kit' &&
+    typeof step === 'string' &&
+    typeof workspace === 'boolean' &&
+    Array.isArray(functions) &&
+    functions.every(
+      (fn) =>
+        typeof fn === 'object' &&
+        fn !== null &&
+        typeof (fn as { path?: unknown }).path === 'string' &&
+        typeof (fn as { visibility?: unknown }).visibility === 'string',
+    )
+  );
+}
+
 /** The header and parameter names a client uses to send the workshop passcode. */
 export const PASSCODE_HEADER = 'x-workshop-passcode';
 export const PASSCODE_PARAM = 'passcode';

@@ -7,6 +7,8 @@ import {
   EMULATOR_INFO_PATH,
   type EmulatorInfo,
   errorBody,
+  KIT_SERVER_INFO_PATH,
+  type KitServerInfo,
   SIGNALING_HOST_PATTERN,
 } from '@kit/shared';
 import { LocalDevelopmentServer } from '@twilio/runtime-handler/dev';
@@ -40,6 +42,13 @@ export interface StepServerOptions {
   executionLimitMs?: number;
   /** Where `callback` is taught, named in the terminal when a Function never calls it. */
   callbackLesson?: string;
+  /**
+   * What the launcher serves (step and whether it is the learner's folder).
+   * When set, the server answers `GET /kit/server.json` with it and the routes
+   * served now, so the doctor and `pnpm call:signed` know which kit they found;
+   * when unset that path is the runtime's 404, as on Twilio.
+   */
+  about?: { step: string; workspace: boolean };
 }
 
 export interface StepServer {
@@ -117,6 +126,13 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
   if (emulatorSignalingHost !== undefined) {
     app.get(EMULATOR_INFO_PATH, answerEmulatorInfo({ signalingHost: emulatorSignalingHost }));
   }
+  const { about } = options;
+  if (about !== undefined) {
+    // Read at each request: live reload changes the routes.
+    app.get(KIT_SERVER_INFO_PATH, (request, response, next) =>
+      answerJson(serverInfo(about, routes))(request, response, next),
+    );
+  }
   let pending: Promise<unknown> | null = null;
   app.use((_request, _response, next) => {
     if (pending)
@@ -191,7 +207,22 @@ function indexFunctions(routes: StepRoutes): Map<string, GuardedFunction> {
  * know nothing of the emulator, so the phone asks the server that serves it.
  */
 function answerEmulatorInfo(info: EmulatorInfo): RequestHandler {
-  const body = JSON.stringify(info);
+  return answerJson(info);
+}
+
+function serverInfo(
+  about: { step: string; workspace: boolean },
+  routes: StepRoutes,
+): KitServerInfo {
+  return {
+    kit: 'browser-phone-kit',
+    ...about,
+    functions: routes.functions.map((fn) => ({ path: fn.path, visibility: fn.access })),
+  };
+}
+
+function answerJson(value: unknown): RequestHandler {
+  const body = JSON.stringify(value);
   return (_request, response) => {
     response.set({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     response.end(body);
