@@ -63,6 +63,33 @@ describe('step-05 /token handler', () => {
     expect(Object.keys(videoOnly.grants).sort()).toEqual(['identity', 'video']);
   });
 
+  // The page: 重複と空の値を除き (grants=voice,video or repeated).
+  it('ignores spaces and empty entries in grants (" video, ,sync ")', async () => {
+    const response = await request(fullEnv, { identity: 'alice', grants: ' video, ,sync ' });
+    expect(response.statusCode, JSON.stringify(response.body)).toBe(200);
+    expect(Object.keys(claimsOf(response.body).grants).sort()).toEqual([
+      'data_sync',
+      'identity',
+      'video',
+    ]);
+  });
+
+  // The page's 確かめる: config_missing names the variable to add.
+  it('names each missing variable with 500 config_missing when the account or API key is not set', async () => {
+    const response = await request(
+      { ACCOUNT_SID: fullEnv.ACCOUNT_SID },
+      {
+        identity: 'alice',
+        grants: 'video',
+      },
+    );
+    expect(response.statusCode).toBe(500);
+    expect(response.body).toEqual({
+      error: { code: 'config_missing', message: expect.stringContaining('API_KEY, API_SECRET') },
+    });
+    expect(JSON.stringify(response.body)).not.toContain(fullEnv.API_SECRET);
+  });
+
   it('scopes a video grant to a room when asked', async () => {
     const response = await request(fullEnv, {
       identity: 'alice',
@@ -125,6 +152,15 @@ describe('step-05 /token handler', () => {
     expect(
       (await request(env, { identity: 'a', grants: 'video', passcode: 'tokyo' })).statusCode,
     ).toBe(200);
+    // The page's table: ヘッダー X-Workshop-Passcode でもよい.
+    const byHeader = {
+      identity: 'a',
+      grants: 'video',
+      request: { cookies: {}, headers: { 'x-workshop-passcode': 'tokyo' } },
+    };
+    expect((await request(env, byHeader)).statusCode).toBe(200);
+    const wrong = await request(env, { identity: 'a', grants: 'video', passcode: 'kyoto' });
+    expect(wrong.statusCode).toBe(401);
   });
 });
 

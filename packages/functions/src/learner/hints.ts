@@ -73,6 +73,11 @@ const HINTS: readonly Hint[] = [
     stages: { 2: '2-6', 3: '3-3', 4: '3-3' },
   },
   {
+    match: /for the requested identity/,
+    hint: 'identity にはリクエストの event.identity を使い、new AccessToken(context.ACCOUNT_SID, context.API_KEY, context.API_SECRET, { identity }) に渡してください。',
+    stages: { 3: '3-1', 4: '3-1' },
+  },
+  {
     match: /may call out and be called/,
     hint: 'Voice グラントに incomingAllow: true と outgoingApplicationSid を設定し、identity にはリクエストの identity を使ってください。',
     stages: { 3: '3-2', 4: '3-2' },
@@ -92,8 +97,13 @@ const HINTS: readonly Hint[] = [
     hint: '作業フォルダーの直下の twiml-app.json に { "voiceUrl": "/call", "voiceMethod": "POST" } と書いてください(Console の TwiML App の設定と同じ内容です。ファイルがなければ作ります)。',
   },
   {
+    match: /callerId|answerOnBridge/,
+    hint: '/call の twiml.dial() に callerId("client:" と発信者の identity)と answerOnBridge: true を渡してください。<Dial callerId="client:alice" answerOnBridge="true"> になります。',
+    stages: { 3: '3-8', 4: '3-8' },
+  },
+  {
     match: /dials the browser|dial the browser/,
-    hint: '/call は <Dial callerId="client:発信者" answerOnBridge="true"><Client>To</Client></Dial> を返してください。',
+    hint: '/call は twiml.dial() と dial.client(To) で <Dial><Client>To</Client></Dial> を返してください。',
     stages: { 3: '3-6', 4: '3-6' },
   },
   {
@@ -105,6 +115,11 @@ const HINTS: readonly Hint[] = [
     match: /From=/,
     hint: 'From が client: で始まる正しい identity でない発信は断ってください。',
     stages: { 3: '3-7', 4: '3-7' },
+  },
+  {
+    match: /identity_invalid/,
+    hint: 'identity が /^[A-Za-z0-9_.-]{1,64}$/ に合う文字列でない(ない、空、繰り返して配列、記号や空白を含む、65 文字以上)ときは、400 の { error: { code: "identity_invalid", message } } を返してください。',
+    stages: { 3: '3-4', 4: '3-4' },
   },
   {
     match: /hostile token requests|hostile requests/,
@@ -131,7 +146,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /CORS|origin/i,
-    hint: 'ALLOWED_ORIGINS にあるオリジンにだけ Access-Control-Allow-Origin を返してください(* は使わない)。',
+    hint: 'ALLOWED_ORIGINS(カンマ区切り)にあるオリジンにだけ Access-Control-Allow-Origin と Vary: Origin を返してください(* は使わない。手順3 では CORS のヘッダーを返さない)。',
     stages: { 4: '4-2' },
   },
   {
@@ -141,7 +156,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /no-store|uncached/,
-    hint: '応答に Cache-Control: no-store を付けてください。',
+    hint: 'エラーを含むすべての応答に Cache-Control: no-store を付けてください(Twilio.Response を作った直後に appendHeader)。',
     stages: { 4: '4-3' },
   },
   {
@@ -150,7 +165,12 @@ const HINTS: readonly Hint[] = [
     stages: { 5: '5-2' },
   },
   {
-    match: /requested grants|repeated grants/,
+    match: /grant_required|repeated grants|empty entries in grants/,
+    hint: 'grants はカンマ区切り(voice,video)と繰り返し(grants=voice&grants=video)の両方を受け取り、前後の空白と空の値を除いてください。1 つも残らなければ 400 grant_required です。',
+    stages: { 5: '5-1' },
+  },
+  {
+    match: /requested grants/,
     hint: 'grants に指定されたプロダクトごとに、グラント(new VoiceGrant()、new VideoGrant()、new ChatGrant()、new SyncGrant())を addGrant() してください。',
     stages: { 5: '5-2' },
   },

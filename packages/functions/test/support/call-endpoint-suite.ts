@@ -20,6 +20,11 @@ import { postForm, voiceWebhookParams } from './twilio-request.js';
  * adds what the phone needs once it is public (passcode, CORS allowlist,
  * no-store), so those tests run for step 04 only.
  */
+/** A header of a Twilio.Response, whatever the case the learner wrote its name in. */
+function headerOf(headers: Record<string, unknown>, name: string): unknown {
+  return Object.entries(headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+}
+
 export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
   const { dir } = stepUnderTest(tag);
   const publicPhone = tag === 'step-04';
@@ -49,20 +54,35 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       return responseParts(payload);
     }
 
-    it('mints a token for the requested identity that may call out and be called', async () => {
+    it('mints a token for the requested identity', async () => {
       const response = await mint({}, { identity: 'alice' });
       expect(response.statusCode).toBe(200);
-      const body = response.body as { token: string; identity: string; ttlSeconds: number };
+      const body = response.body as { token: string; identity: string };
       expect(body.identity).toBe('alice');
-      expect(body.ttlSeconds).toBe(3600);
       const { claims } = verifyAccessToken(body.token, env.API_SECRET);
       expect(claims.iss).toBe(env.API_KEY);
       expect(claims.sub).toBe(env.ACCOUNT_SID);
       expect(claims.grants.identity).toBe('alice');
+    });
+
+    it('gives it a Voice grant that may call out and be called', async () => {
+      const response = await mint({}, { identity: 'alice' });
+      const { claims } = verifyAccessToken(
+        (response.body as { token: string }).token,
+        env.API_SECRET,
+      );
       expect(claims.grants.voice).toEqual({
         incoming: { allow: true },
         outgoing: { application_sid: env.TWIML_APP_SID },
       });
+    });
+
+    // The page: 既定で 3600 秒; the response's ttlSeconds tells the phone when to refresh.
+    it('defaults the lifetime to 3600 seconds without TOKEN_TTL_SECONDS, and answers it as ttlSeconds', async () => {
+      const response = await mint({}, { identity: 'alice' });
+      const { token, ttlSeconds } = response.body as { token: string; ttlSeconds: number };
+      expect(ttlSeconds).toBe(3600);
+      const { claims } = verifyAccessToken(token, env.API_SECRET);
       expect(claims.exp - claims.iat).toBe(3600);
     });
 
@@ -72,6 +92,28 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       expect(ttlSeconds).toBe(600);
       const { claims } = verifyAccessToken(token, env.API_SECRET);
       expect(claims.exp - claims.iat).toBe(600);
+    });
+
+    it.each(['1', '86400'])('accepts TOKEN_TTL_SECONDS=%j, inside 1–86400', async (ttl) => {
+      const response = await mint({ TOKEN_TTL_SECONDS: ttl }, { identity: 'bob' });
+      expect(response.statusCode).toBe(200);
+      expect((response.body as { ttlSeconds: number }).ttlSeconds).toBe(Number(ttl));
+    });
+
+    // The page's table: no identity, a repeated one (an array) and <script> get 400 identity_invalid.
+    it.each([
+      ['no identity', {}],
+      ['a repeated identity (an array)', { identity: ['a', 'b'] }],
+      ['<script>', { identity: '<script>' }],
+      ['an empty identity', { identity: '' }],
+      ['65 characters', { identity: 'a'.repeat(65) }],
+      ['a space', { identity: 'alice bob' }],
+    ])('refuses %s with 400 identity_invalid and no token', async (_label, event) => {
+      const response = await mint({}, event);
+      expect(response.statusCode).toBe(400);
+      expect(response.body).toEqual({
+        error: { code: 'identity_invalid', message: expect.any(String) },
+      });
     });
 
     it.each(['0', '86401', 'abc', '-5'])(
@@ -102,7 +144,20 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       'keeps the token out of every cache (Cache-Control: no-store)',
       async () => {
         const response = await mint({}, { identity: 'alice' });
-        expect(response.headers['Cache-Control']).toBe('no-store');
+        expect(headerOf(response.headers, 'Cache-Control')).toBe('no-store');
+      },
+    );
+
+    // The page: どの応答にも Cache-Control: no-store が付きます (errors included).
+    it.runIf(publicPhone)(
+      'sends Cache-Control: no-store on error answers too (401, 400)',
+      async () => {
+        const refused = await mint({ WORKSHOP_PASSCODE: 'sakura-2026' }, { identity: 'alice' });
+        expect(refused.statusCode).toBe(401);
+        expect(headerOf(refused.headers, 'Cache-Control')).toBe('no-store');
+        const invalid = await mint({}, { identity: '<x>' });
+        expect(invalid.statusCode).toBe(400);
+        expect(headerOf(invalid.headers, 'Cache-Control')).toBe('no-store');
       },
     );
 
@@ -147,7 +202,12 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       return String(payload);
     }
 
-    it('dials the browser whose identity is To, showing the caller as client:identity', async () => {
+    it('dials the browser whose identity is To', async () => {
+      const twiml = await twimlFor({ To: 'bob', From: 'client:alice' });
+      expect(twiml).toMatch(/<Response><Dial[^>]*><Client>bob<\/Client><\/Dial><\/Response>$/);
+    });
+
+    it('shows the caller as callerId client:identity and rings until answered (answerOnBridge)', async () => {
       const twiml = await twimlFor({ To: 'bob', From: 'client:alice' });
       expect(twiml).toBe(
         '<?xml version="1.0" encoding="UTF-8"?><Response><Dial callerId="client:alice" answerOnBridge="true"><Client>bob</Client></Dial></Response>',
@@ -193,7 +253,8 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
     beforeAll(async () => {
       server = await startStepServer({
         stepDir: dir,
-        env: { ...env, ALLOWED_ORIGINS: 'https://phone.example' },
+        // A comma-separated list, as .env.example describes it.
+        env: { ...env, ALLOWED_ORIGINS: 'https://phone.example, https://admin.example' },
       });
     });
     afterAll(() => server?.close());
@@ -218,9 +279,15 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
         method: 'POST',
         body: new URLSearchParams({ identity: 'bob' }),
       });
+      expect(Object.keys((await get.json()) as object).sort()).toEqual([
+        'identity',
+        'token',
+        'ttlSeconds',
+      ]);
       const body = (await post.json()) as { token: string; identity: string };
       expect(body.identity).toBe('bob');
-      expect(verifyAccessToken(body.token, env.API_SECRET).claims.grants.identity).toBe('bob');
+      // The token's own identity is checked on the handler, with its stage (3-1).
+      expect(() => verifyAccessToken(body.token, env.API_SECRET)).not.toThrow();
     });
 
     it.runIf(publicPhone)(
@@ -231,6 +298,10 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
         });
         expect(allowed.headers.get('access-control-allow-origin')).toBe('https://phone.example');
         expect(allowed.headers.get('vary')).toMatch(/Origin/);
+        const second = await fetch(`${server.url}/voice-token?identity=alice`, {
+          headers: { origin: 'https://admin.example' },
+        });
+        expect(second.headers.get('access-control-allow-origin')).toBe('https://admin.example');
         const other = await fetch(`${server.url}/voice-token?identity=alice`, {
           headers: { origin: 'https://evil.example' },
         });
@@ -243,6 +314,20 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
         expect(refused.headers.get('access-control-allow-origin')).toBe('https://phone.example');
       },
     );
+
+    // Step 3's page: no CORS headers yet; step 4's: only the listed origins, never *.
+    it('never allows an origin outside ALLOWED_ORIGINS (no Access-Control-Allow-Origin: *)', async () => {
+      for (const [identity, status] of [
+        ['alice', 200],
+        ['%3Cx%3E', 400],
+      ] as const) {
+        const response = await fetch(`${server.url}/voice-token?identity=${identity}`, {
+          headers: { origin: 'https://evil.example' },
+        });
+        expect(response.status).toBe(status);
+        expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      }
+    });
 
     it('leaves the CORS preflight to the runtime, as Twilio does', async () => {
       const preflight = await fetch(`${server.url}/voice-token`, {
@@ -282,9 +367,8 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
-      expect(await response.text()).toContain(
-        '<Dial callerId="client:alice" answerOnBridge="true"><Client>bob</Client></Dial>',
-      );
+      // The exact <Dial> attributes are checked on the handler, each with its stage.
+      expect(await response.text()).toMatch(/<Dial[^>]*><Client>bob<\/Client><\/Dial>/);
     });
 
     it(`answers each of ${hostileTokenRequests.length} hostile token requests with a 4xx JSON error and no token`, async () => {
