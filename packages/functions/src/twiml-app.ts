@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { routeOfFile } from './function-files.js';
 
 /**
  * What the learner sets in the Console's TwiML App form in step 04, written
@@ -50,11 +51,6 @@ export interface ServedFunction {
   path: string;
 }
 
-/** `call.protected.ts` → `/call`: the runtime's rule (visibility is in the file name, not the URL). */
-export function pathOfFunctionFile(file: string): string {
-  return `/${file.replace(/(\.(protected|private))?\.(ts|js)$/, '')}`;
-}
-
 /**
  * Why a Voice URL reaches no Function of the folder, quoting the value and the
  * path to write (`/call.protected` → `/call`); null when a Function answers it.
@@ -64,7 +60,7 @@ export function voiceUrlProblem(
   served: readonly ServedFunction[],
 ): string | null {
   if (served.some((fn) => fn.path === voiceUrl)) return null;
-  const sameName = served.find((fn) => pathOfFunctionFile(voiceUrl.slice(1)) === fn.path);
+  const sameName = served.find((fn) => routeOfFile(`${voiceUrl.slice(1)}.ts`)?.path === fn.path);
   const suggestion = sameName ?? served.find((fn) => fn.file.includes('.protected.'));
   return suggestion
     ? `${TWIML_APP_FILE} の voiceUrl "${voiceUrl}" に答える Function がありません。"${suggestion.path}" にしてください(${suggestion.file} のパスは ${suggestion.path} です。.protected はファイル名だけに付け、URL には付けません)。`

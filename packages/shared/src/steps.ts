@@ -244,14 +244,6 @@ export function fileChangesFor(step: Step): FileChange[] {
   return changes;
 }
 
-/** The last step before `step` that has a Function at `path` (where a leftover file comes from). */
-export function lastStepWithFunction(path: string, before: Step): Step | undefined {
-  return STEPS.filter(
-    (candidate) =>
-      candidate.number < before.number && candidate.functions.some((fn) => fn.path === path),
-  ).at(-1);
-}
-
 /** `作る: src/functions/call.protected.ts`: one line per change, in Japanese, as step:start and the pages say them. */
 export function describeFileChanges(step: Step): string[] {
   const labels = {

@@ -7,7 +7,6 @@ import {
   findStep,
   finishedPhoneStep,
   functionFileName,
-  lastStepWithFunction,
   phonePagePath,
   STEPS,
   stepDocPath,
@@ -136,11 +135,5 @@ describe('file changes per step (what step:start N prints and the pages say)', (
       '名前を変える: src/functions/token.ts → src/functions/voice-token.ts',
       '作る:       src/functions/call.protected.ts',
     ]);
-  });
-
-  it('names the last step that had a leftover Function', () => {
-    expect(lastStepWithFunction('/hello-voice', step(3))?.number).toBe(1);
-    expect(lastStepWithFunction('/voice-token', step(5))?.number).toBe(4);
-    expect(lastStepWithFunction('/nowhere', step(5))).toBeUndefined();
   });
 });

@@ -1,21 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  findStep,
-  functionFileName,
-  lastStepWithFunction,
-  STEPS,
-  type Step,
-  stepDocPath,
-} from '@kit/shared';
+import { findStep, functionFileName, STEPS, type Step, stepDocPath } from '@kit/shared';
 import { StepBuildError } from '../build/build-step.js';
 import { buildStepFolder } from '../build/reference.js';
+import { compareFunctionFiles, type FunctionFile, listFunctionFiles } from '../function-files.js';
 import { formatLocation, locateInStep, type SourceLocation } from '../server/source-location.js';
 import { parseStages } from '../stages.js';
 import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../steps-dir.js';
-import { pathOfFunctionFile, readTwimlApp, voiceUrlProblem } from '../twiml-app.js';
+import { readTwimlApp, voiceUrlProblem } from '../twiml-app.js';
 import { CALLBACK_TIMEOUT_MARK, callbackLesson } from './callback.js';
 import { type Hint, hintFor } from './hints.js';
 
@@ -65,51 +59,50 @@ export function stepTestFiles(step: Step): string[] {
  * named with what to do about it.
  */
 export async function checkFileNames(step: Step, dir: string): Promise<FileHint[]> {
-  const present = await readdir(join(dir, 'src/functions')).catch(() => [] as string[]);
-  const expected = step.functions.map((fn) => functionFileName(fn));
-  const missing = step.functions.filter((fn) => !present.includes(functionFileName(fn)));
-  const extra = present.filter((file) => file.endsWith('.ts') && !expected.includes(file));
-  const fromEarlierStep = (file: string) => {
-    const path = pathOfFunctionFile(file);
-    const origin = lastStepWithFunction(path, step);
-    return origin ? { path, origin } : null;
-  };
+  const files = await listFunctionFiles(dir);
+  const report = compareFunctionFiles(
+    step,
+    files.filter((file) => file.file.endsWith('.ts')),
+  );
   const renamedFiles = new Set<string>();
-  const hints: FileHint[] = missing.map((fn) => {
+  const hints: FileHint[] = report.misnamed.map(({ fn, file }) => ({
+    level: 'error',
+    text: `src/functions/${file.file} の名前を ${functionFileName(fn)} にしてください(公開範囲はファイル名で決まります)。`,
+  }));
+  for (const fn of report.missing) {
     const file = functionFileName(fn);
     const renamed = fn.renamedFrom
-      ? extra.find((candidate) => fromEarlierStep(candidate)?.path === fn.renamedFrom)
+      ? report.extra.find((extra) => extra.path === fn.renamedFrom && extra.from)
       : undefined;
     // A lone file of no step beside a lone missing public Function: most likely a typo of its name.
     const guessed =
-      !renamed && missing.length === 1 && fn.visibility === 'public'
-        ? extra.filter((candidate) => !fromEarlierStep(candidate))
+      !renamed && report.missing.length === 1 && fn.visibility === 'public'
+        ? report.extra.filter((extra) => !extra.from)
         : [];
-    const rename = renamed ?? (guessed.length === 1 ? guessed[0] : undefined);
+    const rename = (renamed ?? (guessed.length === 1 ? guessed[0] : undefined))?.file;
     if (rename) renamedFiles.add(rename);
-    return {
+    hints.push({
       level: 'error',
       text: rename
         ? `src/functions/${file} がありません。手順${step.number} では ${rename} の名前を ${file} に変えてください(ファイル名が URL のパスと公開範囲になります)。`
         : `src/functions/${file} がありません。作成してください(ファイル名が URL のパスと公開範囲になります)。`,
-    };
-  });
-  for (const file of extra.filter((candidate) => !renamedFiles.has(candidate))) {
-    const earlier = fromEarlierStep(file);
-    hints.push({
-      level: 'warning',
-      text: earlier
-        ? `src/functions/${file} は手順${earlier.origin.number} の Function です(手順${earlier.origin.number + 1} で使わなくなりました)。手順${step.number} にはないので、削除してください。`
-        : `src/functions/${file} は手順${step.number} にない Function です(${pathOfFunctionFile(file)} として公開されます)。不要なら削除してください。`,
     });
   }
-  for (const file of present.filter((name) => name.endsWith('.js'))) {
+  for (const extra of report.extra.filter((candidate) => !renamedFiles.has(candidate.file))) {
+    hints.push({
+      level: 'warning',
+      text: extra.from
+        ? `src/functions/${extra.file} は手順${extra.from.number} の Function です(手順${extra.removedIn?.number ?? extra.from.number + 1} で使わなくなりました)。手順${step.number} にはないので、削除してください。`
+        : `src/functions/${extra.file} は手順${step.number} にない Function です(${extra.path} として公開されます)。不要なら削除してください。`,
+    });
+  }
+  for (const { file } of files.filter((candidate) => candidate.file.endsWith('.js'))) {
     hints.push({
       level: 'warning',
       text: `src/functions/${file} は読み込まれません。作業フォルダーでは TypeScript で書きます: ${file.replace(/\.js$/, '.ts')} にしてください。`,
     });
   }
-  if (step.configuresTwimlApp) hints.push(...(await checkTwimlApp(dir, present)));
+  if (step.configuresTwimlApp) hints.push(...(await checkTwimlApp(dir, files)));
   return hints;
 }
 
@@ -118,13 +111,11 @@ export async function checkFileNames(step: Step, dir: string): Promise<FileHint[
  * Function of the folder answers (`/call.protected` instead of `/call`): quote
  * the value and give the path to write. A missing file has its test's own hint.
  */
-async function checkTwimlApp(dir: string, present: readonly string[]): Promise<FileHint[]> {
+async function checkTwimlApp(dir: string, files: readonly FunctionFile[]): Promise<FileHint[]> {
   const read = await readTwimlApp(dir);
   if (read === null) return [];
   if (!read.ok) return [{ level: 'error', text: read.problem }];
-  const served = present
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => ({ file, path: pathOfFunctionFile(file) }));
+  const served = files.filter((file) => file.file.endsWith('.ts'));
   const problem = voiceUrlProblem(read.config.voiceUrl, served);
   return problem ? [{ level: 'error', text: problem }] : [];
 }
