@@ -184,6 +184,51 @@ const seededMistakes = [
     seed: (code: string) => code,
     hint: 'call.protected.ts にしてください',
   },
+  {
+    step: 1,
+    name: 'no guest for a missing name',
+    file: 'src/functions/hello-json.ts',
+    seed: (code: string) =>
+      code.replace(
+        "typeof event.name === 'string' && event.name !== '' ? event.name : 'ゲスト'",
+        'String(event.name)',
+      ),
+    hint: 'name を「ゲスト」にしてください',
+    stage: '1-3',
+  },
+  {
+    step: 3,
+    name: 'Access-Control-Allow-Origin: * as in the original blog',
+    file: 'src/functions/voice-token.ts',
+    seed: (code: string) =>
+      code.replace(
+        "response.appendHeader('Content-Type', 'application/json');",
+        "response.appendHeader('Content-Type', 'application/json');\n  response.appendHeader('Access-Control-Allow-Origin', '*');",
+      ),
+    hint: '* は使わない',
+  },
+  {
+    step: 3,
+    name: 'a <Dial> without callerId',
+    file: 'src/functions/call.protected.ts',
+    seed: (code: string) => code.replace(/^\s*callerId: .*\n/m, ''),
+    hint: 'callerId("client:" と発信者の identity)と answerOnBridge: true を渡してください',
+    stage: '3-8',
+  },
+  {
+    step: 4,
+    name: 'Cache-Control: no-store on the token only, not on errors',
+    file: 'src/functions/voice-token.ts',
+    seed: (code: string) =>
+      code
+        .replace(/^\s*response\.appendHeader\('Cache-Control', 'no-store'\);.*\n/m, '')
+        .replace(
+          /^(\s*)callback\(null, response\);\n\};/m,
+          "$1response.appendHeader('Cache-Control', 'no-store');\n$1callback(null, response);\n};",
+        ),
+    hint: 'エラーを含むすべての応答に Cache-Control: no-store を付けてください',
+    stage: '4-3',
+  },
 ] as const;
 
 describe.each(seededMistakes)(
@@ -203,6 +248,8 @@ describe.each(seededMistakes)(
       const result = await step('check', String(mistake.step));
       expect(result.code).toBe(1);
       expect(result.output).toContain(mistake.hint);
+      // The stage the hint names is the one whose code the seed changed.
+      if ('stage' in mistake) expect(result.output).toContain(`「${mistake.stage} `);
     });
   },
 );
