@@ -20,3 +20,13 @@ describe('step-04 TwiML App', () => {
     expect(callSource).toContain('dial.client(');
   });
 });
+
+describe('step-04 /voice-token source', () => {
+  // The page (4-1): hash, then compare with timingSafeEqual, so the time a comparison
+  // takes does not give the passcode away. Timing cannot be measured reliably in a
+  // test, so this reads the learner's code, as the TwiML App test above does.
+  it('compares the passcode in constant time (timingSafeEqual)', async () => {
+    const source = await readFile(join(dir, 'src/functions/voice-token.ts'), 'utf8');
+    expect(source).toMatch(/timingSafeEqual\(/);
+  });
+});

@@ -88,6 +88,11 @@ const HINTS: readonly Hint[] = [
     stages: { 3: '3-5', 4: '3-5' },
   },
   {
+    match: /constant time|timingSafeEqual/,
+    hint: '合言葉は === ではなく、両方を sha256 でハッシュしてから crypto の timingSafeEqual で比べてください(比較にかかる時間から合言葉を推測させない)。',
+    stages: { 4: '4-1' },
+  },
+  {
     match: /passcode/i,
     hint: 'WORKSHOP_PASSCODE が設定されているときは、passcode(パラメーターか X-Workshop-Passcode ヘッダー)が一致しない限り 401 を返してください。',
     stages: { 4: '4-1' },

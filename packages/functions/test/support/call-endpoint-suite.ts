@@ -161,6 +161,17 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       },
     );
 
+    // Step 4's page: `*` は、どのオリジンにも一致しない.
+    it.runIf(publicPhone)('treats ALLOWED_ORIGINS=* as matching no origin', async () => {
+      const event = {
+        identity: 'alice',
+        request: { cookies: {}, headers: { origin: 'https://evil.example' } },
+      };
+      const response = await mint({ ALLOWED_ORIGINS: '*' }, event);
+      expect(response.statusCode).toBe(200);
+      expect(headerOf(response.headers, 'Access-Control-Allow-Origin')).toBeUndefined();
+    });
+
     describe.runIf(publicPhone)('with WORKSHOP_PASSCODE', () => {
       const passcodeEnv = { WORKSHOP_PASSCODE: 'sakura-2026' };
       it('refuses a request without the passcode', async () => {
