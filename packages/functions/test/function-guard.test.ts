@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStep } from '../src/build/build-step.js';
-import { type StepServer, startStepServer } from '../src/server/index.js';
 import { TWILIO_EXECUTION_LIMIT_MS } from '../src/server/function-guard.js';
+import { type StepServer, startStepServer } from '../src/server/index.js';
 import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
 
 /**
@@ -71,7 +71,15 @@ afterAll(async () => {
   await rm(stepDir, { recursive: true, force: true });
 });
 
-const logged = (pattern: RegExp) => lines.find((line) => pattern.test(line));
+/** The first line matching `pattern`, waiting a little: an exception's line is written once its place is found. */
+async function logged(pattern: RegExp): Promise<string | undefined> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const line = lines.find((candidate) => pattern.test(candidate));
+    if (line || Date.now() > deadline) return line;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 describe("Twilio's execution limit on the local server", () => {
   it('is 10 seconds, as Twilio documents it', () => {
@@ -87,7 +95,7 @@ describe("Twilio's execution limit on the local server", () => {
     expect(response.status).toBe(504);
     expect(Date.now() - started).toBeGreaterThanOrEqual(LIMIT_MS - 20);
     expect(await response.json()).toMatchObject({ error: { code: 'function_timeout' } });
-    const line = logged(/\/silent: .*callback/);
+    const line = await logged(/\/silent: .*callback/);
     expect(line).toContain('callback(null, 応答)');
     expect(line).toContain('「1-2 callback」');
     expect(line).toContain('82002');
@@ -96,7 +104,7 @@ describe("Twilio's execution limit on the local server", () => {
   it('ignores a callback that comes after the limit, and keeps serving', async () => {
     expect((await fetch(`${server.url}/late`)).status).toBe(504);
     await new Promise((resolve) => setTimeout(resolve, LIMIT_MS * 2));
-    expect(logged(/\/late: 打ち切りの後/)).toBeDefined();
+    expect(await logged(/\/late: 打ち切りの後/)).toBeDefined();
     const ok = await fetch(`${server.url}/ok`);
     expect(await ok.json()).toEqual({ version: 1 });
   });
@@ -105,14 +113,16 @@ describe("Twilio's execution limit on the local server", () => {
 describe('exceptions in a Function', () => {
   it("print the learner's TypeScript file and line", async () => {
     expect((await fetch(`${server.url}/throws`)).status).toBe(500);
-    const line = logged(/\/throws: 例外が発生しました/);
+    const line = await logged(/\/throws: 例外が発生しました/);
     expect(line).toContain('src/functions/throws.ts:4:');
     expect(line).toContain('TypeError');
   });
 
   it('answer 500 for an async handler that rejects, without stopping the server', async () => {
     expect((await fetch(`${server.url}/rejects`)).status).toBe(500);
-    expect(logged(/\/rejects: async の Function で例外/)).toContain('RangeError: async failure');
+    expect(await logged(/\/rejects: async の Function で例外/)).toContain(
+      'RangeError: async failure',
+    );
     expect((await fetch(`${server.url}/ok`)).status).toBe(200);
   });
 });

@@ -185,25 +185,27 @@ export async function checkFolder(step: Step, dir: string): Promise<CheckReport>
         return file ? [file] : [];
       }),
     );
-    const tests = results.map((result): CheckedTest => {
-      const failure = failureOf(result);
-      const lesson = timedOut(failure) ? callbackLesson() : null;
-      const thrownAt = timedOut(failure) ? null : locateInStep(dir, failure);
-      const hint = timedOut(failure)
-        ? callbackHint([...silentFiles])
-        : thrownAt
-          ? { ...hintFor(result.fullName), hint: thrownHint(firstLine(failure), thrownAt) }
-          : hintFor(result.fullName);
-      const stageId = lesson ? lesson.stageId : (hint.stages?.[step.number] ?? null);
-      return {
-        name: result.fullName,
-        passed: result.status === 'passed',
-        detail: describeFailure(dir, failure),
-        hint: hint.hint,
-        stage: stageId ? `${stageId} ${titles.get(stageId) ?? ''}`.trim() : null,
-        stageId,
-      };
-    });
+    const tests = await Promise.all(
+      results.map(async (result): Promise<CheckedTest> => {
+        const failure = failureOf(result);
+        const lesson = timedOut(failure) ? callbackLesson() : null;
+        const thrownAt = timedOut(failure) ? null : await locateInStep(dir, failure);
+        const hint = timedOut(failure)
+          ? callbackHint([...silentFiles])
+          : thrownAt
+            ? { ...hintFor(result.fullName), hint: thrownHint(firstLine(failure), thrownAt) }
+            : hintFor(result.fullName);
+        const stageId = lesson ? lesson.stageId : (hint.stages?.[step.number] ?? null);
+        return {
+          name: result.fullName,
+          passed: result.status === 'passed',
+          detail: await describeFailure(dir, failure),
+          hint: hint.hint,
+          stage: stageId ? `${stageId} ${titles.get(stageId) ?? ''}`.trim() : null,
+          stageId,
+        };
+      }),
+    );
     const fileProblem = json?.testResults?.find((file) => file.message)?.message;
     const problem = tests.length === 0 ? firstLines(fileProblem ?? output, 6) : null;
     return { tests, problem, fileHints, raw: output };
@@ -230,10 +232,10 @@ function thrownHint(first: string, location: SourceLocation): string {
  * The failure's first line, and for an exception thrown in the learner's code,
  * where: their TypeScript file and line, not the runner's stack.
  */
-function describeFailure(dir: string, failure: string): string {
+async function describeFailure(dir: string, failure: string): Promise<string> {
   const first = firstLine(failure);
   if (first.includes(CALLBACK_TIMEOUT_MARK)) return first.replace(`${CALLBACK_TIMEOUT_MARK}: `, '');
-  const location = locateInStep(dir, failure);
+  const location = await locateInStep(dir, failure);
   return location ? `${first} (${formatLocation(location)})` : first;
 }
 

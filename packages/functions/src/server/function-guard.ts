@@ -42,7 +42,11 @@ export function guardFunctions(options: FunctionGuardOptions): RequestHandler {
       next();
       return;
     }
-    if (log) reportThrownErrors(fn, (error, how) => log(describeError(options, fn, error, how)));
+    if (log) {
+      reportThrownErrors(fn, (error, how) => {
+        void describeError(options, fn, error, how).then(log);
+      });
+    }
     const started = Date.now();
     const timer = setTimeout(() => {
       if (res.headersSent) return;
@@ -77,14 +81,14 @@ export function guardFunctions(options: FunctionGuardOptions): RequestHandler {
 
 type ThrowKind = 'throw' | 'reject' | 'callback';
 
-function describeError(
+async function describeError(
   options: FunctionGuardOptions,
   fn: GuardedFunction,
   error: unknown,
   how: ThrowKind,
-): string {
+): Promise<string> {
   const stack = error instanceof Error ? (error.stack ?? '') : '';
-  const location = locateInStep(options.stepDir, stack);
+  const location = await locateInStep(options.stepDir, stack);
   const where = location ? ` (${formatLocation(location)})` : '';
   const what =
     error instanceof Error ? `${error.name}: ${error.message}` : `${JSON.stringify(error)}`;
