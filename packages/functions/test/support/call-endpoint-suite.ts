@@ -150,14 +150,14 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
 
     // The page: どの応答にも Cache-Control: no-store が付きます (errors included).
     it.runIf(publicPhone)(
-      'sends Cache-Control: no-store on error answers too (401, 400)',
+      'sends Cache-Control: no-store on error answers too (401, 500)',
       async () => {
-        const refused = await mint({ WORKSHOP_PASSCODE: 'sakura-2026' }, { identity: 'alice' });
-        expect(refused.statusCode).toBe(401);
-        expect(headerOf(refused.headers, 'Cache-Control')).toBe('no-store');
-        const invalid = await mint({}, { identity: '<x>' });
-        expect(invalid.statusCode).toBe(400);
-        expect(headerOf(invalid.headers, 'Cache-Control')).toBe('no-store');
+        // Errors another stage's test asserts (passcode 4-1, TTL 3-5), so a mistake
+        // there fails that test, not this one.
+        for (const extraEnv of [{ WORKSHOP_PASSCODE: 'sakura-2026' }, { TOKEN_TTL_SECONDS: '0' }]) {
+          const response = await mint(extraEnv, { identity: 'alice' });
+          expect(headerOf(response.headers, 'Cache-Control')).toBe('no-store');
+        }
       },
     );
 
@@ -168,7 +168,6 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
         request: { cookies: {}, headers: { origin: 'https://evil.example' } },
       };
       const response = await mint({ ALLOWED_ORIGINS: '*' }, event);
-      expect(response.statusCode).toBe(200);
       expect(headerOf(response.headers, 'Access-Control-Allow-Origin')).toBeUndefined();
     });
 
@@ -328,14 +327,11 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
 
     // Step 3's page: no CORS headers yet; step 4's: only the listed origins, never *.
     it('never allows an origin outside ALLOWED_ORIGINS (no Access-Control-Allow-Origin: *)', async () => {
-      for (const [identity, status] of [
-        ['alice', 200],
-        ['%3Cx%3E', 400],
-      ] as const) {
+      for (const identity of ['alice', '%3Cx%3E']) {
         const response = await fetch(`${server.url}/voice-token?identity=${identity}`, {
           headers: { origin: 'https://evil.example' },
         });
-        expect(response.status).toBe(status);
+        expect(response.status, 'the Function answers').not.toBe(404);
         expect(response.headers.get('access-control-allow-origin')).toBeNull();
       }
     });
