@@ -2,18 +2,26 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { findStep } from '@kit/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkStep,
+  diffStep,
+  type LearnerIo,
+  solveStep,
+  startStep,
+} from '../src/learner/commands.js';
 import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
 
 /**
- * The learner's loop as they run it: pnpm step:start / check / diff / solution,
- * as child processes on a scratch folder (dev:step --workspace: @kit/launcher). Scratch
- * folders live inside the package so they resolve the same packages as a real one.
+ * The learner's loop: pnpm step:start / check / diff / solution on a scratch
+ * folder, called as code (src/learner/commands.ts: what the bin runs after
+ * parsing its command line), plus one run of the real bin. Scratch folders live
+ * inside the package so they resolve the same packages as a real one.
  */
 const SCRATCH_ROOT = join(FUNCTIONS_PACKAGE_DIR, '.test-workspaces');
 // Each step:check builds the folder and runs the step's tests in a child vitest
-// (about 6 s on an idle 2-core machine); with every package testing at once in CI
-// one check has taken 25 s, and a test here runs up to four commands.
+// (about 5 s on an idle 2-core machine, more with every package testing at once).
 let dir: string;
 let scratch: string;
 
@@ -24,25 +32,42 @@ beforeAll(async () => {
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-function runScript(script: string, args: string[], extraEnv: Record<string, string> = {}) {
-  const child = spawn(join(FUNCTIONS_PACKAGE_DIR, 'node_modules/.bin/tsx'), [script, ...args], {
-    cwd: FUNCTIONS_PACKAGE_DIR,
-    env: { ...process.env, FORCE_COLOR: '0', KIT_WORKSPACE_DIR: dir, ...extraEnv },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return { child, output: () => output };
+/** `pnpm step:<command> N [--flag]`, as the bin runs it once its command line is parsed. */
+async function step(...args: string[]): Promise<{ code: number; output: string }> {
+  const [command, stepNumber = '', ...flags] = args;
+  const found = findStep(stepNumber);
+  if (!found) throw new Error(`no step ${stepNumber}`);
+  const lines: string[] = [];
+  const io: LearnerIo = { dir, print: (line) => lines.push(line) };
+  const run = {
+    start: () => startStep(io, found, flags.includes('--reference')),
+    check: () => checkStep(io, found, flags.includes('--verbose')),
+    diff: () => diffStep(io, found),
+    solution: () => solveStep(io, found),
+  }[command as 'start' | 'check' | 'diff' | 'solution'];
+  if (!run) throw new Error(`no command ${command}`);
+  const code = await run();
+  return { code, output: lines.join('\n') };
 }
 
-async function step(...args: string[]): Promise<{ code: number | null; output: string }> {
-  const run = runScript('scripts/step.ts', args);
-  const [code] = (await once(run.child, 'close')) as [number | null];
-  return { code, output: run.output() };
+/** The real bin, in a child process: its output is exactly what the learner's terminal shows. */
+async function stepBin(...args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(
+    join(FUNCTIONS_PACKAGE_DIR, 'node_modules/.bin/tsx'),
+    ['scripts/step.ts', ...args],
+    {
+      cwd: FUNCTIONS_PACKAGE_DIR,
+      env: { ...process.env, FORCE_COLOR: '0', KIT_WORKSPACE_DIR: dir },
+    },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, output };
 }
 
 describe('the learner workspace', { timeout: 180_000 }, () => {
@@ -50,6 +75,9 @@ describe('the learner workspace', { timeout: 180_000 }, () => {
     const result = await step('start', '3');
     expect(result.code).toBe(0);
     expect(result.output).toContain('step-02 の完成コードから開始');
+    expect(result.output).toContain(
+      '名前を変える: src/functions/token.ts → src/functions/voice-token.ts',
+    );
     expect(await readdir(join(dir, 'src/functions'))).toEqual(['token.ts']);
     expect(await readFile(join(dir, '.env.example'), 'utf8')).toContain('TOKEN_TTL_SECONDS=');
   });
@@ -106,7 +134,7 @@ describe('the learner workspace', { timeout: 180_000 }, () => {
     const checked = await step('check', '4');
     expect(checked.code).toBe(1);
     // Step 03's folder has no twiml-app.json and no passcode yet: each has its own hint.
-    expect(checked.output).toContain('twiml-app.json を作り');
+    expect(checked.output).toContain('twiml-app.json に { "voiceUrl": "/call"');
     expect(checked.output).toContain('「4-1 合言葉」');
   });
 
@@ -127,10 +155,10 @@ describe('the learner workspace', { timeout: 180_000 }, () => {
     expect(result.output).not.toMatch(/^\s+at |build-step\.ts|node_modules/m);
   });
 
-  it('tells a learner on step 1 which file to create, in the kit’s words only', async () => {
+  it('tells a learner on step 1 which file to create, in the kit’s words only (the real bin)', async () => {
     await rm(dir, { recursive: true, force: true });
-    expect((await step('start', '1')).code).toBe(0);
-    const result = await step('check', '1');
+    expect((await stepBin('start', '1')).code).toBe(0);
+    const result = await stepBin('check', '1');
     expect(result.code).toBe(1);
     expect(result.output).toContain('src/functions/hello-voice.ts がありません');
     expect(result.output).not.toMatch(/^\s+at |Error:|ELIFECYCLE|build-step\.ts/m);

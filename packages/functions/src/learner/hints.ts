@@ -145,6 +145,11 @@ const HINTS: readonly Hint[] = [
     hint: '/call のファイル名を call.protected.ts にしてください(Protected: Twilio の署名が必要)。',
   },
   {
+    // Step 5's /token: the runtime answers OPTIONS before the Function runs.
+    match: /OPTIONS preflight answered/,
+    hint: 'OPTIONS(CORS のプリフライト)にはランタイムが 204 で答えます。src/functions/token.ts があるか確かめてください(Function で OPTIONS を扱う必要はありません)。',
+  },
+  {
     // Asked of every step with /voice-token; ALLOWED_ORIGINS arrives only in step 4.
     match: /CORS preflight/,
     hint: 'OPTIONS(CORS のプリフライト)にはランタイムが 204 で答えます。/voice-token の Function があるか確かめてください(Function で OPTIONS を扱う必要はありません)。',
