@@ -10,7 +10,8 @@ export default defineConfig({
   workers: 1,
   timeout: 60_000,
   forbidOnly: Boolean(process.env.CI),
-  reporter: [['list']],
+  // The JSON report feeds the slowest-tests list that `pnpm test` prints (scripts/test-report.mjs).
+  reporter: [['list'], ['json', { outputFile: '../.test-report/playwright.json' }]],
   outputDir: 'test-results',
   use: {
     browserName: 'chromium',

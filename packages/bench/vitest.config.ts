@@ -8,5 +8,7 @@ export default defineConfig({
     execArgv: ['--expose-gc'],
     testTimeout: 40_000,
     hookTimeout: 30_000,
+    // Per-test times for the slowest-tests report that `pnpm test` prints (scripts/test-report.mjs).
+    reporters: ['default', ['json', { outputFile: '../../.test-report/vitest-bench.json' }]],
   },
 });

@@ -7,5 +7,7 @@ export default defineConfig({
     isolate: true,
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
+    // Per-test times for the slowest-tests report that `pnpm test` prints (scripts/test-report.mjs).
+    reporters: ['default', ['json', { outputFile: '../../.test-report/vitest-emulator.json' }]],
   },
 });

@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    // Per-test times for the slowest-tests report that `pnpm test` prints (scripts/test-report.mjs).
+    reporters: ['default', ['json', { outputFile: '../../.test-report/vitest-launcher.json' }]],
   },
 });

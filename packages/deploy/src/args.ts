@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { STEPS, type Step } from '@kit/shared';
 import { parseCommandLine, requireStep, type Usage } from '@kit/shared/cli';
+import { commandEnv } from './output.js';
 
 const SETUP_USAGE: Usage = {
   japanese: `使い方: pnpm setup:twilio
@@ -63,7 +64,7 @@ export function parseDeployArgs(args: readonly string[]): DeployArgs {
     // Under `pnpm deploy:step` (turbo), relative to where turbo was started: the repository root.
     ...(values.dir !== undefined && {
       stepDir: resolve(
-        process.env.TURBO_INVOCATION_DIR ?? process.env.INIT_CWD ?? process.cwd(),
+        commandEnv().TURBO_INVOCATION_DIR ?? commandEnv().INIT_CWD ?? process.cwd(),
         values.dir,
       ),
     }),

@@ -2,7 +2,7 @@ import { isFakeSid } from '@kit/functions/local-env';
 import { checkStepEnv, pickStepEnv } from '@kit/functions/step-env';
 import { ENV_VARS, type EnvVarName, findMissingEnv, type Step } from '@kit/shared';
 import { type AccountCredentials, readAccountCredentials } from './credentials.js';
-import { ENV_PATH, serviceName } from './kit-env.js';
+import { envFilePath, serviceName } from './kit-env.js';
 import { fail, registerSecrets } from './output.js';
 
 export interface DeploySettings {
@@ -32,7 +32,7 @@ export function readDeploySettings(
   if (missing.length > 0) {
     fail(
       [
-        `${step.tag} のデプロイに必要な環境変数が設定されていません(.env: ${ENV_PATH}):`,
+        `${step.tag} のデプロイに必要な環境変数が設定されていません(.env: ${envFilePath()}):`,
         ...missing.map((name) => `  ${name}: ${ENV_VARS[name].description}`),
         'pnpm setup:twilio で API_KEY / API_SECRET / TWIML_APP_SID を作成できます。',
       ].join('\n'),

@@ -1,10 +1,16 @@
 import { join } from 'node:path';
 import { readEnvFile } from '@kit/functions/env-file';
 import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
-import { fail } from './output.js';
+import { commandEnv, fail } from './output.js';
 
-/** The kit's one `.env`, at the repository root; KIT_ENV_FILE points elsewhere (tests, a second account). */
-export const ENV_PATH = process.env.KIT_ENV_FILE ?? join(FUNCTIONS_PACKAGE_DIR, '../../.env');
+/**
+ * The kit's one `.env`, at the repository root; KIT_ENV_FILE points elsewhere
+ * (tests, a second account). Read per command, not at import: a test runs
+ * several commands with different environments in one process.
+ */
+export function envFilePath(): string {
+  return commandEnv().KIT_ENV_FILE ?? join(FUNCTIONS_PACKAGE_DIR, '../../.env');
+}
 
 export interface KitEnv {
   /** What `.env` holds (empty when there is no file). */
@@ -14,9 +20,9 @@ export interface KitEnv {
 }
 
 export async function loadKitEnv(): Promise<KitEnv> {
-  const file = (await readEnvFile(ENV_PATH)) ?? {};
+  const file = (await readEnvFile(envFilePath())) ?? {};
   const merged: Record<string, string> = { ...file };
-  for (const [name, value] of Object.entries(process.env)) {
+  for (const [name, value] of Object.entries(commandEnv())) {
     if (value !== undefined && value !== '') merged[name] = value;
   }
   return { file, merged };

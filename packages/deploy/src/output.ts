@@ -1,4 +1,11 @@
 import { ENV_VARS, type EnvVarName } from '@kit/shared';
+import {
+  CommandExit,
+  type CommandIo,
+  inProcessIo,
+  processIo,
+  runCommandInProcess,
+} from '@kit/shared/cli';
 
 /**
  * Everything the instructor tools print goes through here, so a secret that
@@ -24,12 +31,22 @@ export function mask(text: string): string {
   return masked;
 }
 
+/** The running command's io (runCli sets it), else the process's. */
+function io(): CommandIo {
+  return inProcessIo() ?? processIo();
+}
+
+/** The environment the running command reads: the process's in a bin, the test's in-process. */
+export function commandEnv(): Readonly<Record<string, string | undefined>> {
+  return io().env;
+}
+
 export function say(text: string): void {
-  console.log(mask(text));
+  io().stdout(`${mask(text)}\n`);
 }
 
 export function warn(text: string): void {
-  console.error(mask(text));
+  io().stderr(`${mask(text)}\n`);
 }
 
 /** A problem the instructor must fix: Japanese first, the English code/term in parentheses. */
@@ -50,18 +67,29 @@ export function fail(japanese: string, english: string): never {
   throw new KitError(japanese, english);
 }
 
-/** Runs a CLI's main function: prints a KitError as a two-line message, anything else as-is; sets the exit code. */
-export async function runCli(main: () => Promise<void>): Promise<void> {
-  try {
-    await main();
-  } catch (error) {
-    if (error instanceof KitError) {
-      warn(`✗ ${error.japanese}\n  (${error.english})`);
-    } else {
-      warn(`✗ 予期しないエラーです(unexpected error): ${describeError(error)}`);
+/**
+ * Runs a CLI's main function with `io` and returns its exit code: prints a
+ * KitError as a two-line message, anything else as-is (exit 1); a usage error
+ * or --help (CommandExit, from @kit/shared/cli) keeps its own code. The bins
+ * pass the process's io; the tests call the same mains in-process with their own.
+ */
+export function runCli(commandIo: CommandIo, main: () => Promise<void>): Promise<number> {
+  // Each command masks the secrets it read itself, as it would in a process of its own.
+  secrets.clear();
+  return runCommandInProcess(commandIo, async () => {
+    try {
+      await main();
+      return 0;
+    } catch (error) {
+      if (error instanceof CommandExit) throw error;
+      if (error instanceof KitError) {
+        warn(`✗ ${error.japanese}\n  (${error.english})`);
+      } else {
+        warn(`✗ 予期しないエラーです(unexpected error): ${describeError(error)}`);
+      }
+      return 1;
     }
-    process.exitCode = 1;
-  }
+  });
 }
 
 export function describeError(error: unknown): string {

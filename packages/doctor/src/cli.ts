@@ -1,69 +1,8 @@
-import { join } from 'node:path';
-import { workspaceDir } from '@kit/functions/workspace';
-import { finishedPhoneStep, STEPS, type Step } from '@kit/shared';
-import { parseCommandLine, readPort, requireStep, type Usage } from '@kit/shared/cli';
-import { runDoctor } from './doctor.js';
-import { REPO_ROOT } from './paths.js';
-import { formatText, redact } from './report.js';
+import { processIo } from '@kit/shared/cli';
+import { doctorMain } from './main.js';
 
-// `pnpm run doctor [--step N] [--workspace] [--json] [--local]`: one checklist of the setup,
-// each ✗ with the command or `.env` line that fixes it; exit 1 when any fails.
-
-const USAGE: Usage = {
-  japanese: `使い方: pnpm run doctor [--step N] [--workspace] [--json] [--local]
-  --step N    確認する手順(1〜${STEPS.length}、既定: 完成した電話の手順 ${finishedPhoneStep().number})
-  --workspace 完成コードの代わりに作業フォルダー(pnpm step:start N)を確認する: Function のファイル、
-              twiml-app.json の voiceUrl、動作(pnpm dev:step N --workspace と同じもの)
-  --json      結果を JSON で出力(講師が集計する用)
-  --local     本物の認証情報でも、ローカル(エミュレーター)で確認する
-  -h, --help  この説明を表示する`,
-  english: `usage: pnpm run doctor [--step N] [--workspace] [--json] [--local]
-  Checks the machine, the .env and either the local stack or the Twilio account for step N
-  (default: the finished phone, step ${finishedPhoneStep().number}); --workspace checks your own folder
-  (pnpm step:start N: its Functions, twiml-app.json, and running it) instead of the finished code;
-  --json prints the report as JSON, --local checks locally even with real credentials.
-  Exit 1 when any check fails.`,
-};
-
-function readCommandLine(): {
-  step: Step;
-  json: boolean;
-  forceLocal: boolean;
-  workspace: boolean;
-} {
-  const { values } = parseCommandLine({
-    usage: USAGE,
-    options: {
-      step: { type: 'string', value: '手順番号' },
-      json: { type: 'boolean' },
-      local: { type: 'boolean' },
-      workspace: { type: 'boolean' },
-    },
-  });
-  return {
-    step:
-      values.step === undefined
-        ? finishedPhoneStep()
-        : requireStep(values.step, { name: 'run doctor --step', usage: USAGE }),
-    json: values.json ?? false,
-    forceLocal: values.local ?? false,
-    workspace: values.workspace ?? false,
-  };
-}
-
-const { step, json, forceLocal, workspace } = readCommandLine();
-const port = readPort('PORT', 3000);
-const emulatorPort = readPort('EMULATOR_PORT', port + 1);
-const { report, secrets } = await runDoctor({
-  step,
-  envFile: process.env.KIT_ENV_FILE ?? join(REPO_ROOT, '.env'),
-  port,
-  emulatorPort,
-  forceLocal,
-  // The launcher's own folder (KIT_WORKSPACE_DIR in tests), so both look at the same files.
-  ...(workspace && { workspaceDir: workspaceDir() }),
-  environment: process.env,
-});
-const output = json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report);
-// Exit explicitly: HTTP agents kept alive by the Twilio library must not hold the command open.
-process.stdout.write(redact(output, secrets), () => process.exit(report.ok ? 0 : 1));
+// The bin: `pnpm run doctor` with this process's arguments, streams and environment.
+const code = await doctorMain(process.argv.slice(2), processIo());
+// Exit explicitly, once stdout is written: HTTP agents kept alive by the Twilio library
+// must not hold the command open.
+process.stdout.write('', () => process.exit(code));

@@ -1,6 +1,6 @@
 import { usageProblem } from '@kit/shared/testing';
 import { describe, expect, it } from 'vitest';
-import { runDoctor } from './support/run-doctor.js';
+import { runDoctor, runDoctorChild } from './support/run-doctor.js';
 
 /**
  * `pnpm run doctor`'s command line, read strictly: a misspelt option or a
@@ -33,5 +33,19 @@ describe('pnpm doctor: command line', () => {
     expect(result.stdout.startsWith('使い方: pnpm run doctor')).toBe(true);
     expect(result.stdout).toContain('(usage: pnpm run doctor');
     expect(result.stdout).not.toContain('✓');
+  });
+
+  it('the bin itself (a child process) exits 2, 0 and 1 as the command returns them', async () => {
+    const env = { KIT_ENV_FILE: '/nonexistent/kit-doctor/.env' };
+    const misspelt = await runDoctorChild(['--froce'], env);
+    expect(misspelt.code, misspelt.output).toBe(2);
+    expectUsage(misspelt.stderr, '知らないオプションです: --froce');
+    const help = await runDoctorChild(['-h'], env);
+    expect(help.code, help.output).toBe(0);
+    expect(help.stdout.startsWith('使い方: pnpm run doctor')).toBe(true);
+    // No .env: a failed check, the whole report still printed (as JSON here) before the exit.
+    const failed = await runDoctorChild(['--json'], env);
+    expect(failed.code, failed.output).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ ok: false });
   });
 });

@@ -1,5 +1,8 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { exitWith, inProcessIo } from './cli-run.js';
 import { findStep, STEPS, type Step } from './steps.js';
+
+export * from './cli-run.js';
 
 /**
  * The kit's command lines (Node only: the scripts behind pnpm dev, dev:step,
@@ -54,6 +57,7 @@ export function formatUsage(usage: Usage): string {
  * Reads a command line strictly (node:util parseArgs, strict: true): an unknown
  * or misspelt option, a missing value or an extra argument stops the command
  * with exit 2 before it does anything; --help prints the usage and exits 0.
+ * (Inside `runCommandInProcess`, "stops" and "exits" throw `CommandExit`.)
  */
 export function parseCommandLine<const Options extends Record<string, OptionSpec>>(
   spec: CommandSpec<Options>,
@@ -78,10 +82,7 @@ export function parseCommandLine<const Options extends Record<string, OptionSpec
     usageError(japanese, english, spec.usage);
   }
   const { help, ...values } = parsed.values;
-  if (help === true) {
-    process.stdout.write(`${formatUsage(spec.usage)}\n`);
-    process.exit(0);
-  }
+  if (help === true) exitWith(0, `${formatUsage(spec.usage)}\n`, 'stdout');
   const extra = parsed.positionals[allowed];
   if (extra !== undefined) {
     usageError(
@@ -152,21 +153,19 @@ function explainBadArgument(
 
 /** Stops the command (exit 2): what is wrong with its command line, then its usage. */
 export function usageError(japanese: string, english: string, usage: Usage): never {
-  process.stderr.write(`✗ ${japanese}\n  (${english})\n\n${formatUsage(usage)}\n`);
-  process.exit(2);
+  exitWith(2, `✗ ${japanese}\n  (${english})\n\n${formatUsage(usage)}\n`, 'stderr');
 }
 
 /** Stops the command (exit 1) on a problem the user fixes elsewhere. */
 export function fail(japanese: string, english: string): never {
-  process.stderr.write(`✗ ${japanese}\n  (${english})\n`);
-  process.exit(1);
+  exitWith(1, `✗ ${japanese}\n  (${english})\n`, 'stderr');
 }
 
 /** A port from the environment (PORT, EMULATOR_PORT), or the fallback when it is not set. */
 export function readPort(
   name: string,
   fallback: number,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = inProcessIo()?.env ?? process.env,
 ): number {
   const raw = env[name] ?? String(fallback);
   const port = Number(raw);

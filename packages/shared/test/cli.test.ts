@@ -4,6 +4,7 @@ import {
   parseCommandLine,
   readPort,
   requireStep,
+  runCommandInProcess,
   stepChoiceMessage,
   type Usage,
 } from '../src/cli.js';
@@ -157,5 +158,55 @@ describe('the other helpers', () => {
     stderr = '';
     expect(exitCodeOf(() => requireStep(undefined, command))).toBe(2);
     expectUsageError(stepChoiceMessage('example:step'), 'a step number 1-');
+  });
+});
+
+describe('runCommandInProcess', () => {
+  const collect = () => {
+    const io = { out: '', err: '' };
+    return {
+      io,
+      commandIo: {
+        stdout: (text: string) => {
+          io.out += text;
+        },
+        stderr: (text: string) => {
+          io.err += text;
+        },
+        env: { PORT: '70000' },
+      },
+    };
+  };
+
+  it('turns usageError, fail and --help into exit codes written to its io, never process.exit', async () => {
+    const usage = collect();
+    expect(await runCommandInProcess(usage.commandIo, () => parse(['4', '--froce']))).toBe(2);
+    expect(usage.io.err.startsWith('✗ 知らないオプションです: --froce')).toBe(true);
+    const help = collect();
+    expect(await runCommandInProcess(help.commandIo, () => parse(['--help']))).toBe(0);
+    expect(help.io.out.startsWith(USAGE.japanese)).toBe(true);
+    const failed = collect();
+    expect(await runCommandInProcess(failed.commandIo, () => fail('壊れています', 'broken'))).toBe(
+      1,
+    );
+    expect(failed.io.err).toBe('✗ 壊れています\n  (broken)\n');
+    // readPort reads the command's environment, not the process's.
+    const port = collect();
+    expect(await runCommandInProcess(port.commandIo, () => readPort('PORT', 3000))).toBe(1);
+    expect(port.io.err).toContain('70000');
+    expect(process.exit).not.toHaveBeenCalled();
+    expect(stdout + stderr).toBe('');
+  });
+
+  it('returns what main returns, and lets any other error through', async () => {
+    const { commandIo } = collect();
+    expect(await runCommandInProcess(commandIo, async () => 3)).toBe(3);
+    expect(await runCommandInProcess(commandIo, async () => {})).toBe(0);
+    await expect(
+      runCommandInProcess(commandIo, () => {
+        throw new Error('crash');
+      }),
+    ).rejects.toThrow('crash');
+    expect(exitCodeOf(() => fail('外', 'outside'))).toBe(1);
   });
 });

@@ -26,8 +26,11 @@ export interface TextRequestOptions {
   proxy?: { url: string; ca?: string | Buffer };
 }
 
-/** One agent per process for HTTP_PROXY: the environment does not change under it. */
-let environmentProxyAgent: Agent | undefined;
+/**
+ * One agent per HTTP_PROXY value: a CLI's environment does not change under it,
+ * but a test that runs commands in its own process points it at each fake in turn.
+ */
+const environmentProxyAgents = new Map<string, Agent>();
 
 function proxyAgentFor(options: TextRequestOptions): Agent | undefined {
   if (options.proxy) {
@@ -37,8 +40,12 @@ function proxyAgentFor(options: TextRequestOptions): Agent | undefined {
   const proxy = process.env.HTTP_PROXY;
   if (!proxy) return undefined;
   // NODE_EXTRA_CA_CERTS needs no `ca` here: Node adds it to the default CAs at startup.
-  environmentProxyAgent ??= new HttpsProxyAgent({ proxy, keepAlive: false });
-  return environmentProxyAgent;
+  let agent = environmentProxyAgents.get(proxy);
+  if (!agent) {
+    agent = new HttpsProxyAgent({ proxy, keepAlive: false });
+    environmentProxyAgents.set(proxy, agent);
+  }
+  return agent;
 }
 
 /**

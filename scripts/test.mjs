@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// pnpm test: every package's tests through turbo (extra arguments go to `turbo run test`),
+// then the slowest tests and files of this run (scripts/test-report.mjs), whatever the
+// outcome; the exit code is turbo's. The reports of an earlier run are removed first, so
+// the list is this run's.
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { printSlowest, REPORT_DIR } from './test-report.mjs';
+
+rmSync(REPORT_DIR, { recursive: true, force: true });
+const started = Date.now();
+const turbo = spawn(
+  'pnpm',
+  ['exec', 'turbo', 'run', 'test', '--continue', ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+  },
+);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  // Ctrl-C already reached turbo (same process group); a lone signal did not.
+  process.on(signal, () => turbo.kill(signal));
+}
+turbo.on('exit', (code, signal) => {
+  printSlowest(started);
+  console.log(`pnpm test: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  process.exitCode = code ?? (signal ? 1 : 0);
+});
