@@ -4,8 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommandInProcess } from '@kit/shared/cli';
 import { runCommand, usageProblem } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stepMain } from '../src/learner/step-cli.js';
 import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
 
 /**
@@ -58,6 +60,25 @@ function expectUsage(stderr: string, reason: string, command: string): void {
   expect(usageProblem(stderr, reason, `pnpm ${command}`)).toBeUndefined();
 }
 
+/** `pnpm step:*` in this process (stepMain, what the bin runs), its output collected. */
+async function stepInProcess(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCommandInProcess(
+    {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      env: { KIT_WORKSPACE_DIR: workspace },
+    },
+    () => stepMain(args),
+  );
+  return { code, stdout, stderr };
+}
+
 describe('pnpm step:* command line', { timeout: 60_000 }, () => {
   it.each([
     [['start', '3', '--froce'], '--froce'],
@@ -67,7 +88,7 @@ describe('pnpm step:* command line', { timeout: 60_000 }, () => {
     // Each subcommand takes only its own options.
     [['check', '3', '--reference'], '--reference'],
   ])('refuses %j with the usage (exit 2), leaving the folder alone', async (args, option) => {
-    const result = await runScript('scripts/step.ts', args);
+    const result = await stepInProcess(args);
     expect(result.code, result.stderr).toBe(2);
     expectUsage(result.stderr, `知らないオプションです: ${option}`, 'step:start');
     expect(result.stdout).toBe('');
@@ -75,7 +96,7 @@ describe('pnpm step:* command line', { timeout: 60_000 }, () => {
   });
 
   it('lists the steps for a bad step number (exit 2)', async () => {
-    const result = await runScript('scripts/step.ts', ['start', '9']);
+    const result = await stepInProcess(['start', '9']);
     expect(result.code).toBe(2);
     expectUsage(
       result.stderr,
@@ -87,10 +108,18 @@ describe('pnpm step:* command line', { timeout: 60_000 }, () => {
   });
 
   it('prints the usage on stdout for --help (exit 0)', async () => {
-    const result = await runScript('scripts/step.ts', ['start', '--help']);
+    const result = await stepInProcess(['start', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout.startsWith('使い方: pnpm step:start')).toBe(true);
     expect(result.stdout).toContain('(usage: pnpm step:start');
+    expect(existsSync(workspace)).toBe(false);
+  });
+
+  it('stops the real bin with exit 2 and the usage on stderr', async () => {
+    const result = await runScript('scripts/step.ts', ['start', '3', '--froce']);
+    expect(result.code, result.stderr).toBe(2);
+    expectUsage(result.stderr, '知らないオプションです: --froce', 'step:start');
+    expect(result.stdout).toBe('');
     expect(existsSync(workspace)).toBe(false);
   });
 });

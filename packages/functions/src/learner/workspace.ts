@@ -9,8 +9,10 @@ import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../steps-dir.js';
  * (so it resolves the same packages), git-ignored. KIT_WORKSPACE_DIR moves it
  * (the tests use scratch folders).
  */
-export function workspaceDir(): string {
-  return process.env.KIT_WORKSPACE_DIR ?? join(FUNCTIONS_PACKAGE_DIR, 'workspace');
+export function workspaceDir(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return env.KIT_WORKSPACE_DIR ?? join(FUNCTIONS_PACKAGE_DIR, 'workspace');
 }
 
 const MANIFEST = '.kit-workspace.json';
