@@ -1,17 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findStep } from '@kit/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  checkStep,
-  diffStep,
-  type LearnerIo,
-  solveStep,
-  startStep,
-} from '../src/learner/commands.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
+import { learnerLoop } from './support/learner-loop.js';
 
 /**
  * The learner's loop: pnpm step:start / check / diff / solution on a scratch
@@ -19,36 +12,16 @@ import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
  * parsing its command line), plus one run of the real bin. Scratch folders live
  * inside the package so they resolve the same packages as a real one.
  */
-const SCRATCH_ROOT = join(FUNCTIONS_PACKAGE_DIR, '.test-workspaces');
 // Each step:check builds the folder and runs the step's tests in a child vitest
 // (about 5 s on an idle 2-core machine, more with every package testing at once).
-let dir: string;
-let scratch: string;
-
-beforeAll(async () => {
-  await mkdir(SCRATCH_ROOT, { recursive: true });
-  scratch = await mkdtemp(join(SCRATCH_ROOT, 'run-'));
-  dir = join(scratch, 'workspace');
+const loop = learnerLoop();
+const { step } = loop;
+let dir = '';
+let scratch = '';
+beforeAll(() => {
+  dir = loop.dir();
+  scratch = loop.scratch();
 });
-afterAll(() => rm(scratch, { recursive: true, force: true }));
-
-/** `pnpm step:<command> N [--flag]`, as the bin runs it once its command line is parsed. */
-async function step(...args: string[]): Promise<{ code: number; output: string }> {
-  const [command, stepNumber = '', ...flags] = args;
-  const found = findStep(stepNumber);
-  if (!found) throw new Error(`no step ${stepNumber}`);
-  const lines: string[] = [];
-  const io: LearnerIo = { dir, print: (line) => lines.push(line) };
-  const run = {
-    start: () => startStep(io, found, flags.includes('--reference')),
-    check: () => checkStep(io, found, flags.includes('--verbose')),
-    diff: () => diffStep(io, found),
-    solution: () => solveStep(io, found),
-  }[command as 'start' | 'check' | 'diff' | 'solution'];
-  if (!run) throw new Error(`no command ${command}`);
-  const code = await run();
-  return { code, output: lines.join('\n') };
-}
 
 /** The real bin, in a child process: its output is exactly what the learner's terminal shows. */
 async function stepBin(...args: string[]): Promise<{ code: number | null; output: string }> {
@@ -176,108 +149,3 @@ describe.each([2, 3, 4])('the loop for step %i', { timeout: 180_000 }, (stepNumb
     expect(solved.code, solved.output).toBe(0);
   });
 });
-
-/** A mistake a learner could make, seeded into the reference, and the hint that must name it. */
-const seededMistakes = [
-  {
-    step: 2,
-    name: 'a token for someone other than "user"',
-    file: 'src/functions/token.ts',
-    seed: (code: string) => code.replace("const identity = 'user';", "const identity = 'guest';"),
-    hint: 'identity を "user" にし',
-  },
-  {
-    step: 3,
-    name: 'incomingAllow left false',
-    file: 'src/functions/voice-token.ts',
-    seed: (code: string) => code.replace('incomingAllow: true', 'incomingAllow: false'),
-    hint: '「3-2 Voice グラント」 Voice グラントに incomingAllow: true',
-  },
-  {
-    step: 3,
-    name: 'the identity not validated',
-    file: 'src/functions/voice-token.ts',
-    seed: (code: string) =>
-      code.replace(
-        "typeof identity !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(identity)",
-        "typeof identity !== 'string'",
-      ),
-    hint: '「3-4 identity の検査」',
-  },
-  {
-    step: 4,
-    name: '/call made public',
-    file: 'src/functions/call.protected.ts',
-    rename: 'src/functions/call.ts',
-    seed: (code: string) => code,
-    hint: 'call.protected.ts にしてください',
-  },
-  {
-    step: 1,
-    name: 'no guest for a missing name',
-    file: 'src/functions/hello-json.ts',
-    seed: (code: string) =>
-      code.replace(
-        "typeof event.name === 'string' && event.name !== '' ? event.name : 'ゲスト'",
-        'String(event.name)',
-      ),
-    hint: 'name を「ゲスト」にしてください',
-    stage: '1-3',
-  },
-  {
-    step: 3,
-    name: 'Access-Control-Allow-Origin: * as in the original blog',
-    file: 'src/functions/voice-token.ts',
-    seed: (code: string) =>
-      code.replace(
-        "response.appendHeader('Content-Type', 'application/json');",
-        "response.appendHeader('Content-Type', 'application/json');\n  response.appendHeader('Access-Control-Allow-Origin', '*');",
-      ),
-    hint: '* は使わない',
-  },
-  {
-    step: 3,
-    name: 'a <Dial> without callerId',
-    file: 'src/functions/call.protected.ts',
-    seed: (code: string) => code.replace(/^\s*callerId: .*\n/m, ''),
-    hint: 'callerId("client:" と発信者の identity)と answerOnBridge: true を渡してください',
-    stage: '3-8',
-  },
-  {
-    step: 4,
-    name: 'Cache-Control: no-store on the token only, not on errors',
-    file: 'src/functions/voice-token.ts',
-    seed: (code: string) =>
-      code
-        .replace(/^\s*response\.appendHeader\('Cache-Control', 'no-store'\);.*\n/m, '')
-        .replace(
-          /^(\s*)callback\(null, response\);\n\};/m,
-          "$1response.appendHeader('Cache-Control', 'no-store');\n$1callback(null, response);\n};",
-        ),
-    hint: 'エラーを含むすべての応答に Cache-Control: no-store を付けてください',
-    stage: '4-3',
-  },
-] as const;
-
-describe.each(seededMistakes)(
-  'step:check on step $step with $name',
-  { timeout: 180_000 },
-  (mistake) => {
-    it('fails with the hint that names it', async () => {
-      await step('solution', String(mistake.step));
-      const original = join(dir, mistake.file);
-      const code = await readFile(original, 'utf8');
-      const seeded = mistake.seed(code);
-      expect(seeded === code && !('rename' in mistake), 'the seed must change something').toBe(
-        false,
-      );
-      if ('rename' in mistake) await rm(original);
-      await writeFile(join(dir, 'rename' in mistake ? mistake.rename : mistake.file), seeded);
-      const result = await step('check', String(mistake.step));
-      expect(result.code).toBe(1);
-      expect(result.output).toContain(mistake.hint);
-      // The stage the hint names is the one whose code the seed changed.
-      if ('stage' in mistake) expect(result.output).toContain(`「${mistake.stage} `);
-    });
-  },
-);
