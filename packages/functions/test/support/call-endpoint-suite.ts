@@ -74,7 +74,7 @@ export function callEndpointSuite(tag: 'step-03' | 'step-04'): void {
       expect(claims.exp - claims.iat).toBe(600);
     });
 
-    it.each(['0', '86401', 'abc', '-5'])(
+    it.each(['0', '29', '86401', 'abc', '-5'])(
       'treats TOKEN_TTL_SECONDS=%j as a configuration error, not a silent default',
       async (ttl) => {
         const response = await mint({ TOKEN_TTL_SECONDS: ttl }, { identity: 'bob' });
