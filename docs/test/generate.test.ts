@@ -89,7 +89,9 @@ describe('catalog tables', () => {
 
   it('tells a Console learner not to set AUTH_TOKEN, which only the local server reads', () => {
     if (!step3) throw new Error('catalog too short');
-    expect(envTableMarkdown(step3)).toContain('| 変数 | 手元(pnpm dev) | Console | 秘密 | 内容 |');
+    expect(envTableMarkdown(step3)).toContain(
+      '| 変数 | 手元(clone して pnpm dev) | Console | 秘密 | 内容 |',
+    );
     const withAuthToken = STEPS.filter((step) =>
       step.env.some((variable) => variable.name === 'AUTH_TOKEN'),
     );

@@ -7,6 +7,7 @@ import { cloneMarkdown } from './clone.js';
 import { stepDiffMarkdown } from './diff.js';
 import { learnerCheckMarkdown } from './learner-check.js';
 import { STEPS_DIR } from './paths.js';
+import { routesMarkdown } from './routes.js';
 import { callFlowSvg } from './sequence.js';
 import { stageBlocks, stageMarkdown } from './stages.js';
 import {
@@ -53,6 +54,8 @@ export function generatedFiles(stepsDir = STEPS_DIR): GeneratedFile[] {
   files.push({ path: 'call-flow.svg', content: callFlowSvg });
   // The clone command, with the repository's URL from the build (see .vitepress/site-env.ts).
   files.push({ path: 'clone.md', content: () => cloneMarkdown(repositoryUrl()) });
+  // The box under every page's title: the Console route and what needs a clone.
+  files.push({ path: 'routes.md', content: routesMarkdown });
   // Step 03's page shows the learner loop with a real run of step:check.
   const callEndpointStep = STEPS.find((step) => step.tag === 'step-03');
   if (callEndpointStep) {

@@ -29,11 +29,11 @@ export const JS_LABEL = 'JavaScript(Console)';
 export const STARTS_FROM: Readonly<Record<string, { from: string; note: string }>> = {
   'step-03/voice-token.ts': {
     from: 'step-02/token.ts',
-    note: '「Add +」→「Add Function」で新しい Function `/voice-token` を作り、最初から入っているコードを消して、手順2の `/token` のコードをそのまま貼り付けてから始めます(`/token` は残しておきます)。',
+    note: '新しい Function `/voice-token` を作り、最初から入っているコードを消して、手順2の `/token` のコードを貼り付けてから始めます。`/token` は残しておきます。',
   },
   'step-05/token.ts': {
     from: 'step-04/voice-token.ts',
-    note: '手順2で作った `/token` を開き、中身をすべて手順4の `/voice-token` のコードに置き換えてから始めます(新しい Function は作りません。`/voice-token` はそのまま残します)。',
+    note: '手順2で作った `/token` を開き、中身をすべて手順4の `/voice-token` のコードに置き換えてから始めます。新しい Function は作りません。',
   },
 };
 

@@ -35,7 +35,7 @@ export function envTableMarkdown(step: Step): string {
       `\`${variable.name}\` は手元のサーバーだけが使います。Twilio 上では Twilio 自身が署名を検査するので、Console の環境変数には設定しません。`,
   );
   return [
-    '| 変数 | 手元(pnpm dev) | Console | 秘密 | 内容 |',
+    '| 変数 | 手元(clone して pnpm dev) | Console | 秘密 | 内容 |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
@@ -97,7 +97,9 @@ export function consoleAssetsTableMarkdown(step: Step, downloads: Downloads): st
     '',
     `::: details リポジトリを clone した場合`,
     '',
-    `ダウンロードできるファイルは、clone したリポジトリで \`pnpm build\` を実行すると ${built} にできるファイルと同じです(テストでバイト単位で比べています)。`,
+    `ダウンロードできるファイルは、clone したリポジトリの \`pnpm build\` が作る ${built} と同じです。`,
+    'テストで、バイト単位で同じことを確かめています。',
+    ,
     '',
     ':::',
     '',
