@@ -32,7 +32,7 @@ export function envTableMarkdown(step: Step): string {
   const localOnly = step.env.filter((variable) => LOCAL_ONLY_ENV.has(variable.name));
   const notes = localOnly.map(
     (variable) =>
-      `\`${variable.name}\` は手元のサーバーだけが使います。Twilio 上では Twilio 自身が署名を検査するので、Console の環境変数には設定しません。`,
+      `\`${variable.name}\` は手元のサーバーだけが使います。Twilio 上では Twilio 自身が署名を検査するので、Console の環境変数に自分では追加しません。「Add my Twilio Credentials」のチェックで入る値は、そのままでかまいません。`,
   );
   return [
     '| 変数 | 手元(clone して pnpm dev) | Console | 秘密 | 内容 |',
@@ -99,7 +99,6 @@ export function consoleAssetsTableMarkdown(step: Step, downloads: Downloads): st
     '',
     `ダウンロードできるファイルは、clone したリポジトリの \`pnpm build\` が作る ${built} と同じです。`,
     'テストで、バイト単位で同じことを確かめています。',
-    ,
     '',
     ':::',
     '',
