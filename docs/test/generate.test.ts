@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { repositoryUrl, webUrlOf } from '../.vitepress/site-env.js';
 import { cloneMarkdown } from '../scripts/lib/clone.js';
 import { stepDiffMarkdown } from '../scripts/lib/diff.js';
+import { japaneseLines } from '../scripts/lib/learner-check.js';
 import { STEPS_DIR } from '../scripts/lib/paths.js';
 import { callFlowSvg, PARTICIPANTS, ROWS } from '../scripts/lib/sequence.js';
 import {
@@ -226,5 +227,22 @@ describe('call-flow diagram', () => {
       expect(text[1]).not.toMatch(/[<>]/);
     }
     expect(svg.trim().endsWith('</svg>')).toBe(true);
+  });
+});
+
+describe('step:check output on the page', () => {
+  it('keeps the Japanese hints and leaves out the English test names and assertions', () => {
+    const report = [
+      '✗ 「3-3 応答」 /voice-token は JSON で返してください。',
+      '  - step-03 on the real runtime answers GET and POST token requests as JSON',
+      '    AssertionError: expected 404 to be 200 // Object.is equality',
+      '  (「3-2」は docs/steps/03-call-endpoint.md の段階の番号です)',
+    ].join('\n');
+    expect(japaneseLines(report)).toBe(
+      [
+        '✗ 「3-3 応答」 /voice-token は JSON で返してください。',
+        '  (「3-2」は docs/steps/03-call-endpoint.md の段階の番号です)',
+      ].join('\n'),
+    );
   });
 });
