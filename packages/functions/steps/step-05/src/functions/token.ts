@@ -4,9 +4,9 @@ type TokenEnv = {
   ACCOUNT_SID: string;
   API_KEY: string;
   API_SECRET: string;
-  TWIML_APP_SID?: string; // [5-2] voice のときだけ使う
-  CONVERSATIONS_SERVICE_SID?: string; // [5-2] chat のときだけ使う
-  SYNC_SERVICE_SID?: string; // [5-2] sync のときだけ使う
+  TWIML_APP_SID?: string; // [5-2]
+  CONVERSATIONS_SERVICE_SID?: string; // [5-2]
+  SYNC_SERVICE_SID?: string; // [5-2]
   TOKEN_TTL_SECONDS?: string; // [3-5]
   WORKSHOP_PASSCODE?: string; // [4-1]
   ALLOWED_ORIGINS?: string; // [4-2]
