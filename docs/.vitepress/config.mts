@@ -1,6 +1,7 @@
 import { STEPS, stepDocPath } from '@kit/shared';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 import { tokenize } from './search.js';
+import { docsBase, repositoryUrl } from './site-env.js';
 import { slugify } from './slugify.js';
 
 /** `steps/03-call-endpoint.md` → `/steps/03-call-endpoint` (the catalog decides every step page). */
@@ -8,23 +9,10 @@ function stepLink(path: string): string {
   return `/${path.replace(/\.md$/, '')}`;
 }
 
-/**
- * Where the site is served: `/` by default, or a sub-path such as `/kit-docs/`
- * (GitHub Pages serves a project at `/<repository>/`). VitePress prefixes links,
- * assets, search and markdown images with it; the `head` entries below are not
- * rewritten, so they use it themselves.
- */
-function docsBase(value: string | undefined): string {
-  const base = value?.trim() || '/';
-  if (!base.startsWith('/') || !base.endsWith('/') || base.includes('//')) {
-    throw new Error(
-      `DOCS_BASE must start and end with "/" (like /kit-docs/), got ${JSON.stringify(value)}`,
-    );
-  }
-  return base;
-}
-
-const base = docsBase(process.env.DOCS_BASE);
+const base = docsBase();
+/** The repository's web URL, for the nav and "edit this page" (the clone command is generated). */
+const repository = repositoryUrl();
+const branch = process.env.GITHUB_REF_NAME?.trim() || 'main';
 
 const stepItems: DefaultTheme.SidebarItem[] = STEPS.map((step) => ({
   text: `手順${step.number}: ${step.title}`,
@@ -58,7 +46,7 @@ export default defineConfig({
   lastUpdated: true,
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: `${base}favicon.svg` }]],
   // The pages import code from the step folders; generated parts live in .generated/.
-  srcExclude: ['README.md'],
+  srcExclude: ['README.md', 'FACTS.md'],
   markdown: {
     // High-contrast code colours: every token of both themes reaches 4.5:1 on the code
     // block (the default github-light/dark do not: #e36209 on #f6f6f7 is 3.23:1). One
@@ -74,7 +62,16 @@ export default defineConfig({
       { text: 'はじめに', link: '/guide/getting-started' },
       { text: '手順', link: stepItems[0]?.link ?? '/' },
       { text: 'トラブルシューティング', link: '/guide/troubleshooting' },
+      ...(repository ? [{ text: 'リポジトリ', link: repository }] : []),
     ],
+    ...(repository
+      ? {
+          editLink: {
+            pattern: `${repository}/edit/${branch}/docs/:path`,
+            text: 'このページの修正を提案する',
+          },
+        }
+      : {}),
     sidebar,
     outline: { level: [2, 3], label: 'このページの内容' },
     docFooter: { prev: '前のページ', next: '次のページ' },

@@ -3,12 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STEPS } from '@kit/shared';
 import { describe, expect, it } from 'vitest';
+import { repositoryUrl, webUrlOf } from '../.vitepress/site-env.js';
+import { cloneMarkdown } from '../scripts/lib/clone.js';
 import { stepDiffMarkdown } from '../scripts/lib/diff.js';
+import { japaneseLines } from '../scripts/lib/learner-check.js';
 import { STEPS_DIR } from '../scripts/lib/paths.js';
 import { callFlowSvg, PARTICIPANTS, ROWS } from '../scripts/lib/sequence.js';
 import {
   consoleAssetsTableMarkdown,
   envTableMarkdown,
+  formatSize,
   functionsTableMarkdown,
   LOCAL_ONLY_ENV,
 } from '../scripts/lib/tables.js';
@@ -86,7 +90,9 @@ describe('catalog tables', () => {
 
   it('tells a Console learner not to set AUTH_TOKEN, which only the local server reads', () => {
     if (!step3) throw new Error('catalog too short');
-    expect(envTableMarkdown(step3)).toContain('| 変数 | 手元(pnpm dev) | Console | 秘密 | 内容 |');
+    expect(envTableMarkdown(step3)).toContain(
+      '| 変数 | 手元(clone して pnpm dev) | Console | 秘密 | 内容 |',
+    );
     const withAuthToken = STEPS.filter((step) =>
       step.env.some((variable) => variable.name === 'AUTH_TOKEN'),
     );
@@ -119,13 +125,24 @@ describe('catalog tables', () => {
 });
 
 describe('Console assets table', () => {
-  it('lists what a step asks the attendee to upload, from the catalog', () => {
+  const downloads = { base: '/kit-docs/', sizeOf: () => 215_082 };
+
+  it('lists what a step asks the attendee to upload, from the catalog, as downloads of the site', () => {
     for (const step of STEPS) {
-      const table = consoleAssetsTableMarkdown(step);
+      const table = consoleAssetsTableMarkdown(step, downloads);
       for (const asset of step.consoleAssets) {
         expect(table).toContain(`| \`${asset.path}\` |`);
-        expect(table).toContain(`\`packages/browser-phone/dist/${asset.file}\``);
+        expect(table).toContain(
+          `<a href="/kit-docs/downloads/${step.tag}/${asset.file}" download="${asset.file}">`,
+        );
+        expect(table).toContain('(210 kB)');
         expect(table).toContain(asset.description);
+        // The clone's path is there too, inside a block that says it needs the clone.
+        const clone = table.indexOf('::: details リポジトリを clone した場合');
+        expect(clone).toBeGreaterThan(0);
+        expect(table.indexOf(`\`packages/browser-phone/dist/${asset.file}\``)).toBeGreaterThan(
+          clone,
+        );
       }
       if (step.consoleAssets.length === 0) expect(table).toContain('アセットはありません');
     }
@@ -135,7 +152,63 @@ describe('Console assets table', () => {
   it('reads a catalog without the field as nothing to upload', () => {
     if (!step1) throw new Error('catalog too short');
     const { consoleAssets: _, ...older } = step1;
-    expect(consoleAssetsTableMarkdown(older as typeof step1)).toContain('アセットはありません');
+    expect(consoleAssetsTableMarkdown(older as typeof step1, downloads)).toContain(
+      'アセットはありません',
+    );
+  });
+
+  it('gives sizes in kB, never 0', () => {
+    expect(formatSize(215_082)).toBe('210 kB');
+    expect(formatSize(10)).toBe('1 kB');
+  });
+});
+
+describe('clone command', () => {
+  it('clones the repository the build names', () => {
+    const markdown = cloneMarkdown('https://github.com/example/kit');
+    expect(markdown).toContain('```sh\ngit clone https://github.com/example/kit.git\ncd kit\n');
+    expect(markdown).toContain('<https://github.com/example/kit>');
+  });
+
+  it('prints no placeholder when the build names no repository', () => {
+    const markdown = cloneMarkdown(null);
+    expect(markdown).not.toMatch(/<[^>]*URL[^>]*>|git clone </);
+    expect(markdown).not.toContain('```');
+  });
+});
+
+describe('repository URL', () => {
+  const none = { env: {}, packageJson: {}, gitOrigin: () => null };
+
+  it("prefers GitHub Actions' server URL and repository", () => {
+    expect(
+      repositoryUrl({
+        ...none,
+        env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r' },
+        packageJson: { repository: 'https://example.com/x/y.git' },
+      }),
+    ).toBe('https://github.com/o/r');
+  });
+
+  it("reads package.json's repository, as a string or { url }, then the origin remote", () => {
+    expect(repositoryUrl({ ...none, packageJson: { repository: 'github:o/r' } })).toBe(
+      'https://github.com/o/r',
+    );
+    expect(
+      repositoryUrl({
+        ...none,
+        packageJson: { repository: { url: 'git+https://github.com/o/r.git' } },
+      }),
+    ).toBe('https://github.com/o/r');
+    expect(repositoryUrl({ ...none, gitOrigin: () => 'git@github.com:o/r.git' })).toBe(
+      'https://github.com/o/r',
+    );
+    expect(repositoryUrl(none)).toBeNull();
+  });
+
+  it('turns clone URLs into web URLs', () => {
+    expect(webUrlOf('https://token@github.com/o/r.git')).toBe('https://github.com/o/r');
+    expect(webUrlOf('not a url')).toBeNull();
   });
 });
 
@@ -154,5 +227,22 @@ describe('call-flow diagram', () => {
       expect(text[1]).not.toMatch(/[<>]/);
     }
     expect(svg.trim().endsWith('</svg>')).toBe(true);
+  });
+});
+
+describe('step:check output on the page', () => {
+  it('keeps the Japanese hints and leaves out the English test names and assertions', () => {
+    const report = [
+      '✗ 「3-3 応答」 /voice-token は JSON で返してください。',
+      '  - step-03 on the real runtime answers GET and POST token requests as JSON',
+      '    AssertionError: expected 404 to be 200 // Object.is equality',
+      '  (「3-2」は docs/steps/03-call-endpoint.md の段階の番号です)',
+    ].join('\n');
+    expect(japaneseLines(report)).toBe(
+      [
+        '✗ 「3-3 応答」 /voice-token は JSON で返してください。',
+        '  (「3-2」は docs/steps/03-call-endpoint.md の段階の番号です)',
+      ].join('\n'),
+    );
   });
 });

@@ -1,20 +1,30 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkFunctionSources, emitFunction, type SourceProblem } from '@kit/functions/compile';
-import { stagesOfStep, viewAt } from '@kit/functions/stages';
+import { stagesOfStep } from '@kit/functions/stages';
 import { STEPS, type Step, stepDocPath } from '@kit/shared';
 import { describe, expect, it } from 'vitest';
 import { generatedFiles } from '../scripts/lib/generated.js';
 import { DOCS_DIR, GENERATED_DIR, STEPS_DIR } from '../scripts/lib/paths.js';
 import {
+  diffBlock,
+  emitView,
+  foldEmptyObjects,
   functionSources,
+  HANGS_NOTE,
   JS_LABEL,
   lineRanges,
-  newLines,
+  markersInOrder,
+  NEW_FUNCTION_NOTE,
+  ORDER_NOTE,
+  REMOVED,
+  STARTS_FROM,
   stageBlocks,
+  stageLines,
   stageMarkdown,
   TS_LABEL,
   tidyView,
+  viewAtStage,
 } from '../scripts/lib/stages.js';
 
 const INCLUDE = /<!--\s*@include:\s*(.*?)\s*-->/g;
@@ -27,19 +37,22 @@ const format = (problems: readonly SourceProblem[]) =>
   problems.map((problem) => `${problem.line}:${problem.column} ${problem.message}`).join('\n');
 
 /**
- * Every stage view of every step's Functions: each stage the file marks (of its
- * own step and of earlier steps it carries on), as a page shows it.
+ * Every stage view of every step's Functions as its page shows it: the code the
+ * learner has before the step (index 0) and after each of the step's stages.
  */
 const views = STEPS.flatMap((step) =>
   functionSources(STEPS_DIR, step).flatMap((source) => {
-    return source.staged.stages.map((id) => {
-      const name = `${step.tag} ${source.fileName} at ${id.step}-${id.index}`;
+    const lines = stageLines(source, step.number);
+    const indexes = [0, ...stagesOfStep(source.staged, step.number).map((stage) => stage.index)];
+    if (indexes.length === 1 || source.base.text === '') indexes.shift();
+    return indexes.map((index) => {
+      const name = `${step.tag} ${source.fileName} at ${step.number}-${index}`;
       // Beside the real file, so the step's ambient types apply; a name of its own per view.
       const path = join(
         dirname(source.path),
-        `${basename(source.path, '.ts')}.stage-${id.step}-${id.index}.ts`,
+        `${basename(source.path, '.ts')}.stage-${step.number}-${index}.ts`,
       );
-      return { name, step, source, path, text: viewAt(source.staged, id) };
+      return { name, step, source, path, text: viewAtStage(lines, index) };
     });
   }),
 );
@@ -79,8 +92,8 @@ describe('stage views of the step Functions', () => {
 describe.each(STEPS.map((step) => [step.tag, step] as const))('stages of %s', (_tag, step) => {
   it("starts from a file that emits (the first stage's JavaScript is diffed against it)", () => {
     for (const source of functionSources(STEPS_DIR, step)) {
-      const start = viewAt(source.staged, { step: step.number, index: 0 });
-      const emitted = emitFunction({ fileName: source.path, text: start });
+      if (source.base.text === '') continue;
+      const emitted = emitFunction({ fileName: source.path, text: source.base.text });
       expect(format(emitted.problems), source.fileName).toBe('');
     }
   });
@@ -93,9 +106,8 @@ describe.each(STEPS.map((step) => [step.tag, step] as const))('stages of %s', (_
     (_file, source) => {
       const last = stagesOfStep(source.staged, step.number).at(-1);
       if (!last) return; // unchanged on this page: see below
-      expect(viewAt(source.staged, last)).toBe(source.text);
       const block = blocks.filter((candidate) => candidate.source.path === source.path).at(-1);
-      expect(block?.ts).toBe(source.text.replace(/\n+$/, ''));
+      expect(block?.view).toBe(source.text.replace(/\n+$/, ''));
       const dist = join(
         STEPS_DIR,
         step.tag,
@@ -103,7 +115,9 @@ describe.each(STEPS.map((step) => [step.tag, step] as const))('stages of %s', (_
         source.fileName.replace(/\.ts$/, '.js'),
       );
       expect(existsSync(dist), `${dist} missing: pnpm --filter @kit/functions build`).toBe(true);
-      expect(block?.js).toBe(readFileSync(dist, 'utf8').replace(/\n+$/, ''));
+      expect(emitView(source, block?.view ?? '')).toBe(
+        readFileSync(dist, 'utf8').replace(/\n+$/, ''),
+      );
     },
   );
 
@@ -128,18 +142,92 @@ describe.each(STEPS.map((step) => [step.tag, step] as const))('stages of %s', (_
     expect(blocks.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('carries on a Function of the previous step exactly as that step left it', () => {
+  it('starts each Function from the previous step as it left it, or from the file STARTS_FROM names, or empty', () => {
     const previous = STEPS.find((candidate) => candidate.number === step.number - 1);
-    if (!previous) return;
     const old = new Map(
-      functionSources(STEPS_DIR, previous).map((source) => [source.fileName, source]),
+      (previous ? functionSources(STEPS_DIR, previous) : []).map((source) => [
+        `${previous?.tag}/${source.fileName}`,
+        source,
+      ]),
     );
     for (const source of sources) {
-      const before = old.get(source.fileName);
-      if (!before) continue;
-      const start = viewAt(source.staged, { step: step.number, index: 0 });
-      expect(tidyView(start, []).text, source.fileName).toBe(before.text.replace(/\n+$/, ''));
+      const start = viewAtStage(stageLines(source, step.number), 0);
+      const named = STARTS_FROM[`${step.tag}/${source.fileName}`]?.from;
+      const file = named
+        ? readFileSync(join(STEPS_DIR, named.replace('/', '/src/functions/')), 'utf8')
+        : (old.get(`${previous?.tag}/${source.fileName}`)?.text ?? '');
+      expect(start, source.fileName).toBe(foldEmptyObjects(tidyView(file, []).text));
     }
+  });
+
+  it('marks, in each block, the lines the stage adds and the lines it takes away', () => {
+    for (const block of blocks) {
+      for (const [tab, text, lines, before, after] of [
+        ['ts', block.ts, block.tsLines, block.before, block.view],
+        [
+          'js',
+          block.js,
+          block.jsLines,
+          emitView(block.source, block.before),
+          emitView(block.source, block.view),
+        ],
+      ] as const) {
+        const rows = text.split('\n');
+        const removed = rows.flatMap((row, at) => (row.endsWith(` ${REMOVED}`) ? [at + 1] : []));
+        const withoutRemoved = rows.filter((_row, at) => !removed.includes(at + 1));
+        const withoutAdded = rows
+          .filter((_row, at) => !lines.includes(at + 1))
+          .map((row) => row.replace(` ${REMOVED}`, ''));
+        const blank = (text: string) =>
+          text
+            .split('\n')
+            .filter((row) => row.trim() !== '')
+            .join('\n');
+        // Typing the block over the previous stage gives this stage: nothing changes unmarked.
+        expect(withoutRemoved.join('\n'), `${block.partial} ${tab}: the stage's code`).toBe(after);
+        expect(blank(withoutAdded.join('\n')), `${block.partial} ${tab}: the previous code`).toBe(
+          blank(before),
+        );
+        expect(
+          lines.filter((line) => removed.includes(line)),
+          block.partial,
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it('renders no empty placeholder object', () => {
+    for (const block of blocks) {
+      for (const code of [block.view, emitView(block.source, block.view)]) {
+        expect(code, block.partial).not.toMatch(/[({]\s*\n\s*[})]/);
+      }
+    }
+  });
+
+  it('says, above its first stage, how each Function starts, and why its numbers run out of order', () => {
+    for (const source of sources) {
+      const first = blocks.find((block) => block.source.path === source.path);
+      if (!first) continue;
+      const named = STARTS_FROM[`${step.tag}/${source.fileName}`];
+      if (source.base.text === '') expect(first.notes, first.partial).toContain(NEW_FUNCTION_NOTE);
+      if (named) expect(first.notes, first.partial).toContain(named.note);
+      expect(first.notes.includes(ORDER_NOTE), first.partial).toBe(
+        !markersInOrder(source, step.number),
+      );
+      expect(stageMarkdown(first)).toContain(`${first.notes.join('\n\n')}\n\n::: code-group`);
+    }
+  });
+
+  it('says that a stage would hang when its code never calls callback', () => {
+    for (const block of blocks) {
+      const calls = /\bcallback\(/.test(emitView(block.source, block.view));
+      expect(block.notes.includes(HANGS_NOTE), block.partial).toBe(!calls);
+    }
+  });
+
+  it('gives its stages distinct titles', () => {
+    const titles = blocks.map((block) => block.heading.replace(/^\d+-\d+ /, ''));
+    expect(new Set(titles).size, titles.join(' / ')).toBe(titles.length);
   });
 
   it('gives every stage its own number, a title, and lines to highlight in both tabs', () => {
@@ -219,17 +307,28 @@ describe('stage partials', () => {
   });
 });
 
-describe('line diff of the JavaScript tab', () => {
-  it('marks the lines a stage adds, not the ones that moved with it', () => {
+describe('stage blocks', () => {
+  it('highlight the lines a stage adds, not the ones that moved with it', () => {
     const before = ['a', '  b', '}', 'c'].join('\n');
     const after = ['a', '  x', '  b', '}', '  x', 'c'].join('\n');
-    expect(newLines(before, after)).toEqual([2, 5]);
+    expect(diffBlock(before, after)).toEqual({ text: after, lines: [2, 5] });
   });
 
-  it('marks a changed line as new, and nothing when nothing changed', () => {
-    expect(newLines('f({});', 'f({\n  a: 1,\n});')).toEqual([1, 2, 3]);
-    expect(newLines('a\nb', 'a\nb')).toEqual([]);
-    expect(newLines('', 'a\n\nb')).toEqual([1, 3]);
+  it('keep a removed line in place, marked for VitePress, and highlight its replacement', () => {
+    expect(diffBlock('f();\ng();', 'f({ a: 1 });\ng();')).toEqual({
+      text: `f(); ${REMOVED}\nf({ a: 1 });\ng();`,
+      lines: [2],
+    });
+    expect(diffBlock('a\nb', 'a\nb')).toEqual({ text: 'a\nb', lines: [] });
+    expect(diffBlock('', 'a\n\nb')).toEqual({ text: 'a\n\nb', lines: [1, 3] });
+  });
+
+  it('fold an options object whose lines all come later', () => {
+    expect(foldEmptyObjects('  const dial = twiml.dial({\n  });\n  dial.client(to);')).toBe(
+      '  const dial = twiml.dial();\n  dial.client(to);',
+    );
+    expect(foldEmptyObjects('x(\n  new G({\n  }),\n);')).toBe('x(\n  new G(),\n);');
+    expect(foldEmptyObjects('f({\n  a: 1,\n});')).toBe('f({\n  a: 1,\n});');
   });
 
   it('writes line ranges the way VitePress reads them', () => {
@@ -250,5 +349,66 @@ describe('tidied views', () => {
         expect(tidyView(source.text, []).text, source.path).toBe(source.text.replace(/\n+$/, ''));
       }
     }
+  });
+});
+
+/**
+ * Identifiers (and header names) in a text: ASCII words, `x-workshop-passcode` included.
+ * Japanese comments add none, so a word in one is caught only where it is ASCII.
+ */
+const identifiersOf = (text: string) =>
+  new Set(text.match(/[A-Za-z_$][\w$]*(?:-[A-Za-z][\w$]*)*/g) ?? []);
+
+/**
+ * What step N teaches: the identifiers on the lines its markers mark, that no
+ * earlier step's marked lines have and that step 1 does not use (step 1 is the
+ * Functions idiom itself: `exports`, `function`, `type`, `callback`). Those must
+ * not appear in any stage of an earlier step (as step 3's types once carried
+ * step 4's passcode and origin).
+ */
+function taughtBy(step: Step): Set<string> {
+  const idiom = identifiersOf(
+    STEPS.filter((candidate) => candidate.number === 1)
+      .flatMap((candidate) => functionSources(STEPS_DIR, candidate).map((source) => source.text))
+      .join('\n'),
+  );
+  const marked = (candidate: Step) =>
+    functionSources(STEPS_DIR, candidate).flatMap((source) =>
+      source.staged.lines
+        .filter((line) => line.stage?.step === candidate.number)
+        .map((line) => line.text),
+    );
+  const earlier = identifiersOf(
+    STEPS.filter((candidate) => candidate.number < step.number)
+      .flatMap(marked)
+      .join('\n'),
+  );
+  return new Set(
+    [...identifiersOf(marked(step).join('\n'))].filter(
+      (word) => !earlier.has(word) && !idiom.has(word),
+    ),
+  );
+}
+
+describe('no stage carries what a later step teaches', () => {
+  it.each(STEPS.slice(0, -1).map((step) => [step.tag, step] as const))('%s', (_tag, step) => {
+    const later = STEPS.filter((candidate) => candidate.number > step.number);
+    const taughtLater = new Set(later.flatMap((candidate) => [...taughtBy(candidate)]));
+    const leaks = stageBlocks(STEPS_DIR, step).flatMap((block) =>
+      [...identifiersOf(block.view)]
+        .filter((word) => taughtLater.has(word))
+        .map((word) => `${block.partial}: ${word}`),
+    );
+    expect(leaks).toEqual([]);
+  });
+
+  it('finds what step 4 teaches: the passcode and CORS', () => {
+    const step4 = STEPS.find((step) => step.number === 4);
+    if (!step4) throw new Error('no step 4');
+    const taught = taughtBy(step4);
+    for (const word of ['passcode', 'x-workshop-passcode', 'origin', 'ALLOWED_ORIGINS']) {
+      expect(taught, word).toContain(word);
+    }
+    expect(taught).not.toContain('identity');
   });
 });

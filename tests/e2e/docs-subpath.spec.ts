@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
 import { STEPS, stepDocPath } from '@kit/shared';
 import type { Page } from '@playwright/test';
 import { DOCS_DIR } from '../repo/paths.js';
+import { placeholdersIn } from '../repo/placeholders.js';
 import { sidebarHrefs } from './support/docs-site.js';
 import { expect, test } from './support/fixtures.js';
 import { serveStaticSite } from './support/static-site.js';
@@ -18,6 +20,12 @@ import { serveStaticSite } from './support/static-site.js';
 // afterwards), so the normal .vitepress/dist is left alone.
 
 const BASE = '/kit-docs/';
+// A sample repository, as GitHub Actions names it in the Pages workflow.
+const SAMPLE_REPOSITORY = {
+  GITHUB_SERVER_URL: 'https://github.example',
+  GITHUB_REPOSITORY: 'sample-owner/sample-kit',
+};
+const SAMPLE_URL = 'https://github.example/sample-owner/sample-kit';
 const OUT_DIR = `.vitepress/dist-next-e2e-subpath-${process.pid}`;
 const DIST = join(DOCS_DIR, OUT_DIR);
 const run = promisify(execFile);
@@ -26,7 +34,7 @@ async function buildForSubPath(): Promise<void> {
   const bin = (name: string) => join(DOCS_DIR, 'node_modules/.bin', name);
   const options = {
     cwd: DOCS_DIR,
-    env: { ...process.env, DOCS_BASE: BASE },
+    env: { ...process.env, KIT_REPOSITORY_URL: '', DOCS_BASE: BASE, ...SAMPLE_REPOSITORY },
     maxBuffer: 16 * 1024 * 1024,
   };
   await run(bin('tsx'), ['scripts/generate.ts'], options);
@@ -63,6 +71,8 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   if (server) await new Promise((done) => server.close(done));
   rmSync(DIST, { recursive: true, force: true });
+  // The generated partials name the base and the sample repository: write them back as the checkout's own.
+  await run(join(DOCS_DIR, 'node_modules/.bin/tsx'), ['scripts/generate.ts'], { cwd: DOCS_DIR });
 });
 
 test('every sidebar page loads under the sub-path with its heading and images', async ({
@@ -160,4 +170,43 @@ test('local search finds VoiceGrant and opens the page under the sub-path', asyn
   await expect(page).toHaveURL(new RegExp(`^${origin}${expected}`));
   await expect(page.locator('.vp-doc h1')).toBeVisible();
   expect(failures, 'failed requests').toEqual([]);
+});
+
+test('names the sample repository in the clone command, the nav and "edit this page", with no placeholder left', async ({
+  page,
+}) => {
+  const html = readdirSync(DIST, { recursive: true, encoding: 'utf8' }).filter(
+    (file) => file.endsWith('.html') && !file.startsWith('downloads/'),
+  );
+  const left = html.flatMap((file) =>
+    placeholdersIn(readFileSync(join(DIST, file), 'utf8')).map((text) => `${file}: ${text}`),
+  );
+  expect(left, 'placeholders in the built HTML').toEqual([]);
+
+  await page.goto(`${origin}${BASE}guide/getting-started.html`);
+  await expect(page.locator('.vp-doc pre code', { hasText: 'git clone' }).first()).toContainText(
+    `git clone ${SAMPLE_URL}.git`,
+  );
+  await expect(page.locator('.VPNavBar a.VPLink', { hasText: 'リポジトリ' })).toHaveAttribute(
+    'href',
+    SAMPLE_URL,
+  );
+  await expect(page.locator('.VPDocFooter .edit-link a')).toHaveAttribute(
+    'href',
+    `${SAMPLE_URL}/edit/main/docs/guide/getting-started.md`,
+  );
+});
+
+test("downloads the step 4 phone under the sub-path, the same bytes as the phone's build", async ({
+  page,
+}) => {
+  await page.goto(`${origin}${BASE}steps/04-twiml-app.html`);
+  const link = page.locator('.vp-doc a[download]').first();
+  await expect(link).toHaveAttribute('href', `${BASE}downloads/step-04/index.html`);
+  const download = await Promise.all([page.waitForEvent('download'), link.click()]).then(
+    ([event]) => event,
+  );
+  expect(download.suggestedFilename()).toBe('index.html');
+  const saved = readFileSync((await download.path()) as string);
+  expect(saved.equals(readFileSync(join(PHONE_DIST_DIR, 'index.html')))).toBe(true);
 });

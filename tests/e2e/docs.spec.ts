@@ -120,6 +120,34 @@ test('step 04 shows the call-flow diagram rendered at build time', async ({ page
   );
 });
 
+test('a stage that takes lines away shows them struck out, and its copy button leaves them out', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const step5 = STEPS.find((candidate) => candidate.number === 5);
+  await page.goto(`${base}${stepPage(step5)}`);
+  // 5-2 replaces step 4's Voice grant by a grant per product (docs/scripts/lib/stages.ts).
+  const voiceGrantLine = 'const VoiceGrant = AccessToken.VoiceGrant;';
+  const stage = page
+    .locator('.vp-code-group', {
+      has: page.locator('.line.diff.remove', { hasText: voiceGrantLine }),
+    })
+    .first();
+  await stage.locator('.tabs label', { hasText: 'JavaScript(Console)' }).click();
+  const block = stage.locator('.blocks > div.active');
+  const removed = block.locator('.line.diff.remove');
+  await expect(removed.first()).toBeVisible();
+  expect(await removed.allTextContents()).toContainEqual(expect.stringContaining(voiceGrantLine));
+  await expect(block.locator('.line.highlighted').first()).toBeVisible();
+  await block.hover();
+  await block.locator('button.copy').click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain('exports.handler = function (context, event, callback)');
+  expect(copied).not.toContain(voiceGrantLine);
+  expect(copied).not.toContain('[!code');
+});
+
 // The page that explains the word must be among the first three results.
 const SEARCHES: { query: string; page: string }[] = [
   { query: '着信', page: '/guide/glossary.html' }, // 「着信と発信」

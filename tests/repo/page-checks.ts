@@ -39,8 +39,10 @@ export function readPageChecks(path: string): PageChecks {
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? '';
     if (/^#{2,3} /.test(line)) {
-      headings.push(line.trim());
-      inLocal = line.trim() === LOCAL_HEADING;
+      // A heading's text without the clone badge (docs/scripts/lib/routes.ts) that marks it.
+      const heading = line.replace(/\s*<Badge [^>]*\/>\s*$/, '').trim();
+      headings.push(heading);
+      inLocal = heading === LOCAL_HEADING;
       continue;
     }
     const fence = /^```(\S*)/.exec(line);

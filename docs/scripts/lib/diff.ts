@@ -110,7 +110,7 @@ export async function stepDiffMarkdown(
   const from = `手順${previous.number}(\`${previous.tag}\`)`;
   const phone =
     step.servesPhone && !previous.servesPhone
-      ? 'この手順から、ブラウザ電話(`packages/browser-phone` のビルド)がアセットに加わります。\n'
+      ? 'この手順から、ブラウザ電話(手順4のページからダウンロードできる 1 ファイルのページ)がアセットに加わります。\n'
       : '';
   if (summary.length === 0) {
     return `${from}から、Functions のソース(\`src/\`)は変わりません。\n${phone}`;

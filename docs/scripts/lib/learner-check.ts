@@ -22,8 +22,28 @@ export async function learnerCheckMarkdown(step: Step): Promise<string> {
       dir,
       'packages/functions/workspace',
     );
-    return ['```text', `$ pnpm step:check ${step.number}`, output, '```', ''].join('\n');
+    return [
+      '```text',
+      `$ pnpm step:check ${step.number}`,
+      japaneseLines(output),
+      '```',
+      '',
+      '実際の出力では、✗ の行の下に、失敗したテストの名前とその詳細が英語で続きます(ここでは省いています)。',
+      '',
+    ].join('\n');
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The report without the failing tests' names and assertion messages, which are
+ * English (`  - step-03 on the real runtime …` and the indented lines under it):
+ * the page shows the Japanese hints and says that the rest is left out.
+ */
+export function japaneseLines(report: string): string {
+  return report
+    .split('\n')
+    .filter((line) => !/^ {2}- /.test(line) && !/^ {4}\S/.test(line))
+    .join('\n');
 }

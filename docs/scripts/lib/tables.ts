@@ -32,10 +32,10 @@ export function envTableMarkdown(step: Step): string {
   const localOnly = step.env.filter((variable) => LOCAL_ONLY_ENV.has(variable.name));
   const notes = localOnly.map(
     (variable) =>
-      `\`${variable.name}\` は手元のサーバーだけが使います。Twilio 上では Twilio 自身が署名を検査するので、Console の環境変数には設定しません。`,
+      `\`${variable.name}\` は手元のサーバーだけが使います。Twilio 上では Twilio 自身が署名を検査するので、Console の環境変数に自分では追加しません。「Add my Twilio Credentials」のチェックで入る値は、そのままでかまいません。`,
   );
   return [
-    '| 変数 | 手元(pnpm dev) | Console | 秘密 | 内容 |',
+    '| 変数 | 手元(clone して pnpm dev) | Console | 秘密 | 内容 |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
@@ -52,28 +52,55 @@ export function functionsTableMarkdown(step: Step): string {
   return ['| パス | 公開範囲 | ソース |', '| --- | --- | --- |', ...rows, ''].join('\n');
 }
 
-/** Where the phone's build puts the files the Console takes. */
+/** Where the phone's build puts the files the Console takes (`pnpm build` in a clone). */
 export const PHONE_BUILD_DIR = 'packages/browser-phone/dist';
+
+/** Where the docs publish those files for download, per step (docs/public/downloads, copied by the generator). */
+export const DOWNLOAD_DIR = 'downloads';
+
+/** What the assets table needs to link a download: the site's base and each file's size. */
+export interface Downloads {
+  /** The site's base, `/` or `/kit-docs/`. */
+  base: string;
+  /** Bytes of a file of the phone's build (`index.html`). */
+  sizeOf: (file: string) => number;
+}
+
+/** `192512` → `188 kB` (kibibytes, as a file manager shows them). */
+export function formatSize(bytes: number): string {
+  return `${Math.max(1, Math.round(bytes / 1024))} kB`;
+}
 
 /**
  * What the attendee uploads in the Console (Functions → Assets → Add+ → Upload File),
- * from the catalog's `consoleAssets`. Read defensively: a catalog without the
- * field means nothing to upload.
+ * from the catalog's `consoleAssets`: each file is a download of this site, so the
+ * Console route needs no clone. Read defensively: a catalog without the field
+ * means nothing to upload.
  */
-export function consoleAssetsTableMarkdown(step: Step): string {
+export function consoleAssetsTableMarkdown(step: Step, downloads: Downloads): string {
   const assets: readonly ConsoleAsset[] =
     (step as Partial<Pick<Step, 'consoleAssets'>>).consoleAssets ?? [];
   if (assets.length === 0) {
     return 'この手順では、Console にアップロードするアセットはありません。\n';
   }
-  const rows = assets.map(
-    (asset) =>
-      `| \`${asset.path}\` | ${VISIBILITY[asset.visibility] ?? asset.visibility} | \`${PHONE_BUILD_DIR}/${asset.file}\` | ${asset.description.replaceAll('|', '\\|')} |`,
-  );
+  // Raw HTML: VitePress leaves a link with `download` as written, so the base is added here.
+  const rows = assets.map((asset) => {
+    const href = `${downloads.base}${DOWNLOAD_DIR}/${step.tag}/${asset.file}`;
+    const link = `<a href="${href}" download="${asset.file}">${asset.file} をダウンロード</a>(${formatSize(downloads.sizeOf(asset.file))})`;
+    return `| \`${asset.path}\` | ${VISIBILITY[asset.visibility] ?? asset.visibility} | ${link} | ${asset.description.replaceAll('|', '\\|')} |`;
+  });
+  const built = assets.map((asset) => `\`${PHONE_BUILD_DIR}/${asset.file}\``).join('、');
   return [
     '| パス | 公開範囲 | アップロードするファイル | 内容 |',
     '| --- | --- | --- | --- |',
     ...rows,
+    '',
+    `::: details リポジトリを clone した場合`,
+    '',
+    `ダウンロードできるファイルは、clone したリポジトリの \`pnpm build\` が作る ${built} と同じです。`,
+    'テストで、バイト単位で同じことを確かめています。',
+    '',
+    ':::',
     '',
   ].join('\n');
 }

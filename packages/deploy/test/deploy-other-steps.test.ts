@@ -113,7 +113,7 @@ it('rejects an unknown step or option, a bad TTL and placeholder SIDs before any
     TOKEN_TTL_SECONDS: '999999',
   });
   expect(badTtl4.code).toBe(1);
-  expect(badTtl4.stderr).toContain('TOKEN_TTL_SECONDS は 1〜86400 の整数');
+  expect(badTtl4.stderr).toContain('TOKEN_TTL_SECONDS は 30〜86400 の整数');
   expect(badTtl4.stderr).toContain('config_invalid');
   const placeholder = await ws.run('deploy-step', ['2', '--dir', await ws.copyStep('step-02')], {
     API_KEY: `SK0000000000000000${'cd'.repeat(8)}`,

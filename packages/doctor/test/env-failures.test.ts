@@ -124,8 +124,8 @@ describe('pnpm doctor: .env', () => {
       'ALLOWED_ORIGINS=*',
     ]);
     expect(result.code).toBe(1);
-    expect(failure(result, 'TOKEN_TTL_SECONDS は 1〜86400 の整数').fix).toBe(
-      '.env の 7 行目を直す(アクセストークンの有効期間(秒、1〜86400、省略時 3600)。用途が許す限り短くする)',
+    expect(failure(result, 'TOKEN_TTL_SECONDS は 30〜86400 の整数').fix).toBe(
+      '.env の 7 行目を直す(アクセストークンの有効期間(秒、30〜86400、省略時 3600)。用途が許す限り短くする)',
     );
     expect(failure(result, 'ALLOWED_ORIGINS は https://example.com のような').fix).toMatch(
       /^\.env の 8 行目を直す/,

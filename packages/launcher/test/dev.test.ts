@@ -147,7 +147,7 @@ describe('pnpm dev:step', { timeout: 150_000 }, () => {
       TOKEN_TTL_SECONDS: '999999',
     });
     expect(await run.exit()).toBe(1);
-    expect(run.output()).toContain('TOKEN_TTL_SECONDS は 1〜86400');
+    expect(run.output()).toContain('TOKEN_TTL_SECONDS は 30〜86400');
   });
 
   it('serves the learner’s own folder with --workspace', async () => {

@@ -34,6 +34,12 @@ export interface EnvVarSpec {
 export const TOKEN_TTL_DEFAULT_SECONDS = 3600;
 /** Twilio rejects Access Tokens that live longer than 24 hours. */
 export const TOKEN_TTL_MAX_SECONDS = 86_400;
+/**
+ * The Voice SDK raises tokenWillExpire 10 s before expiry (Device option
+ * tokenRefreshMs, default 10000): a shorter token would be renewed in a loop.
+ * 30 s leaves 20 s between renewals.
+ */
+export const TOKEN_TTL_MIN_SECONDS = 30;
 
 export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarSpec>> = {
   ACCOUNT_SID: {
@@ -69,11 +75,11 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarSpec>> = {
   },
   TOKEN_TTL_SECONDS: {
     name: 'TOKEN_TTL_SECONDS',
-    description: 'アクセストークンの有効期間(秒、1〜86400、省略時 3600)。用途が許す限り短くする',
+    description: 'アクセストークンの有効期間(秒、30〜86400、省略時 3600)。用途が許す限り短くする',
     secret: false,
     shape: {
       kind: 'seconds',
-      min: 1,
+      min: TOKEN_TTL_MIN_SECONDS,
       max: TOKEN_TTL_MAX_SECONDS,
       default: TOKEN_TTL_DEFAULT_SECONDS,
     },

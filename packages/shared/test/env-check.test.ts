@@ -25,6 +25,7 @@ describe('readTokenTtl', () => {
   it.each([
     [undefined, 3600],
     ['', 3600],
+    ['30', 30],
     ['60', 60],
     [' 900 ', 900],
     ['86400', 86400],
@@ -32,7 +33,7 @@ describe('readTokenTtl', () => {
     expect(readTokenTtl(raw)).toEqual({ ok: true, value });
   });
 
-  it.each(['0', '-1', '86401', '1e3', '3600s', '60.5', 'abc', '0x10', '9999999'])(
+  it.each(['0', '-1', '29', '86401', '1e3', '3600s', '60.5', 'abc', '0x10', '9999999'])(
     'refuses %j instead of falling back to the default',
     (raw) => {
       const result = readTokenTtl(raw);

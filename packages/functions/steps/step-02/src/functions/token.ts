@@ -1,4 +1,9 @@
-type TokenEnv = { ACCOUNT_SID: string; API_KEY: string; API_SECRET: string; TWIML_APP_SID: string };
+type TokenEnv = {
+  ACCOUNT_SID: string;
+  API_KEY: string;
+  API_SECRET: string;
+  TWIML_APP_SID: string;
+};
 
 // /token: ブラウザ電話のアクセストークンを発行する(Public)
 exports.handler = function (context: Context<TokenEnv>, event: {}, callback: ServerlessCallback) {

@@ -3,12 +3,9 @@ type TokenEnv = {
   API_KEY: string;
   API_SECRET: string;
   TWIML_APP_SID: string;
-  TOKEN_TTL_SECONDS?: string;
+  TOKEN_TTL_SECONDS?: string; // [3-5]
 };
-type TokenEvent = ServerlessEventObject<
-  { identity?: unknown; passcode?: unknown },
-  { origin?: string; 'x-workshop-passcode'?: string }
->;
+type TokenEvent = { identity?: unknown }; // [3-1]
 
 // /voice-token: 指定された identity のアクセストークンを発行する(Public)
 exports.handler = function (
@@ -34,8 +31,8 @@ exports.handler = function (
 
   // [3-5] 有効期間: TOKEN_TTL_SECONDS(既定 3600 秒)。範囲外は設定の誤りとして止める
   const ttl = Number(context.TOKEN_TTL_SECONDS || 3600);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86400) {
-    return fail(500, 'config_invalid', 'TOKEN_TTL_SECONDS は 1〜86400 の整数にしてください。');
+  if (!Number.isInteger(ttl) || ttl < 30 || ttl > 86400) {
+    return fail(500, 'config_invalid', 'TOKEN_TTL_SECONDS は 30〜86400 の整数にしてください。');
   }
 
   // [3-1] identity: リクエストで指定された名前
@@ -49,6 +46,7 @@ exports.handler = function (
     );
   }
 
+  // [2-2] AccessToken と Voice グラント: トークンと、その中に入れる Voice の許可
   const AccessToken = Twilio.jwt.AccessToken;
   const VoiceGrant = AccessToken.VoiceGrant;
 
@@ -58,13 +56,14 @@ exports.handler = function (
     incomingAllow: true,
   });
 
+  // [2-4] AccessToken: API キーで署名し、identity と VoiceGrant を入れる
   const token = new AccessToken(context.ACCOUNT_SID, context.API_KEY, context.API_SECRET, {
     identity: identity,
     ttl: ttl, // [3-5]
   });
-  token.addGrant(voiceGrant); // [3-2]
+  token.addGrant(voiceGrant);
 
-  // [3-3] 発行したトークンを、identity と有効期間(秒)と一緒に返す
+  // [3-3] 発行したトークンを、identity と一緒に JSON で返す
   response.setBody({
     token: token.toJwt(),
     identity: identity,

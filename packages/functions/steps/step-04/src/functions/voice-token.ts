@@ -5,13 +5,17 @@ type TokenEnv = {
   API_KEY: string;
   API_SECRET: string;
   TWIML_APP_SID: string;
-  TOKEN_TTL_SECONDS?: string;
+  TOKEN_TTL_SECONDS?: string; // [3-5]
   WORKSHOP_PASSCODE?: string; // [4-1]
   ALLOWED_ORIGINS?: string; // [4-2]
 };
+// [4-1] 合言葉: パラメーター passcode か、ヘッダー X-Workshop-Passcode で受け取る(ヘッダーも読む型)
 type TokenEvent = ServerlessEventObject<
   { identity?: unknown; passcode?: unknown },
-  { origin?: string; 'x-workshop-passcode'?: string }
+  {
+    'x-workshop-passcode'?: string;
+    origin?: string; // [4-2]
+  }
 >;
 
 // /voice-token: 指定された identity のアクセストークンを発行する(Public)
@@ -47,8 +51,8 @@ exports.handler = function (
 
   // [3-5] 有効期間: TOKEN_TTL_SECONDS(既定 3600 秒)。範囲外は設定の誤りとして止める
   const ttl = Number(context.TOKEN_TTL_SECONDS || 3600);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86400) {
-    return fail(500, 'config_invalid', 'TOKEN_TTL_SECONDS は 1〜86400 の整数にしてください。');
+  if (!Number.isInteger(ttl) || ttl < 30 || ttl > 86400) {
+    return fail(500, 'config_invalid', 'TOKEN_TTL_SECONDS は 30〜86400 の整数にしてください。');
   }
 
   // [4-1] 合言葉: WORKSHOP_PASSCODE があれば、知っている人にだけ発行する
@@ -71,6 +75,7 @@ exports.handler = function (
     );
   }
 
+  // [2-2] AccessToken と Voice グラント: トークンと、その中に入れる Voice の許可
   const AccessToken = Twilio.jwt.AccessToken;
   const VoiceGrant = AccessToken.VoiceGrant;
 
@@ -80,13 +85,14 @@ exports.handler = function (
     incomingAllow: true,
   });
 
+  // [2-4] AccessToken: API キーで署名し、identity と VoiceGrant を入れる
   const token = new AccessToken(context.ACCOUNT_SID, context.API_KEY, context.API_SECRET, {
     identity: identity,
     ttl: ttl, // [3-5]
   });
-  token.addGrant(voiceGrant); // [3-2]
+  token.addGrant(voiceGrant);
 
-  // [3-3] 発行したトークンを、identity と有効期間(秒)と一緒に返す
+  // [3-3] 発行したトークンを、identity と一緒に JSON で返す
   response.setBody({
     token: token.toJwt(),
     identity: identity,
