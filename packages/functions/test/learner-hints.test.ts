@@ -145,8 +145,8 @@ describe('step 5 that still requires TWIML_APP_SID for every token', { timeout: 
     const dir = await seededFolder(5, {
       'src/functions/token.ts': (code) =>
         code.replace(
-          "(['ACCOUNT_SID', 'API_KEY', 'API_SECRET'] as const)",
-          "(['ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'TWIML_APP_SID'] as const)",
+          "['ACCOUNT_SID', 'API_KEY', 'API_SECRET'] as const",
+          "['ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'TWIML_APP_SID'] as const",
         ),
     });
     const report = await checkFolder(stepOf(5), dir);
