@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '@kit/shared/ports';
 import { runCommand, usageProblem } from '@kit/shared/testing';
 import { describe, expect, it } from 'vitest';
+import { devInProcess } from './support/dev-in-process.js';
 
 /**
  * The command line of `pnpm dev` / `pnpm dev:step N` (scripts/dev.ts, strict):
@@ -14,6 +15,16 @@ import { describe, expect, it } from 'vitest';
 const LAUNCHER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function dev(args: string[]) {
+  const envFile = join(await mkdtemp(join(tmpdir(), 'kit-dev-cli-')), '.env');
+  const env = { KIT_ENV_FILE: envFile, PORT: String(await freePort()) };
+  // In this process (what the bin calls): a usage error starts nothing, so nothing to stop.
+  const run = devInProcess(args, env);
+  const code = await run.exit();
+  return { code, stdout: run.stdout(), stderr: run.stderr(), envFile };
+}
+
+/** The bin as a child process (tsx scripts/dev.ts): the exit code a user sees. */
+async function devChild(args: string[]) {
   const envFile = join(await mkdtemp(join(tmpdir(), 'kit-dev-cli-')), '.env');
   const run = await runCommand(
     join(LAUNCHER_DIR, 'node_modules/.bin/tsx'),
@@ -62,6 +73,14 @@ describe('pnpm dev / dev:step command line', { timeout: 60_000 }, () => {
     expect(run.stdout.startsWith('使い方: pnpm dev:step')).toBe(true);
     expect(run.stdout).toContain('(usage: pnpm dev:step');
     expect(run.stderr).toBe('');
+    expect(existsSync(run.envFile)).toBe(false);
+  });
+
+  it('the bin itself (a child process) exits 2 on a misspelt option, starting nothing', async () => {
+    const run = await devChild(['3', '--froce']);
+    expect(run.code, run.stderr).toBe(2);
+    expectUsage(run.stderr, '知らないオプションです: --froce');
+    expect(run.stdout).toBe('');
     expect(existsSync(run.envFile)).toBe(false);
   });
 });

@@ -12,15 +12,29 @@ import { findRunningKits, runningKitsDir } from '@kit/shared/kits';
 import { acceptsConnections, freePort } from '@kit/shared/ports';
 import { startCommand } from '@kit/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { devInProcess, type InProcessDev } from './support/dev-in-process.js';
 
-/** `pnpm dev` / `pnpm dev:step N` as a user runs them: a child process, its output, its exit code. */
+/**
+ * `pnpm dev` / `pnpm dev:step N`: the first test runs the bin as a user does (a
+ * child process, its output, its exit code on SIGINT); the others run the same
+ * command in this process (`startDev`, what the bin calls), which spares a
+ * child and a `tsx` start each.
+ */
 const LAUNCHER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const running: ChildProcess[] = [];
-afterEach(() => {
+const inProcess: InProcessDev[] = [];
+afterEach(async () => {
   for (const child of running.splice(0)) child.kill('SIGTERM');
+  for (const kit of inProcess.splice(0)) await kit.stop();
 });
 
-function dev(args: string[], env: Record<string, string>) {
+function dev(args: string[], env: Record<string, string>): InProcessDev {
+  const run = devInProcess(args, env);
+  inProcess.push(run);
+  return run;
+}
+
+function devChild(args: string[], env: Record<string, string>) {
   const run = startCommand(
     join(LAUNCHER_DIR, 'node_modules/.bin/tsx'),
     ['scripts/dev.ts', ...args],
@@ -39,7 +53,7 @@ describe('pnpm dev:step', { timeout: 150_000 }, () => {
   it('creates a local .env with visibly fake credentials, then serves step 3 with the emulator', async () => {
     const envFile = await scratchEnvFile();
     const [port, emulatorPort] = [await freePort(), await freePort()];
-    const run = dev(['3'], {
+    const run = devChild(['3'], {
       KIT_ENV_FILE: envFile,
       PORT: String(port),
       EMULATOR_PORT: String(emulatorPort),
@@ -163,7 +177,10 @@ describe('pnpm dev:step', { timeout: 150_000 }, () => {
         'exports.handler = function (_context: Context, _event: object, callback: ServerlessCallback) {\n  callback(null, { mine: true });\n};\n',
       );
       const port = await freePort();
-      const run = dev(['1', '--workspace'], {
+      // A child, as a user runs it: this folder has no package.json of its own, so its
+      // compiled CommonJS sits under @kit/functions' "type": "module", which the bin's tsx
+      // loads and a Vitest worker's plain require() refuses.
+      const run = devChild(['1', '--workspace'], {
         KIT_ENV_FILE: await scratchEnvFile(),
         KIT_WORKSPACE_DIR: workspace,
         PORT: String(port),

@@ -56,17 +56,15 @@ export function exitWith(code: number, text: string, stream: 'stdout' | 'stderr'
 }
 
 /**
- * Runs a command's main in this process and returns its exit code: the code
- * main returns (0 by default), or the one a `CommandExit` carries. Any other
- * error propagates, so a crash fails the test that caused it.
+ * Runs a command's main in this process and returns its exit code: the number
+ * main returns (0 if it returns anything else), or the one a `CommandExit`
+ * carries. Any other error propagates, so a crash fails the test that caused it.
  */
-export async function runCommandInProcess(
-  io: CommandIo,
-  main: () => Promise<number | undefined | void> | number | undefined | void,
-): Promise<number> {
+export async function runCommandInProcess(io: CommandIo, main: () => unknown): Promise<number> {
   return running.run(io, async () => {
     try {
-      return (await main()) ?? 0;
+      const result = await main();
+      return typeof result === 'number' ? result : 0;
     } catch (error) {
       if (error instanceof CommandExit) return error.code;
       throw error;
