@@ -12,5 +12,16 @@ export default defineConfig({
     // files here wait on child processes (step:check's Vitest, the CLIs), so two
     // files at a time keep both cores busy.
     maxWorkers: 2,
+    // Per-test times for the slowest-tests report that `pnpm test` prints (scripts/test-report.mjs);
+    // not for step:check's own child run on a learner's folder (STEP_DIR), which names its
+    // reporter and report file on the command line.
+    ...(process.env.STEP_DIR
+      ? {}
+      : {
+          reporters: [
+            'default',
+            ['json', { outputFile: '../../.test-report/vitest-functions.json' }],
+          ],
+        }),
   },
 });

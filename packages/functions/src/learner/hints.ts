@@ -84,7 +84,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /TOKEN_TTL_SECONDS/,
-    hint: 'トークンの ttl に TOKEN_TTL_SECONDS(既定 3600)を使い、範囲外の値は設定エラー(500 config_invalid)にしてください。',
+    hint: 'トークンの ttl に TOKEN_TTL_SECONDS(既定 3600)を使い、30〜86400 の整数でない値は設定エラー(500 config_invalid)にしてください。',
     stages: { 3: '3-5', 4: '3-5' },
   },
   {
