@@ -73,7 +73,11 @@ describe('live reload of the served folder', { timeout: 30_000 }, () => {
     expect(lines.join('\n')).toContain('voiceUrl "/call.protected" に答える Function がありません');
     const mark = await edit('twiml-app.json', (code) => code.replace('/call.protected', '/call'));
     await printed(/twiml-app\.json の変更を反映しました/, mark);
-    expect(lines.slice(mark).join('\n')).toContain(`Voice URL: ${base}/call`);
+    // The new Voice URL is read and announced after the rebuild line, a moment later:
+    // waited for, not expected at once (under load the check ran in between).
+    const announced = await printed(/\[emulator\] Voice URL: /, mark);
+    expect(announced).toContain(`Voice URL: ${base}/call`);
+    // The warning, had there been one, is logged in the same step as that line.
     expect(lines.slice(mark).join('\n')).not.toContain('答える Function がありません');
   });
 
