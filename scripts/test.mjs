@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pnpm test: every package's tests through turbo (extra arguments go to `turbo run test`),
+// pnpm test: every package's tests through turbo (extra arguments go to `turbo run test test:e2e`),
 // then the slowest tests and files of this run (scripts/test-report.mjs), whatever the
 // outcome; the exit code is turbo's. The reports of an earlier run are removed first, so
 // the list is this run's.
@@ -11,7 +11,9 @@ rmSync(REPORT_DIR, { recursive: true, force: true });
 const started = Date.now();
 const turbo = spawn(
   'pnpm',
-  ['exec', 'turbo', 'run', 'test', '--continue', ...process.argv.slice(2)],
+  // test:e2e (Playwright, @kit/tests) is a task of its own so it runs beside the
+  // packages' Vitest runs instead of after @kit/tests' own.
+  ['exec', 'turbo', 'run', 'test', 'test:e2e', '--continue', ...process.argv.slice(2)],
   {
     stdio: 'inherit',
   },

@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { learnerLoop } from './support/learner-loop.js';
 
 /**
@@ -93,25 +93,47 @@ const seededMistakes = [
   },
 ] as const;
 
-describe.each(seededMistakes)(
-  'step:check on step $step with $name',
+type Mistake = (typeof seededMistakes)[number];
+
+/**
+ * The mistakes of one step are seeded together into one folder and checked once
+ * (each step:check is a build and a child Vitest): every seed changes its own
+ * lines, and each mistake still has its own test and hint.
+ */
+const byStep = new Map<number, Mistake[]>();
+for (const mistake of seededMistakes) {
+  byStep.set(mistake.step, [...(byStep.get(mistake.step) ?? []), mistake]);
+}
+
+describe.each([...byStep].map(([stepNumber, mistakes]) => ({ stepNumber, mistakes })))(
+  'step:check on step $stepNumber with its seeded mistakes',
   { timeout: 180_000 },
-  (mistake) => {
-    it('fails with the hint that names it', async () => {
-      await step('solution', String(mistake.step));
-      const original = join(loop.dir(), mistake.file);
-      const code = await readFile(original, 'utf8');
-      const seeded = mistake.seed(code);
-      expect(seeded === code && !('rename' in mistake), 'the seed must change something').toBe(
-        false,
-      );
-      if ('rename' in mistake) await rm(original);
-      await writeFile(
-        join(loop.dir(), 'rename' in mistake ? mistake.rename : mistake.file),
-        seeded,
-      );
-      const result = await step('check', String(mistake.step));
+  ({ stepNumber, mistakes }) => {
+    let result: { code: number; output: string };
+    beforeAll(async () => {
+      await step('solution', String(stepNumber));
+      for (const mistake of mistakes) {
+        const original = join(loop.dir(), mistake.file);
+        const code = await readFile(original, 'utf8');
+        const seeded = mistake.seed(code);
+        expect(
+          seeded === code && !('rename' in mistake),
+          `the seed must change something: ${mistake.name}`,
+        ).toBe(false);
+        if ('rename' in mistake) await rm(original);
+        await writeFile(
+          join(loop.dir(), 'rename' in mistake ? mistake.rename : mistake.file),
+          seeded,
+        );
+      }
+      result = await step('check', String(stepNumber));
+    }, 180_000);
+
+    it('fails', () => {
       expect(result.code).toBe(1);
+    });
+
+    it.each(mistakes)('names $name with its hint', (mistake) => {
       expect(result.output).toContain(mistake.hint);
       // The stage the hint names is the one whose code the seed changed.
       if ('stage' in mistake) expect(result.output).toContain(`「${mistake.stage} `);
