@@ -137,15 +137,3 @@ describe('the learner workspace', { timeout: 180_000 }, () => {
     expect(result.output).not.toMatch(/^\s+at |Error:|ELIFECYCLE|build-step\.ts/m);
   });
 });
-
-describe.each([2, 3, 4])('the loop for step %i', { timeout: 180_000 }, (stepNumber) => {
-  it('fails on the previous step’s code and passes with the reference', async () => {
-    expect((await step('start', String(stepNumber), '--reference')).code).toBe(0);
-    const unchanged = await step('check', String(stepNumber));
-    expect(unchanged.code, unchanged.output).toBe(1);
-    expect(unchanged.output).toMatch(/件失敗/);
-    expect((await step('solution', String(stepNumber))).code).toBe(0);
-    const solved = await step('check', String(stepNumber));
-    expect(solved.code, solved.output).toBe(0);
-  });
-});
