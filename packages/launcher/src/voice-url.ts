@@ -27,9 +27,14 @@ export async function voiceUrlSetting(
     file: basename(fn.filePath ?? fn.path),
     path: fn.path,
   }));
-  const problem = voiceUrlProblem(path, served);
+  // Without twiml-app.json (steps 1-3) the Voice URL is the step's /call: name the file to write.
+  const problem = twimlApp
+    ? voiceUrlProblem(path, served)
+    : served.some((fn) => fn.path === path)
+      ? null
+      : `Voice URL の ${path} に答える Function がありません。src/functions/call.protected.ts を作ってください。`;
   return {
     url: `${serverBase}${path}`,
-    warning: problem ? `${problem} このままでは発信がすべて 11200 で終わります。` : null,
+    warning: problem ? `${problem}このままでは発信がすべて 11200 で終わります。` : null,
   };
 }
