@@ -6,8 +6,9 @@ import {
   FUNCTIONS_SOURCE_DIR,
   type FunctionFile,
   listFunctionFiles,
+  renameSourceFor,
 } from '@kit/functions/function-files';
-import { readTwimlApp, TWIML_APP_FILE } from '@kit/functions/twiml-app';
+import { functionNamedBy, readTwimlApp, TWIML_APP_FILE } from '@kit/functions/twiml-app';
 import { readManifest } from '@kit/functions/workspace';
 import { functionFileName, type Step, type StepFunction } from '@kit/shared';
 import { Checklist } from './check.js';
@@ -68,11 +69,11 @@ function checkFunctions(step: Step, files: readonly FunctionFile[], list: Checkl
       `${at(file.file)} の名前を ${functionFileName(fn)} に変える`,
     );
   }
-  // One missing and one unknown file: most likely the same Function under an old name
-  // (step 2's token.ts where step 3 has voice-token.ts).
-  const renamed =
-    report.missing.length === 1 && report.extra.length === 1 ? report.extra[0] : undefined;
+  const renamedFiles = new Set<ExtraFunction>();
   for (const fn of report.missing) {
+    // The same Function under an old name (step 2's token.ts where step 3 has voice-token.ts).
+    const renamed = renameSourceFor(fn, report);
+    if (renamed) renamedFiles.add(renamed);
     list.fail(
       `workspace.function.${fn.path.slice(1)}`,
       `${fn.path} の Function がありません(${at(functionFileName(fn))})。`,
@@ -82,7 +83,7 @@ function checkFunctions(step: Step, files: readonly FunctionFile[], list: Checkl
     );
   }
   for (const extra of report.extra) {
-    if (extra === renamed) continue;
+    if (renamedFiles.has(extra)) continue;
     list.fail(
       `workspace.extra.${extra.path.slice(1)}`,
       `${at(extra.file)} は手順${step.number} にない Function です${extraOrigin(extra)}。`,
@@ -125,7 +126,7 @@ async function checkTwimlApp(
   const fixLine = `${TWIML_APP_FILE} の "voiceUrl": "${voiceUrl}" を "voiceUrl": "${expected}" にする`;
   if (!served) {
     // `/call.protected`: the file's name, visibility and all, where the route is `/call`.
-    const byName = files.find((file) => `/${file.file.replace(/\.(ts|js)$/, '')}` === voiceUrl);
+    const byName = functionNamedBy(voiceUrl, files);
     const why = byName
       ? `${byName.file} のパスは ${byName.path} です。.${byName.visibility} はファイル名だけに付き、URL には付きません`
       : `作業フォルダーの Function のパスは ${files.map((file) => file.path).join('、') || '(なし)'} です`;

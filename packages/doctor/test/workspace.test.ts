@@ -129,6 +129,18 @@ describe('doctor --workspace: the folder, read from its files', () => {
     ]);
   });
 
+  it('never renames a leftover of an earlier step into a missing Function', async () => {
+    const dir = await seed(3, async (at) => {
+      await rm(functionFile(at, 'voice-token.ts'));
+      await writeFile(functionFile(at, 'hello-voice.ts'), HELLO);
+    });
+    const { list } = await checkWorkspace(stepOf(3), dir);
+    const fixes = byStatus(list.checks, 'fail').map((check) => check.fix ?? '');
+    expect(fixes[0]).toContain('src/functions/voice-token.ts を作る');
+    expect(fixes[1]).toContain('src/functions/hello-voice.ts を削除する');
+    expect(fixes.join('\n')).not.toContain('の名前を voice-token.ts に変える');
+  });
+
   it('says to start the step when there is no folder, and leaves the run alone', async () => {
     const { list, usable } = await checkWorkspace(stepOf(4), join(scratch, 'nothing-here'));
     expect(usable).toBe(false);

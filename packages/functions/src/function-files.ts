@@ -106,3 +106,23 @@ export function compareFunctionFiles(
   }
   return report;
 }
+
+/**
+ * The extra file that most likely is `fn` under an old name: the earlier
+ * step's Function the catalog says it grows from (`token.ts` at step 3), else a
+ * lone file of no step beside a lone missing public Function (a typo of its
+ * name). A leftover of an earlier step is never renamed into another Function.
+ */
+export function renameSourceFor(
+  fn: StepFunction,
+  report: FunctionFileReport,
+): ExtraFunction | undefined {
+  const grown = fn.renamedFrom
+    ? report.extra.find((extra) => extra.path === fn.renamedFrom && extra.from)
+    : undefined;
+  if (grown) return grown;
+  const unknown = report.extra.filter((extra) => !extra.from);
+  return report.missing.length === 1 && fn.visibility === 'public' && unknown.length === 1
+    ? unknown[0]
+    : undefined;
+}

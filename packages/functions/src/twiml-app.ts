@@ -52,6 +52,19 @@ export interface ServedFunction {
 }
 
 /**
+ * The Function a Voice URL names by its file name (`/call.protected` for
+ * `call.protected.ts`, whose route is `/call`): visibility belongs to the file
+ * name, never to the URL.
+ */
+export function functionNamedBy<Served extends ServedFunction>(
+  voiceUrl: string,
+  served: readonly Served[],
+): Served | undefined {
+  const route = routeOfFile(`${voiceUrl.slice(1)}.ts`)?.path;
+  return route === voiceUrl ? undefined : served.find((fn) => fn.path === route);
+}
+
+/**
  * Why a Voice URL reaches no Function of the folder, quoting the value and the
  * path to write (`/call.protected` → `/call`); null when a Function answers it.
  */
@@ -60,7 +73,7 @@ export function voiceUrlProblem(
   served: readonly ServedFunction[],
 ): string | null {
   if (served.some((fn) => fn.path === voiceUrl)) return null;
-  const sameName = served.find((fn) => routeOfFile(`${voiceUrl.slice(1)}.ts`)?.path === fn.path);
+  const sameName = functionNamedBy(voiceUrl, served);
   const suggestion = sameName ?? served.find((fn) => fn.file.includes('.protected.'));
   return suggestion
     ? `${TWIML_APP_FILE} の voiceUrl "${voiceUrl}" に答える Function がありません。"${suggestion.path}" にしてください(${suggestion.file} のパスは ${suggestion.path} です。.protected はファイル名だけに付け、URL には付けません)。`

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { findStep, functionFileName, STEPS, type Step, stepDocPath } from '@kit/shared';
 import { StepBuildError } from '../build/build-step.js';
 import { buildStepFolder } from '../build/reference.js';
-import { compareFunctionFiles, type FunctionFile, listFunctionFiles } from '../function-files.js';
+import {
+  compareFunctionFiles,
+  type FunctionFile,
+  listFunctionFiles,
+  renameSourceFor,
+} from '../function-files.js';
 import { formatLocation, locateInStep, type SourceLocation } from '../server/source-location.js';
 import { parseStages } from '../stages.js';
 import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../steps-dir.js';
@@ -71,15 +76,7 @@ export async function checkFileNames(step: Step, dir: string): Promise<FileHint[
   }));
   for (const fn of report.missing) {
     const file = functionFileName(fn);
-    const renamed = fn.renamedFrom
-      ? report.extra.find((extra) => extra.path === fn.renamedFrom && extra.from)
-      : undefined;
-    // A lone file of no step beside a lone missing public Function: most likely a typo of its name.
-    const guessed =
-      !renamed && report.missing.length === 1 && fn.visibility === 'public'
-        ? report.extra.filter((extra) => !extra.from)
-        : [];
-    const rename = (renamed ?? (guessed.length === 1 ? guessed[0] : undefined))?.file;
+    const rename = renameSourceFor(fn, report)?.file;
     if (rename) renamedFiles.add(rename);
     hints.push({
       level: 'error',
@@ -188,18 +185,21 @@ export async function checkFolder(step: Step, dir: string): Promise<CheckReport>
     const tests = await Promise.all(
       results.map(async (result): Promise<CheckedTest> => {
         const failure = failureOf(result);
-        const lesson = timedOut(failure) ? callbackLesson() : null;
-        const thrownAt = timedOut(failure) ? null : await locateInStep(dir, failure);
-        const hint = timedOut(failure)
+        const silent = timedOut(failure);
+        // Where an exception was thrown in the learner's code: found once, for the hint and the detail.
+        const thrownAt = silent || failure === '' ? null : await locateInStep(dir, failure);
+        const hint = silent
           ? callbackHint([...silentFiles])
           : thrownAt
             ? { ...hintFor(result.fullName), hint: thrownHint(firstLine(failure), thrownAt) }
             : hintFor(result.fullName);
-        const stageId = lesson ? lesson.stageId : (hint.stages?.[step.number] ?? null);
+        const stageId = silent
+          ? (callbackLesson()?.stageId ?? null)
+          : (hint.stages?.[step.number] ?? null);
         return {
           name: result.fullName,
           passed: result.status === 'passed',
-          detail: await describeFailure(dir, failure),
+          detail: describeFailure(failure, thrownAt),
           hint: hint.hint,
           stage: stageId ? `${stageId} ${titles.get(stageId) ?? ''}`.trim() : null,
           stageId,
@@ -232,11 +232,10 @@ function thrownHint(first: string, location: SourceLocation): string {
  * The failure's first line, and for an exception thrown in the learner's code,
  * where: their TypeScript file and line, not the runner's stack.
  */
-async function describeFailure(dir: string, failure: string): Promise<string> {
+function describeFailure(failure: string, thrownAt: SourceLocation | null): string {
   const first = firstLine(failure);
   if (first.includes(CALLBACK_TIMEOUT_MARK)) return first.replace(`${CALLBACK_TIMEOUT_MARK}: `, '');
-  const location = await locateInStep(dir, failure);
-  return location ? `${first} (${formatLocation(location)})` : first;
+  return thrownAt ? `${first} (${formatLocation(thrownAt)})` : first;
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
