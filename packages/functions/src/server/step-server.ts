@@ -93,9 +93,8 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
     );
   }
   const host = options.host ?? '127.0.0.1';
-  let routes = await listRoutes(options.stepDir);
-  let protectedSet = protectedPaths(routes);
-  let functionsByPath = indexFunctions(routes);
+  // What is served now; replaced whole by reload(), so its parts always agree.
+  let served = indexRoutes(await listRoutes(options.stepDir));
   const server = createServer();
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');
@@ -107,7 +106,7 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
     env: options.env,
     port,
     url,
-    routes,
+    routes: served.routes,
     forkProcess: false,
     live: false,
     logs: options.log !== undefined,
@@ -130,7 +129,7 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
   if (about !== undefined) {
     // Read at each request: live reload changes the routes.
     app.get(KIT_SERVER_INFO_PATH, (request, response, next) =>
-      answerJson(serverInfo(about, routes))(request, response, next),
+      answerJson(serverInfo(about, served.routes))(request, response, next),
     );
   }
   let pending: Promise<unknown> | null = null;
@@ -144,18 +143,18 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
   });
   let buildProblem: string | null = null;
   app.use((request, response, next) => {
-    if (buildProblem === null || !functionsByPath.has(request.path)) {
+    if (buildProblem === null || !served.functionsByPath.has(request.path)) {
       next();
       return;
     }
     response.status(503).json(errorBody('build_failed', buildProblem));
   });
-  app.use(requireTwilioSignature(() => protectedSet, options.env.AUTH_TOKEN, log));
+  app.use(requireTwilioSignature(() => served.protectedSet, options.env.AUTH_TOKEN, log));
   app.use(
     guardFunctions({
       stepDir: options.stepDir,
       limitMs: options.executionLimitMs ?? TWILIO_EXECUTION_LIMIT_MS,
-      functionAt: (path) => functionsByPath.get(path),
+      functionAt: (path) => served.functionsByPath.get(path),
       ...(options.callbackLesson ? { callbackLesson: options.callbackLesson } : {}),
       ...(log ? { log } : {}),
     }),
@@ -169,16 +168,14 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
     url,
     port,
     get routes() {
-      return routes;
+      return served.routes;
     },
     async reload() {
       const fresh = await listRoutes(options.stepDir);
       for (const key of Object.keys(require.cache)) {
         if (key.startsWith(builtDir)) delete require.cache[key];
       }
-      routes = fresh;
-      protectedSet = protectedPaths(fresh);
-      functionsByPath = indexFunctions(fresh);
+      served = indexRoutes(fresh);
       runtime.update(fresh);
     },
     holdRequestsUntil(work) {
@@ -198,8 +195,15 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
   };
 }
 
-function indexFunctions(routes: StepRoutes): Map<string, GuardedFunction> {
-  return new Map(routes.functions.map((fn) => [fn.path, { path: fn.path, filePath: fn.filePath }]));
+/** The routes with the lookups every request makes: protected paths and Functions by path. */
+function indexRoutes(routes: StepRoutes) {
+  return {
+    routes,
+    protectedSet: protectedPaths(routes),
+    functionsByPath: new Map<string, GuardedFunction>(
+      routes.functions.map((fn) => [fn.path, { path: fn.path, filePath: fn.filePath }]),
+    ),
+  };
 }
 
 /**
