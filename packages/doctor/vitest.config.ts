@@ -4,11 +4,11 @@ export default defineConfig({
   test: {
     // Forks, not threads: files that launch a step run the Functions runtime, which
     // sets process-wide globals, and the in-process doctor runs set HTTP_PROXY and
-    // KIT_WORKSPACE_DIR for their length. Not isolated: the files share one worker at a
-    // time and each closes what it started and puts back what it set, so the launcher,
-    // the Functions runtime and `twilio` are loaded once per worker, not once per file.
+    // KIT_WORKSPACE_DIR for their length. One process per file: sharing one worker
+    // between files (isolate: false) failed in a fresh-clone CI run under full load (an
+    // ES module of @kit/shared loaded without its exports).
     pool: 'forks',
-    isolate: false,
+    isolate: true,
     include: ['test/**/*.test.ts'],
     testTimeout: 150_000,
     hookTimeout: 150_000,
