@@ -23,18 +23,24 @@ if (!packageName || !script) {
 }
 const packageDir = join(root, 'packages', packageName);
 
-const build = spawnSync(
-  'pnpm',
-  [
-    'exec',
-    'turbo',
-    'run',
-    'build',
-    `--filter=@kit/${packageName}^...`,
-    '--output-logs=errors-only',
-  ],
-  { cwd: root, encoding: 'utf8', env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env } },
-);
+// KIT_PREBUILT=1 (set by `pnpm test` for its tasks): turbo has already built everything
+// before the tests. Without turbo's daemon (as in CI), a cache-hit build restores every
+// output again, rewriting dist/ folders that other tests are reading at that moment.
+const build =
+  process.env.KIT_PREBUILT === '1'
+    ? { status: 0, stdout: '', stderr: '' }
+    : spawnSync(
+        'pnpm',
+        [
+          'exec',
+          'turbo',
+          'run',
+          'build',
+          `--filter=@kit/${packageName}^...`,
+          '--output-logs=errors-only',
+        ],
+        { cwd: root, encoding: 'utf8', env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env } },
+      );
 if (build.status !== 0) {
   process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}`);
   console.error('✗ キットのビルドに失敗しました。上の出力を確認してください(kit build failed)。');

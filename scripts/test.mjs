@@ -14,9 +14,8 @@ const turbo = spawn(
   // test:e2e (Playwright, @kit/tests) is a task of its own so it runs beside the
   // packages' Vitest runs instead of after @kit/tests' own.
   ['exec', 'turbo', 'run', 'test', 'test:e2e', '--continue', ...process.argv.slice(2)],
-  {
-    stdio: 'inherit',
-  },
+  // Kit commands the tests run (pnpm dev, call:signed…) skip their own build: see scripts/kit.mjs.
+  { stdio: 'inherit', env: { ...process.env, KIT_PREBUILT: '1' } },
 );
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   // Ctrl-C already reached turbo (same process group); a lone signal did not.
