@@ -5,7 +5,7 @@
 // It reads what the runners already write:
 // - Vitest's JSON reporter, `.test-report/vitest-<package>.json` (each package's config
 //   adds it): per test and per file;
-// - Playwright's JSON reporter, `.test-report/playwright.json` (tests/playwright.config.ts);
+// - Playwright's JSON reporter, `.test-report/playwright-*.json` (tests/playwright.config.ts);
 // - for a package whose config has no JSON reporter, Vitest's own results cache
 //   (`node_modules/.vite/vitest/*/results.json`, written on every run): per file only.
 // It prints both lists and writes them to `.test-report/slowest.md` (for CI to keep).
@@ -141,7 +141,7 @@ export function collectTimes(since = 0) {
       if (!report) continue;
       if (name.startsWith('vitest-')) {
         for (const dir of fromVitestJson(report, packages, tests, files)) covered.add(dir);
-      } else if (name === 'playwright.json') {
+      } else if (name.startsWith('playwright')) {
         fromPlaywrightJson(report, tests, files);
       }
     }

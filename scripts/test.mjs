@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pnpm test: every package's tests through turbo (extra arguments go to `turbo run test test:e2e`),
+// pnpm test: every package's tests through turbo (extra arguments go to `turbo run test test:site test:e2e test:e2e:site`),
 // then the slowest tests and files of this run (scripts/test-report.mjs), whatever the
 // outcome; the exit code is turbo's. The reports of an earlier run are removed first, so
 // the list is this run's.
@@ -11,9 +11,19 @@ rmSync(REPORT_DIR, { recursive: true, force: true });
 const started = Date.now();
 const turbo = spawn(
   'pnpm',
-  // test:e2e (Playwright, @kit/tests) is a task of its own so it runs beside the
-  // packages' Vitest runs instead of after @kit/tests' own.
-  ['exec', 'turbo', 'run', 'test', 'test:e2e', '--continue', ...process.argv.slice(2)],
+  // @kit/tests' checks are four tasks (turbo.json): Playwright runs beside the packages'
+  // Vitest runs, and only the checks of the built docs site wait for the docs build.
+  [
+    'exec',
+    'turbo',
+    'run',
+    'test',
+    'test:site',
+    'test:e2e',
+    'test:e2e:site',
+    '--continue',
+    ...process.argv.slice(2),
+  ],
   // Kit commands the tests run (pnpm dev, call:signed…) skip their own build: see scripts/kit.mjs.
   { stdio: 'inherit', env: { ...process.env, KIT_PREBUILT: '1' } },
 );

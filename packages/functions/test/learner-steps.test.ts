@@ -8,7 +8,9 @@ import { learnerLoop } from './support/learner-loop.js';
  */
 const { step } = learnerLoop();
 
-describe.each([2, 3, 4])('the loop for step %i', { timeout: 180_000 }, (stepNumber) => {
+// Step 3's loop (step 2's code fails with its rename hint, the reference passes) is
+// in learner.test.ts, which checks the same two folders with more assertions.
+describe.each([2, 4])('the loop for step %i', { timeout: 180_000 }, (stepNumber) => {
   it('fails on the previous step’s code and passes with the reference', async () => {
     expect((await step('start', String(stepNumber), '--reference')).code).toBe(0);
     const unchanged = await step('check', String(stepNumber));

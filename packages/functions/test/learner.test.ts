@@ -111,11 +111,16 @@ describe('the learner workspace', { timeout: 180_000 }, () => {
     expect(checked.output).toContain('「4-1 合言葉」');
   });
 
-  it('names the file to rename when a Function has the previous step’s name', async () => {
-    await step('start', '3', '--reference');
-    const result = await step('check', '3');
-    expect(result.code).toBe(1);
-    expect(result.output).toContain('token.ts の名前を voice-token.ts に変えてください');
+  it('starts over from the previous step’s finished code with --reference, even over passing code', async () => {
+    // The folder now holds the learner's passing step 3 code. The check of step 2's
+    // finished code, with its rename hint, is the second test of this file.
+    const result = await step('start', '3', '--reference');
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('step-02 の完成コードから開始');
+    expect(result.output).toContain(
+      '名前を変える: src/functions/token.ts → src/functions/voice-token.ts',
+    );
+    expect(await readdir(join(dir, 'src/functions'))).toEqual(['token.ts']);
   });
 
   it('reports a folder that does not build with the learner’s file and line, no stack trace', async () => {
