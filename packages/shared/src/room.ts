@@ -1,0 +1,285 @@
+/**
+ * The room's contract (教室モード): what an attendee's kit sends to the
+ * instructor's room, what the room answers, and the rules every field follows.
+ * Shared by the room server, `pnpm room:join` / `room:help` / `step:check`
+ * (the attendee side), the doctor and the board. Browser-safe: no Node imports.
+ *
+ * Everything here crosses the venue's network: the room treats each byte as
+ * hostile, and an attendee's kit sends nothing beyond these fields (never code,
+ * paths, `.env` values or secrets).
+ */
+
+/** Room codes read aloud: no look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V). */
+export const ROOM_CODE_ALPHABET = 'ACDEFHJKMNPRTWXY34679';
+export const ROOM_CODE_LENGTH = 6;
+
+/**
+ * A code as typed (`kx3-4mp`, ` KX3 4MP `) in its stored form (`KX34MP`), or null
+ * when it cannot be a room code. Look-alikes are not mapped: a code with `0` is wrong.
+ */
+export function normalizeRoomCode(input: unknown): string | null {
+  if (typeof input !== 'string' || input.length > 32) return null;
+  const code = input.toUpperCase().replace(/[\s-]/g, '');
+  if (code.length !== ROOM_CODE_LENGTH) return null;
+  for (const char of code) if (!ROOM_CODE_ALPHABET.includes(char)) return null;
+  return code;
+}
+
+/** `KX34MP` → `KX3-4MP`: two halves, easier to read aloud and to type. */
+export function formatRoomCode(code: string): string {
+  const half = Math.ceil(code.length / 2);
+  return `${code.slice(0, half)}-${code.slice(half)}`;
+}
+
+export const DISPLAY_NAME_MAX_LENGTH = 32;
+export const HAND_MESSAGE_MAX_LENGTH = 140;
+/** At most this many stages in one report (a step has about ten). */
+export const REPORT_MAX_STAGES = 40;
+/** The largest request body the room reads, in bytes; anything larger is 413. */
+export const ROOM_BODY_MAX_BYTES = 8 * 1024;
+
+/** A stage id as the pages number them: `3-4`. */
+export const STAGE_ID_PATTERN = /^[1-9]\d?-[1-9]\d?$/;
+/** A hint's id: `stage:3-4`, `callback`, `exception`, `file-name`, `build`. */
+export const HINT_ID_PATTERN = /^[a-z][a-z0-9:.-]{0,63}$/;
+export const KIT_VERSION_PATTERN = /^[0-9A-Za-z.+-]{1,32}$/;
+/** Member ids are the room's own (`m-` and 16 hex digits); tokens are 32 random bytes, base64url. */
+export const MEMBER_ID_PATTERN = /^m-[0-9a-f]{16}$/;
+export const MEMBER_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export type RoomErrorCode =
+  | 'body_invalid'
+  | 'body_too_large'
+  | 'name_invalid'
+  | 'message_invalid'
+  | 'code_invalid'
+  | 'code_wrong'
+  | 'too_many_attempts'
+  | 'room_full'
+  | 'member_unknown'
+  | 'instructor_key_required'
+  | 'report_invalid'
+  | 'not_found'
+  | 'method_not_allowed';
+
+/** `{ error: { code, message } }`, as the kit's other HTTP errors: English code, Japanese message. */
+export interface RoomErrorBody {
+  error: { code: RoomErrorCode; message: string };
+}
+
+export function roomError(code: RoomErrorCode, message: string): RoomErrorBody {
+  return { error: { code, message } };
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: RoomErrorBody };
+
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\u2028\u2029]/u;
+
+function checkText(
+  value: unknown,
+  max: number,
+  code: 'name_invalid' | 'message_invalid',
+  what: string,
+  allowEmpty: boolean,
+): Checked<string> {
+  if (typeof value !== 'string') {
+    return { ok: false, error: roomError(code, `${what}を文字列で指定してください。`) };
+  }
+  const text = value.normalize('NFC').trim();
+  const length = [...text].length;
+  if (!allowEmpty && length === 0) {
+    return {
+      ok: false,
+      error: roomError(code, `${what}が空です。1〜${max} 文字で指定してください。`),
+    };
+  }
+  if (length > max) {
+    return { ok: false, error: roomError(code, `${what}が長すぎます(${max} 文字まで)。`) };
+  }
+  if (CONTROL_OR_FORMAT.test(text)) {
+    return {
+      ok: false,
+      error: roomError(code, `${what}に制御文字や見えない文字は使えません。`),
+    };
+  }
+  return { ok: true, value: text };
+}
+
+/** A display name: 1–32 characters (Japanese welcome), no control or invisible characters. */
+export function checkDisplayName(value: unknown): Checked<string> {
+  return checkText(value, DISPLAY_NAME_MAX_LENGTH, 'name_invalid', '表示名', false);
+}
+
+/** A raised hand's message: optional (empty), at most 140 characters, same rules as names. */
+export function checkHandMessage(value: unknown): Checked<string> {
+  if (value === undefined) return { ok: true, value: '' };
+  return checkText(value, HAND_MESSAGE_MAX_LENGTH, 'message_invalid', 'メッセージ', true);
+}
+
+/** POST /api/join */
+export interface JoinRequest {
+  code: string;
+  name: string;
+}
+/** 201 from POST /api/join: the member's id and the token its later requests carry. */
+export interface JoinResponse {
+  memberId: string;
+  token: string;
+  name: string;
+}
+
+/** One stage of the step, as the check saw it. */
+export interface StageOutcome {
+  id: string;
+  passed: boolean;
+}
+
+/**
+ * What `step:check` sends after a check (POST /api/report, `Authorization: Bearer
+ * <token>`), and nothing else: the room refuses a report with any other field.
+ */
+export interface StepReport {
+  step: number;
+  /** Every stage of the step, in the page's order. */
+  stages: StageOutcome[];
+  /** The first stage that failed, or null when the check passed. */
+  failingStage: string | null;
+  /** The id of the hint the check printed first, or null. */
+  hintId: string | null;
+  passed: boolean;
+  durationMs: number;
+  kitVersion: string;
+}
+
+export const STEP_REPORT_FIELDS = [
+  'step',
+  'stages',
+  'failingStage',
+  'hintId',
+  'passed',
+  'durationMs',
+  'kitVersion',
+] as const satisfies readonly (keyof StepReport)[];
+
+function reportInvalid(message: string): { ok: false; error: RoomErrorBody } {
+  return { ok: false, error: roomError('report_invalid', message) };
+}
+
+/** A report exactly as the contract says, or why not (`maxStep`: the catalog's last step). */
+export function checkStepReport(value: unknown, maxStep: number): Checked<StepReport> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return reportInvalid('報告は JSON のオブジェクトで送ってください。');
+  }
+  const body = value as Record<string, unknown>;
+  const extra = Object.keys(body).filter(
+    (key) => !(STEP_REPORT_FIELDS as readonly string[]).includes(key),
+  );
+  if (extra.length > 0)
+    return reportInvalid(`報告に決められていない項目があります(${extra.length} 個)。`);
+  const { step, stages, failingStage, hintId, passed, durationMs, kitVersion } = body;
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < 1 || step > maxStep) {
+    return reportInvalid(`step は 1〜${maxStep} の整数です。`);
+  }
+  if (!Array.isArray(stages) || stages.length > REPORT_MAX_STAGES) {
+    return reportInvalid(`stages は ${REPORT_MAX_STAGES} 個までの配列です。`);
+  }
+  const outcomes: StageOutcome[] = [];
+  for (const stage of stages) {
+    if (typeof stage !== 'object' || stage === null)
+      return reportInvalid('stages の要素が不正です。');
+    const { id, passed: stagePassed, ...rest } = stage as Record<string, unknown>;
+    if (Object.keys(rest).length > 0) return reportInvalid('stages の要素に余分な項目があります。');
+    if (typeof id !== 'string' || !STAGE_ID_PATTERN.test(id) || typeof stagePassed !== 'boolean') {
+      return reportInvalid('stages の要素は { id: "3-4", passed: true } の形です。');
+    }
+    if (!id.startsWith(`${step}-`))
+      return reportInvalid(`段階 ${id} は手順${step} のものではありません。`);
+    outcomes.push({ id, passed: stagePassed });
+  }
+  if (
+    failingStage !== null &&
+    (typeof failingStage !== 'string' || !STAGE_ID_PATTERN.test(failingStage))
+  ) {
+    return reportInvalid('failingStage は "3-4" の形か null です。');
+  }
+  if (hintId !== null && (typeof hintId !== 'string' || !HINT_ID_PATTERN.test(hintId))) {
+    return reportInvalid('hintId の形が不正です。');
+  }
+  if (typeof passed !== 'boolean') return reportInvalid('passed は true か false です。');
+  if (
+    typeof durationMs !== 'number' ||
+    !Number.isInteger(durationMs) ||
+    durationMs < 0 ||
+    durationMs > 3_600_000
+  ) {
+    return reportInvalid('durationMs は 0〜3600000 の整数です。');
+  }
+  if (typeof kitVersion !== 'string' || !KIT_VERSION_PATTERN.test(kitVersion)) {
+    return reportInvalid('kitVersion の形が不正です。');
+  }
+  return {
+    ok: true,
+    value: { step, stages: outcomes, failingStage, hintId, passed, durationMs, kitVersion },
+  };
+}
+
+/** POST /api/hand (raise, with an optional message); DELETE /api/hand lowers it. */
+export interface HandRequest {
+  message?: string;
+}
+
+/** GET /api/room: what any client may learn before joining (the join checks the room answers). */
+export interface RoomHello {
+  kind: 'kit-room';
+  /** The API version; a kit that speaks another one says so instead of misreading. */
+  version: 1;
+}
+
+export function isRoomHello(value: unknown): value is RoomHello {
+  if (typeof value !== 'object' || value === null) return false;
+  const { kind, version } = value as Record<string, unknown>;
+  return kind === 'kit-room' && version === 1;
+}
+
+/** One attendee on the board (GET /api/board, and each `board` event of the stream). */
+export interface BoardMember {
+  memberId: string;
+  name: string;
+  joinedAt: string;
+  /** The latest report, or null before the first check. */
+  latest: (StepReport & { at: string }) | null;
+  /** Since when the same stage has been failing, when it is failing. */
+  failingSince: string | null;
+  /** The highest step this member has passed, or 0. */
+  passedStep: number;
+  hand: { message: string; raisedAt: string } | null;
+  /** Marked by the room: failing the same stage for longer than the room's stuck time. */
+  stuck: boolean;
+}
+
+export interface BoardSnapshot {
+  /** Room code, formatted (`KX3-4MP`). */
+  code: string;
+  generatedAt: string;
+  /** Stage titles the board shows beside ids (`3-4` → `identity の検査`). */
+  stageTitles: Record<string, string>;
+  /** Per step number (1…): how many attendees have passed it. */
+  passedByStep: Record<string, number>;
+  /** The stage most attendees are failing now, with how many. */
+  topFailingStage: { id: string; title: string; count: number } | null;
+  /** Raised hands first, then the rest. */
+  members: BoardMember[];
+}
+
+/** Paths of the room's HTTP API. */
+export const ROOM_PATHS = {
+  hello: '/api/room',
+  join: '/api/join',
+  membership: '/api/membership',
+  report: '/api/report',
+  hand: '/api/hand',
+  board: '/api/board',
+  boardEvents: '/api/board/events',
+  lowerHand: '/api/board/hands/',
+  exportCsv: '/api/export.csv',
+} as const;
