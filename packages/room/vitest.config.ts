@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    // Per-test times for the slowest-tests report that `pnpm test` prints (scripts/test-report.mjs).
+    reporters: ['default', ['json', { outputFile: '../../.test-report/vitest-room.json' }]],
+  },
+});
