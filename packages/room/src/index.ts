@@ -1,1 +1,19 @@
-export {};
+export {
+  type InstructorAccess,
+  type InstructorRequest,
+  instructorAccess,
+  isLoopbackAddress,
+} from './access.js';
+export { type BoardOptions, buildSnapshot } from './board.js';
+export { type CsvOptions, csvCell, exportCsv } from './csv.js';
+export { EventLog, readLog } from './event-log.js';
+export { parseEvent, type RoomEvent, type RoomEventBody } from './events.js';
+export { KEY_FILE, LOG_FILE, RoomStartError } from './room-files.js';
+export {
+  checkReportAgainstSteps,
+  ROOM_HELLO,
+  type RoomServerOptions,
+  type RunningRoom,
+  startRoomServer,
+} from './server.js';
+export { EMPTY_ROOM, type MemberState, type RoomState, reduce, replay } from './state.js';

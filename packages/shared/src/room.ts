@@ -60,7 +60,10 @@ export type RoomErrorCode =
   | 'instructor_key_required'
   | 'report_invalid'
   | 'not_found'
-  | 'method_not_allowed';
+  | 'method_not_allowed'
+  | 'unsupported_media_type'
+  /** The room's own fault (its disk, a bug): JSON all the same, never a stack. */
+  | 'internal_error';
 
 /** `{ error: { code, message } }`, as the kit's other HTTP errors: English code, Japanese message. */
 export interface RoomErrorBody {

@@ -1,0 +1,91 @@
+import {
+  type BoardMember,
+  type BoardSnapshot,
+  formatRoomCode,
+  STAGE_ID_PATTERN,
+} from '@kit/shared/room';
+import { type MemberState, passedStep, type RoomState } from './state.js';
+
+export interface BoardOptions {
+  stageTitles: Record<string, string>;
+  /** How many steps the catalog has: `passedByStep` counts 1…stepCount. */
+  stepCount: number;
+  stuckAfterMs: number;
+  now: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** `3-10` after `3-9`: stage ids compared as numbers. */
+export function compareStageIds(a: string, b: string): number {
+  const [aStep = 0, aStage = 0] = a.split('-').map(Number);
+  const [bStep = 0, bStage = 0] = b.split('-').map(Number);
+  return aStep - bStep || aStage - bStage;
+}
+
+export function isStuck(member: MemberState, stuckAfterMs: number, now: number): boolean {
+  return member.failing !== null && now - member.failing.since > stuckAfterMs;
+}
+
+function boardMember(member: MemberState, options: BoardOptions): BoardMember {
+  return {
+    memberId: member.memberId,
+    name: member.name,
+    joinedAt: iso(member.joinedAt),
+    latest: member.latest && { ...member.latest.report, at: iso(member.latest.at) },
+    failingSince: member.failing && iso(member.failing.since),
+    passedStep: passedStep(member),
+    hand: member.hand && { message: member.hand.message, raisedAt: iso(member.hand.raisedAt) },
+    stuck: isStuck(member, options.stuckAfterMs, options.now),
+  };
+}
+
+const collator = new Intl.Collator('ja');
+
+/**
+ * Raised hands first (longest waiting first), then the stuck (stuck longest
+ * first), then everyone else by name: the instructor reads from the top.
+ */
+function compareMembers(a: BoardMember, b: BoardMember): number {
+  if (a.hand && b.hand) return a.hand.raisedAt.localeCompare(b.hand.raisedAt);
+  if (a.hand || b.hand) return a.hand ? -1 : 1;
+  if (a.stuck && b.stuck) return (a.failingSince ?? '').localeCompare(b.failingSince ?? '');
+  if (a.stuck || b.stuck) return a.stuck ? -1 : 1;
+  return collator.compare(a.name, b.name) || a.memberId.localeCompare(b.memberId);
+}
+
+export function buildSnapshot(state: RoomState, options: BoardOptions): BoardSnapshot {
+  const members = [...state.members.values()].map((member) => boardMember(member, options));
+  members.sort(compareMembers);
+
+  const passedByStep: Record<string, number> = {};
+  for (let step = 1; step <= options.stepCount; step += 1) passedByStep[String(step)] = 0;
+  const failing = new Map<string, number>();
+  for (const member of state.members.values()) {
+    for (const step of member.passedAt.keys()) {
+      const key = String(step);
+      passedByStep[key] = (passedByStep[key] ?? 0) + 1;
+    }
+    const key = member.failing?.key;
+    if (key !== undefined && STAGE_ID_PATTERN.test(key))
+      failing.set(key, (failing.get(key) ?? 0) + 1);
+  }
+  let top: BoardSnapshot['topFailingStage'] = null;
+  for (const [id, count] of failing) {
+    // Ties go to the earlier stage: the one the others will reach next.
+    if (
+      top === null ||
+      count > top.count ||
+      (count === top.count && compareStageIds(id, top.id) < 0)
+    )
+      top = { id, title: options.stageTitles[id] ?? id, count };
+  }
+  return {
+    code: state.code ? formatRoomCode(state.code) : '',
+    generatedAt: iso(options.now),
+    stageTitles: options.stageTitles,
+    passedByStep,
+    topFailingStage: top,
+    members,
+  };
+}

@@ -1,0 +1,71 @@
+import { checkStepReport, MEMBER_ID_PATTERN, type StepReport } from '@kit/shared/room';
+
+/**
+ * The room's event log, one JSON object a line. Everything the board shows is
+ * replayed from these, so a restarted room is the same room. Secrets never go
+ * in: a member's token and the instructor's key appear only as sha256 hashes.
+ */
+export type RoomEventBody =
+  | {
+      type: 'room-created';
+      code: string;
+      /** sha256 (hex) of the instructor key; the key itself is in `current.key` beside the log. */
+      instructorKeyHash: string;
+    }
+  | { type: 'member-joined'; memberId: string; name: string; tokenHash: string }
+  | { type: 'report'; memberId: string; report: StepReport }
+  | { type: 'hand-raised'; memberId: string; message: string }
+  | { type: 'hand-lowered'; memberId: string; by: 'member' | 'instructor' };
+
+/** `seq` counts from 1 in each log; `at` is an ISO time. */
+export type RoomEvent = RoomEventBody & { seq: number; at: string };
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A line of the log as an event, or null. The log is the room's own file, but a
+ * hand-edited or torn line must not put a wrong-typed value into the state.
+ */
+export function parseEvent(value: unknown): RoomEvent | null {
+  if (!isObject(value)) return null;
+  const { seq, at, type, memberId } = value;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return null;
+  if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) return null;
+  if (type === 'room-created') {
+    const { code, instructorKeyHash } = value;
+    if (typeof code !== 'string' || typeof instructorKeyHash !== 'string') return null;
+    if (!HEX64.test(instructorKeyHash)) return null;
+    return { seq, at, type, code, instructorKeyHash };
+  }
+  if (typeof memberId !== 'string' || !MEMBER_ID_PATTERN.test(memberId)) return null;
+  switch (type) {
+    case 'member-joined': {
+      const { name, tokenHash } = value;
+      if (typeof name !== 'string' || typeof tokenHash !== 'string' || !HEX64.test(tokenHash))
+        return null;
+      return { seq, at, type, memberId, name, tokenHash };
+    }
+    case 'report': {
+      // Checked again on the way in: the catalog may have grown since, so any step up to 99.
+      const checked = checkStepReport(value.report, 99);
+      if (!checked.ok) return null;
+      return { seq, at, type, memberId, report: checked.value };
+    }
+    case 'hand-raised': {
+      const { message } = value;
+      if (typeof message !== 'string') return null;
+      return { seq, at, type, memberId, message };
+    }
+    case 'hand-lowered': {
+      const { by } = value;
+      if (by !== 'member' && by !== 'instructor') return null;
+      return { seq, at, type, memberId, by };
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,437 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { STEPS } from '@kit/shared';
+import {
+  type BoardSnapshot,
+  checkDisplayName,
+  checkHandMessage,
+  checkStepReport,
+  type JoinResponse,
+  MEMBER_ID_PATTERN,
+  MEMBER_TOKEN_PATTERN,
+  normalizeRoomCode,
+  ROOM_PATHS,
+  type RoomHello,
+  roomError,
+  type StepReport,
+} from '@kit/shared/room';
+import { bearerToken, instructorAccess } from './access.js';
+import { buildSnapshot } from './board.js';
+import { BOARD_CSP, boardFile } from './board-files.js';
+import { BoardStream } from './board-stream.js';
+import { exportCsv } from './csv.js';
+import type { RoomEvent, RoomEventBody } from './events.js';
+import { HttpError, objectWith, readJsonBody, sendError, sendJson, sendText } from './http-io.js';
+import { StrikeCounter } from './rate-limit.js';
+import { openRoom, RoomStartError, randomSecret, sha256Hex } from './room-files.js';
+import { type MemberState, type RoomState, reduce } from './state.js';
+
+export interface RoomServerOptions {
+  /** The instructor's room folder: `current.jsonl` (the event log), `current.key`, archived rooms. */
+  dataDir: string;
+  /** The address to bind: '127.0.0.1' in tests, the LAN address in `pnpm room`. */
+  host: string;
+  /** 0 = any free port. */
+  port: number;
+  /** A fixed room code (--code); otherwise the log's, or a new one. */
+  code?: string;
+  /** --new: start a new room; the old log is archived beside it, never deleted. */
+  fresh?: boolean;
+  /** `3-4` → `identity の検査`. */
+  stageTitles: Record<string, string>;
+  /** Step → its stage ids in order: a report naming any other stage of the step is refused. */
+  stepStages?: Record<number, string[]>;
+  /** Failing the same stage longer than this marks a member stuck (default 10 minutes). */
+  stuckAfterMs?: number;
+  /** Default 200. */
+  maxMembers?: number;
+  /** The built board (index.html + assets/), served at GET / and /board. */
+  boardDir?: string;
+  now?: () => number;
+  /** One line per warning or handler failure (default: console.error). */
+  log?: (line: string) => void;
+  /** The CSV export's time zone (default: the machine's). */
+  csvTimeZone?: string;
+}
+
+export interface RunningRoom {
+  /** http://host:port */
+  url: string;
+  /** Stored form, e.g. 'KX34MP'. */
+  code: string;
+  /** Random, kept in `current.key` so a restarted room keeps it. */
+  instructorKey: string;
+  /** True when an existing log was replayed. */
+  resumed: boolean;
+  /** Files an earlier room was archived to by this start (`--new`). */
+  archived: string[];
+  snapshot(): BoardSnapshot;
+  /** The CSV of GET /api/export.csv. */
+  csv(): string;
+  /** Closes the server, the open board streams and the log. */
+  close(): Promise<void>;
+}
+
+const WRONG_CODE_LIMIT = 5;
+const WRONG_CODE_WINDOW_MS = 10 * 60_000;
+/** Writes one member may make per minute: a check every second is already more than a person does. */
+const MEMBER_WRITES_PER_MINUTE = 60;
+
+export const ROOM_HELLO: RoomHello = { kind: 'kit-room', version: 1 };
+
+/** Stage-level checks the contract leaves to the room, which knows the step's stages. */
+export function checkReportAgainstSteps(
+  report: StepReport,
+  stepStages: Record<number, string[]> | undefined,
+): string | null {
+  const ids = report.stages.map((stage) => stage.id);
+  if (new Set(ids).size !== ids.length) return '同じ段階が 2 回報告されています。';
+  if (report.failingStage !== null && !report.failingStage.startsWith(`${report.step}-`))
+    return `段階 ${report.failingStage} は手順${report.step} のものではありません。`;
+  if (report.passed && (report.failingStage !== null || report.stages.some((s) => !s.passed)))
+    return '合格の報告に失敗した段階があります。';
+  const known = stepStages?.[report.step];
+  if (known) {
+    const unknown = [...ids, ...(report.failingStage ? [report.failingStage] : [])].find(
+      (id) => !known.includes(id),
+    );
+    if (unknown !== undefined) return `段階 ${unknown} は手順${report.step} にありません。`;
+  }
+  return null;
+}
+
+function listenUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export async function startRoomServer(options: RoomServerOptions): Promise<RunningRoom> {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const stuckAfterMs = options.stuckAfterMs ?? 10 * 60_000;
+  const maxMembers = options.maxMembers ?? 200;
+  const stepCount = STEPS.length;
+  let fixedCode: string | undefined;
+  if (options.code !== undefined) {
+    const normalized = normalizeRoomCode(options.code);
+    if (normalized === null)
+      throw new RoomStartError(
+        `教室コード「${options.code}」は使えません(紛らわしい文字を除いた 6 文字です)。`,
+      );
+    fixedCode = normalized;
+  }
+
+  const opened = await openRoom({
+    dataDir: options.dataDir,
+    code: fixedCode,
+    fresh: options.fresh,
+    now,
+  });
+  for (const warning of opened.warnings) log(`room: ${warning}`);
+  const eventLog = opened.log;
+  const instructorKey = opened.instructorKey;
+  let state: RoomState = opened.state;
+  const code = state.code ?? '';
+
+  const snapshot = () =>
+    buildSnapshot(state, { stageTitles: options.stageTitles, stepCount, stuckAfterMs, now: now() });
+  const csv = () => exportCsv(state, { stepCount, timeZone: options.csvTimeZone });
+  const stream = new BoardStream({ snapshot });
+  const wrongCodes = new StrikeCounter(WRONG_CODE_LIMIT, WRONG_CODE_WINDOW_MS);
+  const memberWrites = new StrikeCounter(MEMBER_WRITES_PER_MINUTE, 60_000);
+
+  /** Writes an event (fsync'ed) and applies it; call inside `eventLog.serial`. */
+  async function commit(body: RoomEventBody): Promise<RoomEvent> {
+    const event = await eventLog.write(body);
+    state = reduce(state, event);
+    stream.changed();
+    return event;
+  }
+
+  function member(req: IncomingMessage): MemberState {
+    const token = bearerToken(req.headers.authorization);
+    const memberId =
+      token !== null && MEMBER_TOKEN_PATTERN.test(token)
+        ? state.tokens.get(sha256Hex(token))
+        : undefined;
+    const found = memberId === undefined ? undefined : state.members.get(memberId);
+    if (!found) {
+      throw new HttpError(
+        401,
+        'member_unknown',
+        'この教室の参加者として認識できません。pnpm room:join で参加し直してください。',
+      );
+    }
+    return found;
+  }
+
+  function throttleWrites(memberId: string): void {
+    const wait = memberWrites.blockedFor(memberId, now());
+    if (wait > 0) {
+      throw new HttpError(
+        429,
+        'too_many_attempts',
+        '送信が多すぎます。少し待ってからもう一度試してください。',
+        { 'retry-after': String(Math.ceil(wait / 1000)) },
+      );
+    }
+    memberWrites.strike(memberId, now());
+  }
+
+  function requireInstructor(req: IncomingMessage, url: URL): void {
+    const access = instructorAccess(
+      {
+        remoteAddress: req.socket.remoteAddress,
+        authorization: req.headers.authorization,
+        queryKey: url.searchParams.get('key'),
+      },
+      instructorKey,
+    );
+    if (access === 'missing')
+      throw new HttpError(401, 'instructor_key_required', 'ボードには講師キーが必要です。');
+    if (access === 'wrong')
+      throw new HttpError(403, 'instructor_key_required', '講師キーが違います。');
+  }
+
+  async function join(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = objectWith(await readJsonBody(req), ['code', 'name']);
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = wrongCodes.blockedFor(address, now());
+    if (wait > 0) {
+      throw new HttpError(
+        429,
+        'too_many_attempts',
+        `教室コードの間違いが続いたため、しばらく参加できません。${Math.ceil(wait / 60_000)} 分ほど待って、講師が示すコードを確かめてから試してください。`,
+        { 'retry-after': String(Math.ceil(wait / 1000)) },
+      );
+    }
+    const given = normalizeRoomCode(body.code);
+    if (given === null) {
+      throw new HttpError(400, 'code_invalid', '教室コードは 6 文字です(例: KX3-4MP)。');
+    }
+    // Both are 6 ASCII letters after normalising: equal-length buffers, compared in constant time.
+    if (!timingSafeEqual(Buffer.from(given), Buffer.from(code))) {
+      wrongCodes.strike(address, now());
+      throw new HttpError(
+        403,
+        'code_wrong',
+        '教室コードが違います。講師が示すコードを確かめてください。',
+      );
+    }
+    const name = checkDisplayName(body.name);
+    if (!name.ok) throw new HttpError(400, name.error.error.code, name.error.error.message);
+    const token = randomSecret();
+    const joined = await eventLog.serial(async () => {
+      if (state.members.size >= maxMembers) {
+        throw new HttpError(
+          409,
+          'room_full',
+          `教室が満員です(${maxMembers} 人まで)。講師に知らせてください。`,
+        );
+      }
+      let memberId: string;
+      do memberId = `m-${randomBytes(8).toString('hex')}`;
+      while (state.members.has(memberId));
+      await commit({
+        type: 'member-joined',
+        memberId,
+        name: name.value,
+        tokenHash: sha256Hex(token),
+      });
+      return memberId;
+    });
+    const response: JoinResponse = { memberId: joined, token, name: name.value };
+    sendJson(res, 201, response);
+  }
+
+  async function report(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const who = member(req);
+    const body = await readJsonBody(req);
+    const checked = checkStepReport(body, stepCount);
+    if (!checked.ok) throw new HttpError(400, 'report_invalid', checked.error.error.message);
+    const problem = checkReportAgainstSteps(checked.value, options.stepStages);
+    if (problem !== null) throw new HttpError(400, 'report_invalid', problem);
+    throttleWrites(who.memberId);
+    const event = await eventLog.serial(() =>
+      commit({ type: 'report', memberId: who.memberId, report: checked.value }),
+    );
+    sendJson(res, 202, { ok: true, seq: event.seq });
+  }
+
+  async function raiseHand(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const who = member(req);
+    const body = objectWith((await readJsonBody(req)) ?? {}, ['message']);
+    const message = checkHandMessage(body.message);
+    if (!message.ok) throw new HttpError(400, 'message_invalid', message.error.error.message);
+    throttleWrites(who.memberId);
+    const raised = await eventLog.serial(async () => {
+      const current = state.members.get(who.memberId)?.hand;
+      if (current?.message !== message.value || current === undefined) {
+        await commit({ type: 'hand-raised', memberId: who.memberId, message: message.value });
+      }
+      return state.members.get(who.memberId)?.hand;
+    });
+    sendJson(res, 200, {
+      ok: true,
+      raisedAt: raised ? new Date(raised.raisedAt).toISOString() : null,
+    });
+  }
+
+  async function lower(memberId: string, by: 'member' | 'instructor'): Promise<boolean> {
+    return eventLog.serial(async () => {
+      if (!state.members.get(memberId)?.hand) return false;
+      await commit({ type: 'hand-lowered', memberId, by });
+      return true;
+    });
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://room.invalid');
+    } catch {
+      throw new HttpError(404, 'not_found', 'そのページはありません。');
+    }
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const allow = (...methods: string[]) => {
+      if (!methods.includes(method)) {
+        throw new HttpError(405, 'method_not_allowed', `${methods.join(', ')} で送ってください。`, {
+          allow: methods.join(', '),
+        });
+      }
+    };
+
+    switch (path) {
+      case ROOM_PATHS.hello:
+        allow('GET');
+        return sendJson(res, 200, ROOM_HELLO);
+      case ROOM_PATHS.join:
+        allow('POST');
+        return join(req, res);
+      case ROOM_PATHS.membership: {
+        allow('GET');
+        const who = member(req);
+        return sendJson(res, 200, { memberId: who.memberId, name: who.name });
+      }
+      case ROOM_PATHS.report:
+        allow('POST');
+        return report(req, res);
+      case ROOM_PATHS.hand:
+        allow('POST', 'DELETE');
+        if (method === 'POST') return raiseHand(req, res);
+        return sendJson(res, 200, {
+          ok: true,
+          lowered: await lower(member(req).memberId, 'member'),
+        });
+      case ROOM_PATHS.board:
+        allow('GET');
+        requireInstructor(req, url);
+        return sendJson(res, 200, snapshot());
+      case ROOM_PATHS.boardEvents:
+        allow('GET');
+        requireInstructor(req, url);
+        if (!stream.add(res))
+          throw new HttpError(429, 'too_many_attempts', 'ボードの接続が多すぎます。');
+        return;
+      case ROOM_PATHS.exportCsv:
+        allow('GET');
+        requireInstructor(req, url);
+        return sendText(res, 200, 'text/csv; charset=utf-8', csv(), {
+          'content-disposition': `attachment; filename="room-${code}.csv"`,
+        });
+    }
+
+    if (path.startsWith(ROOM_PATHS.lowerHand)) {
+      const match = /^([^/]+)\/lower$/.exec(path.slice(ROOM_PATHS.lowerHand.length));
+      if (match) {
+        allow('POST');
+        requireInstructor(req, url);
+        const memberId = match[1] ?? '';
+        if (!MEMBER_ID_PATTERN.test(memberId) || !state.members.has(memberId))
+          throw new HttpError(404, 'member_unknown', 'その参加者はいません。');
+        return sendJson(res, 200, { ok: true, lowered: await lower(memberId, 'instructor') });
+      }
+    }
+
+    if (path === '/' || path === '/board' || path === '/board/' || path.startsWith('/assets/')) {
+      allow('GET');
+      if (options.boardDir) {
+        const file = await boardFile(options.boardDir, path);
+        if (file) {
+          return sendText(res, 200, file.contentType, file.body, {
+            'content-security-policy': BOARD_CSP,
+            'x-frame-options': 'DENY',
+          });
+        }
+      } else if (!path.startsWith('/assets/')) {
+        return sendText(
+          res,
+          200,
+          'text/plain; charset=utf-8',
+          'これは教室モードのサーバーです。ボードの画面はビルドされていません(pnpm build のあとで pnpm room を起動し直してください)。\n',
+        );
+      }
+    }
+    throw new HttpError(404, 'not_found', 'そのページはありません。');
+  }
+
+  const server = createServer(
+    {
+      // A slow client must not pin the room: whole headers in 10 s, the whole request in 15 s.
+      headersTimeout: 10_000,
+      requestTimeout: 15_000,
+      keepAliveTimeout: 5_000,
+    },
+    (req, res) => {
+      route(req, res).catch((error: unknown) => {
+        if (error instanceof HttpError) return sendError(res, error);
+        const reason = error instanceof Error ? error.message : String(error);
+        log(`room: ${req.method} ${String(req.url).slice(0, 200)}: ${reason.split('\n')[0]}`);
+        sendJson(
+          res,
+          500,
+          roomError('internal_error', '教室サーバーで問題が起きました。講師に知らせてください。'),
+        );
+      });
+    },
+  );
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    stream.close();
+    await eventLog.close();
+    throw error;
+  }
+  server.on('error', (error) => log(`room: ${error.message}`));
+  const { port } = server.address() as AddressInfo;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: listenUrl(options.host, port),
+    code,
+    instructorKey,
+    resumed: opened.resumed,
+    archived: opened.archived,
+    snapshot,
+    csv,
+    close() {
+      closing ??= (async () => {
+        stream.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await eventLog.close();
+      })();
+      return closing;
+    },
+  };
+}
