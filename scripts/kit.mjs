@@ -22,6 +22,9 @@ if (!packageName || !script) {
   process.exit(2);
 }
 const packageDir = join(root, 'packages', packageName);
+// Packages whose commands serve their own build (the room serves its board) are built
+// with their dependencies; the others need only their dependencies'.
+const SELF_BUILT = new Set(['room']);
 
 // KIT_PREBUILT=1 (set by `pnpm test` for its tasks): turbo has already built everything
 // before the tests. Without turbo's daemon (as in CI), a cache-hit build restores every
@@ -36,7 +39,7 @@ const build =
           'turbo',
           'run',
           'build',
-          `--filter=@kit/${packageName}^...`,
+          `--filter=@kit/${packageName}${SELF_BUILT.has(packageName) ? '' : '^'}...`,
           '--output-logs=errors-only',
         ],
         { cwd: root, encoding: 'utf8', env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env } },

@@ -34,6 +34,7 @@ const sidebar: DefaultTheme.SidebarItem[] = [
       { text: 'トラブルシューティング', link: '/guide/troubleshooting' },
       { text: '用語集', link: '/guide/glossary' },
       { text: '講師向けガイド', link: '/guide/instructor' },
+      { text: '教室モード', link: '/guide/room' },
     ],
   },
 ];
@@ -46,7 +47,7 @@ export default defineConfig({
   lastUpdated: true,
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: `${base}favicon.svg` }]],
   // The pages import code from the step folders; generated parts live in .generated/.
-  srcExclude: ['README.md', 'FACTS.md'],
+  srcExclude: ['README.md', 'FACTS.md', 'parts/**'],
   markdown: {
     // High-contrast code colours: every token of both themes reaches 4.5:1 on the code
     // block (the default github-light/dark do not: #e36209 on #f6f6f7 is 3.23:1). One

@@ -15,6 +15,7 @@ export const SECTION_NAMES = [
   'browser',
   'docs',
   'learner',
+  'room',
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 

@@ -8,6 +8,7 @@ import { benchBrowser } from './sections/browser.js';
 import { benchBundle } from './sections/bundle.js';
 import { benchDocs } from './sections/docs.js';
 import { benchLearnerCheck } from './sections/learner.js';
+import { benchRoom } from './sections/room.js';
 import { benchSignaling } from './sections/signaling.js';
 import { benchMinting, benchTokenEndpoint } from './sections/token.js';
 import { BENCH_DIR } from './servers/fixture-step.js';
@@ -38,6 +39,12 @@ function sectionRunners(quick: boolean): Record<SectionName, () => Promise<Figur
     browser: () => benchBrowser({ calls: quick ? 5 : 20 }),
     docs: benchDocs,
     learner: () => benchLearnerCheck(quick ? 1 : 3),
+    room: () =>
+      benchRoom(
+        quick
+          ? { members: 100, intervalMs: 2000, durationMs: 10_000 }
+          : { members: 300, intervalMs: 2000, durationMs: 60_000 },
+      ),
   };
 }
 

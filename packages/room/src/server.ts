@@ -16,7 +16,7 @@ import {
   roomError,
   type StepReport,
 } from '@kit/shared/room';
-import { bearerToken, instructorAccess } from './access.js';
+import { bearerToken, instructorAccess, isLoopbackAddress } from './access.js';
 import { buildSnapshot } from './board.js';
 import { BOARD_CSP, boardFile } from './board-files.js';
 import { BoardStream } from './board-stream.js';
@@ -34,6 +34,11 @@ export interface RoomServerOptions {
   host: string;
   /** 0 = any free port. */
   port: number;
+  /**
+   * Also listen on 127.0.0.1, same port, so the instructor opens the board on this
+   * machine without a key (`pnpm room`: a request there comes from loopback).
+   */
+  loopback?: boolean;
   /** A fixed room code (--code); otherwise the log's, or a new one. */
   code?: string;
   /** --new: start a new room; the old log is archived beside it, never deleted. */
@@ -376,26 +381,30 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     throw new HttpError(404, 'not_found', 'そのページはありません。');
   }
 
-  const server = createServer(
-    {
-      // A slow client must not pin the room: whole headers in 10 s, the whole request in 15 s.
-      headersTimeout: 10_000,
-      requestTimeout: 15_000,
-      keepAliveTimeout: 5_000,
-    },
-    (req, res) => {
-      route(req, res).catch((error: unknown) => {
-        if (error instanceof HttpError) return sendError(res, error);
-        const reason = error instanceof Error ? error.message : String(error);
-        log(`room: ${req.method} ${String(req.url).slice(0, 200)}: ${reason.split('\n')[0]}`);
-        sendJson(
-          res,
-          500,
-          roomError('internal_error', '教室サーバーで問題が起きました。講師に知らせてください。'),
-        );
-      });
-    },
-  );
+  const createRoomServer = () =>
+    createServer(
+      {
+        // A slow client must not pin the room: whole headers in 10 s, the whole request in 15 s.
+        headersTimeout: 10_000,
+        requestTimeout: 15_000,
+        keepAliveTimeout: 5_000,
+      },
+      (req, res) => {
+        route(req, res).catch((error: unknown) => {
+          if (error instanceof HttpError) return sendError(res, error);
+          const reason = error instanceof Error ? error.message : String(error);
+          log(`room: ${req.method} ${String(req.url).slice(0, 200)}: ${reason.split('\n')[0]}`);
+          sendJson(
+            res,
+            500,
+            roomError('internal_error', '教室サーバーで問題が起きました。講師に知らせてください。'),
+          );
+        });
+      },
+    );
+  const server = createRoomServer();
+  const loopbackServer =
+    options.loopback && !isLoopbackAddress(options.host) ? createRoomServer() : null;
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -412,6 +421,23 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
   }
   server.on('error', (error) => log(`room: ${error.message}`));
   const { port } = server.address() as AddressInfo;
+  if (loopbackServer) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        loopbackServer.once('error', reject);
+        loopbackServer.listen(port, '127.0.0.1', () => {
+          loopbackServer.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      stream.close();
+      server.close();
+      await eventLog.close();
+      throw error;
+    }
+    loopbackServer.on('error', (error) => log(`room: ${error.message}`));
+  }
 
   let closing: Promise<void> | null = null;
   return {
@@ -425,10 +451,16 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     close() {
       closing ??= (async () => {
         stream.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await Promise.all(
+          [server, loopbackServer].map(
+            (open) =>
+              new Promise<void>((resolve) => {
+                if (!open) return resolve();
+                open.close(() => resolve());
+                open.closeAllConnections();
+              }),
+          ),
+        );
         await eventLog.close();
       })();
       return closing;

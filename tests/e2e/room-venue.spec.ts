@@ -1,0 +1,208 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS } from '@kit/launcher/chromium';
+import { expect, test } from './support/fixtures.js';
+import { createVenue, type Venue } from './support/venue.js';
+
+/**
+ * The room as a workshop uses it: the instructor's laptop and two attendees'
+ * laptops on a venue's network, built from network namespaces this test makes
+ * (10.77.0.0/24 exists only inside them). Real `pnpm room`, `pnpm room:join`,
+ * `pnpm step:check` and `pnpm room:help` from each attendee's own workspace,
+ * then the board in a real Chromium on the instructor's laptop. And `pnpm dev`
+ * on an attendee's laptop answers on its loopback only.
+ */
+
+const REPO_ROOT = join(import.meta.dirname, '../..');
+const FUNCTIONS_DIR = join(REPO_ROOT, 'packages/functions');
+const ROOM_URL = 'http://10.77.0.1:4600';
+const CODE = 'KX3-4MP';
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+/** Waits for a laptop's command to end, with everything it printed. */
+function finished(child: ChildProcess): Promise<Run> {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+}
+
+/** Waits until a long-running command prints `text`; returns what it printed so far. */
+function printed(child: ChildProcess, text: string, timeoutMs = 60_000): Promise<string> {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${text}" in:\n${output}`)), timeoutMs);
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(text)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.on('close', () => reject(new Error(`exited before "${text}":\n${output}`)));
+  });
+}
+
+test.describe('a venue: the instructor’s room and two attendees’ laptops', () => {
+  test.describe.configure({ timeout: 180_000 });
+  let venue: Venue;
+  let scratch = '';
+
+  test.beforeAll(async () => {
+    venue = await createVenue({ instructor: 1, sakura: 11, bob: 12 });
+    const root = join(FUNCTIONS_DIR, '.test-workspaces');
+    mkdirSync(root, { recursive: true });
+    scratch = mkdtempSync(join(root, 'venue-'));
+  });
+  test.afterAll(() => {
+    venue?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  /** An attendee's own environment: their workspace, membership and .env, as on their laptop. */
+  function attendeeEnv(name: string): NodeJS.ProcessEnv {
+    const home = join(scratch, name);
+    mkdirSync(home, { recursive: true });
+    return {
+      ...process.env,
+      FORCE_COLOR: '0',
+      KIT_WORKSPACE_DIR: join(home, 'workspace'),
+      KIT_ROOM_FILE: join(home, 'room.json'),
+      KIT_ENV_FILE: join(home, '.env'),
+    };
+  }
+
+  function pnpm(laptop: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+    return finished(venue.spawn(laptop, 'pnpm', args, { cwd: REPO_ROOT, env }));
+  }
+
+  test('the board shows each attendee’s checks and raised hand, live', async () => {
+    const roomEnv = { ...process.env, FORCE_COLOR: '0', KIT_ROOM_DIR: join(scratch, 'room') };
+    const room = venue.spawn('instructor', 'pnpm', ['room', '--code', CODE], {
+      cwd: REPO_ROOT,
+      env: roomEnv,
+    });
+    const opened = await printed(room, 'ボード(この PC)');
+    // It listens on the instructor's LAN address, found by itself, and says it is the only one.
+    expect(opened).toContain(`参加用の URL:     ${ROOM_URL}`);
+    expect(opened).toContain('会場のネットワーク(10.77.0.1');
+    expect(opened).toContain(`pnpm room:join ${ROOM_URL} --code ${CODE}`);
+
+    const sakura = attendeeEnv('sakura');
+    const bob = attendeeEnv('bob');
+    for (const [laptop, env, name] of [
+      ['sakura', sakura, 'さくら'],
+      ['bob', bob, 'ボブ'],
+    ] as const) {
+      const joined = await pnpm(laptop, ['room:join', ROOM_URL, '--code', CODE, '--name', name], env);
+      expect(joined.code, joined.output).toBe(0);
+      expect(joined.output).toContain('共有しないもの');
+    }
+
+    // さくら: the finished step 3, passing. ボブ: step 3 with the identity check left out.
+    for (const [laptop, env] of [
+      ['sakura', sakura],
+      ['bob', bob],
+    ] as const) {
+      expect((await pnpm(laptop, ['step:start', '3'], env)).code).toBe(0);
+      expect((await pnpm(laptop, ['step:solution', '3'], env)).code).toBe(0);
+    }
+    const bobToken = join(bob.KIT_WORKSPACE_DIR ?? '', 'src/functions/voice-token.ts');
+    const code = readFileSync(bobToken, 'utf8');
+    const seeded = code.replace(
+      "typeof identity !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(identity)",
+      "typeof identity !== 'string'",
+    );
+    expect(seeded).not.toBe(code);
+    writeFileSync(bobToken, seeded);
+
+    const passed = await pnpm('sakura', ['step:check', '3'], sakura);
+    expect(passed.code, passed.output).toBe(0);
+    const failed = await pnpm('bob', ['step:check', '3'], bob);
+    expect(failed.code, failed.output).toBe(1);
+    expect(failed.output).toContain('「3-4 identity の検査」');
+    expect(failed.output).not.toContain('教室に報告できませんでした');
+    const hand = await pnpm('bob', ['room:help', '3-4 が分かりません'], bob);
+    expect(hand.code, hand.output).toBe(0);
+
+    // The board, in a Chromium on the instructor's laptop (loopback: no key needed there).
+    const browser = await chromium.launch({
+      executablePath: venue.chromium('instructor'),
+      args: CHROMIUM_ARGS,
+    });
+    try {
+      const page = await browser.newPage({ colorScheme: 'light' });
+      await page.goto('http://127.0.0.1:4600/board');
+      const rows = page.locator('tbody tr');
+      await expect(rows).toHaveCount(2);
+      // Raised hands first.
+      await expect(rows.nth(0)).toContainText('ボブ');
+      await expect(rows.nth(0)).toContainText('3-4');
+      await expect(rows.nth(0)).toContainText('3-4 が分かりません');
+      await expect(rows.nth(1)).toContainText('さくら');
+      await expect(page.locator('body')).toContainText('3-4 identity の検査: 1 人');
+      if (process.env.KIT_UPDATE_SCREENSHOTS === '1') {
+        await page.screenshot({ path: join(REPO_ROOT, 'docs/public/room/board.png') });
+      }
+
+      // ボブ fixes the stage: the board follows without a reload.
+      expect((await pnpm('bob', ['step:solution', '3'], bob)).code).toBe(0);
+      const fixed = await pnpm('bob', ['step:check', '3'], bob);
+      expect(fixed.code, fixed.output).toBe(0);
+      await expect(page.locator('body')).not.toContainText('identity の検査: 1 人', {
+        timeout: 5000,
+      });
+    } finally {
+      await browser.close();
+    }
+
+    // From an attendee's laptop, the board's data needs the instructor's key.
+    const probe = await finished(
+      venue.spawn(
+        'sakura',
+        'node',
+        ['-e', `fetch('${ROOM_URL}/api/board').then((r) => console.log(r.status))`],
+        { cwd: REPO_ROOT },
+      ),
+    );
+    expect(probe.output.trim()).toBe('401');
+
+    room.kill('SIGTERM');
+    expect((await finished(room)).code).toBe(0);
+  });
+
+  test('pnpm dev on an attendee’s laptop answers on its loopback only', async () => {
+    const env = { ...attendeeEnv('sakura'), PORT: '3000', EMULATOR_PORT: '3001' };
+    const dev = venue.spawn('sakura', 'pnpm', ['dev'], { cwd: REPO_ROOT, env });
+    await printed(dev, 'Ctrl-C');
+    const ask = (laptop: string, url: string) =>
+      finished(
+        venue.spawn(
+          laptop,
+          'node',
+          [
+            '-e',
+            `fetch('${url}').then((r) => console.log('answered', r.status), (e) => console.log('refused', e.cause?.code))`,
+          ],
+          { cwd: REPO_ROOT },
+        ),
+      );
+    expect((await ask('sakura', 'http://127.0.0.1:3000/')).output).toContain('answered');
+    expect((await ask('sakura', 'http://10.77.0.11:3000/')).output).toContain('refused');
+    expect((await ask('bob', 'http://10.77.0.11:3000/')).output).toContain('refused');
+    dev.kill('SIGTERM');
+    await finished(dev);
+  });
+});
