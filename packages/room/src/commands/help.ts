@@ -42,11 +42,11 @@ export function helpMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
     const raised = await raiseHand(membership, checked.value);
     if (!raised.ok) failWith(raised);
     io.stdout(
-      [
+      `${[
         `✋ 手を挙げました${checked.value === '' ? '' : `(メッセージ: ${checked.value})`}。講師が来るまで、作業を続けてかまいません。`,
         '  (your hand is up; keep working until the instructor comes)',
         '  解決したら: pnpm room:help --done',
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     return 0;
   });

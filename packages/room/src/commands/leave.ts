@@ -23,12 +23,12 @@ export function leaveMain(argv: readonly string[], io: RoomCommandIo): Promise<n
       return 0;
     }
     io.stdout(
-      [
+      `${[
         `✓ 教室の参加情報(${shownPath(file)})を消しました。これからの pnpm step:check は教室に報告しません。`,
         '  (membership forgotten: pnpm step:check no longer reports to the room)',
         '  消したのはこのマシンの情報だけです。講師の一覧には、これまでの報告が残ります。',
         "  (only this machine forgot it; the instructor's board keeps what was already reported)",
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     return 0;
   });
