@@ -48,9 +48,7 @@ describe('the doctor’s room section', () => {
     expect(checks[1]?.message).toContain('「花子」として参加しています');
     const step = findStep(3);
     if (!step) throw new Error('no step 3');
-    const text = formatText(
-      buildReport(step, null, '.env', { node: 'v20', pnpm: null }, checks),
-    );
+    const text = formatText(buildReport(step, null, '.env', { node: 'v20', pnpm: null }, checks));
     expect(text).toContain('\n教室\n  ✓ 教室(');
     expect(text).not.toContain(membership.token);
     expect(room.requests.at(-1)).toMatchObject({
