@@ -212,3 +212,12 @@ describe('pnpm room:help', () => {
     expect(result.stderr).toContain('pnpm room:leave');
   });
 });
+
+describe('the membership file’s path as shown', () => {
+  it('is .kit/room.json from the repository root', async () => {
+    const { shownPath } = await import('../src/commands/io.js');
+    const { roomFilePath } = await import('@kit/shared/room-client');
+    expect(shownPath(roomFilePath({}))).toBe(join('.kit', 'room.json'));
+    expect(shownPath('/tmp/x.json')).toBe('/tmp/x.json');
+  });
+});

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type CommandIo, fail } from '@kit/shared/cli';
 import {
   type Membership,
@@ -23,10 +24,13 @@ export function roomFile(io: CommandIo): string {
   return roomFilePath(io.env);
 }
 
-/** The membership file's path as shown: from the current folder when it is below it. */
+/** The repository root, where the attendee types pnpm commands: this file is packages/room/src/commands/io.ts. */
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** The membership file's path as shown: from the repository root (`.kit/room.json`) when it is below it. */
 export function shownPath(file: string): string {
-  const fromHere = relative(process.cwd(), file);
-  return fromHere.startsWith('..') || fromHere === '' ? file : fromHere;
+  const fromRoot = relative(REPO_ROOT, file);
+  return fromRoot.startsWith('..') || fromRoot === '' ? file : fromRoot;
 }
 
 export const NOT_JOINED = {
