@@ -5,7 +5,7 @@
  */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
-export type CheckGroup = 'machine' | 'env' | 'workspace' | 'local' | 'twilio';
+export type CheckGroup = 'machine' | 'env' | 'workspace' | 'local' | 'twilio' | 'room';
 
 export interface Check {
   /** Stable English id, e.g. `env.API_KEY.shape`, for an instructor's scripts. */
@@ -22,6 +22,7 @@ export const GROUP_TITLES: Record<CheckGroup, string> = {
   workspace: '作業フォルダー',
   local: 'ローカルで動作確認',
   twilio: 'Twilio で動作確認',
+  room: '教室',
 };
 
 export const STATUS_MARKS: Record<CheckStatus, string> = {

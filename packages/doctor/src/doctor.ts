@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from '@kit/functions/env-file';
 import { ENV_VARS, type Step } from '@kit/shared';
+import { roomFilePath } from '@kit/shared/room-client';
 import { type Check, Checklist } from './check.js';
 import { checkEnvFile, type Mode } from './env-check.js';
 import { checkLocal } from './local.js';
@@ -13,6 +14,7 @@ import {
   runningKitsDir,
 } from './ports.js';
 import { buildReport, type DoctorReport } from './report.js';
+import { checkRoom } from './room.js';
 import { checkTwilio } from './twilio-mode.js';
 import { checkWorkspace } from './workspace.js';
 
@@ -84,6 +86,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     const twilio = await checkTwilio({ step, env, serviceName });
     checks.push(...twilio.checks);
   }
+  // Only when this machine joined the instructor's room (pnpm room:join): no membership, no section.
+  checks.push(...(await checkRoom(roomFilePath(options.environment))));
   return {
     report: buildReport(step, mode, options.envFile, machine.info, checks),
     secrets,

@@ -72,6 +72,7 @@ describe('step 1: a Function that forgets callback, another that throws', {
     );
     expect(voice.length).toBeGreaterThanOrEqual(2); // the handler test and the runtime's 504
     for (const test of voice) {
+      expect(test.hintKind).toBe('callback');
       expect(test.hint).toContain('callback(null, 応答)');
       expect(test.hint).toContain('hello-voice.ts');
       expect(test.stage).toBe(lesson?.label);
@@ -85,6 +86,8 @@ describe('step 1: a Function that forgets callback, another that throws', {
     const source = await readFile(join(scratch, 'step-1/src/functions/hello-json.ts'), 'utf8');
     const line = source.split('\n').findIndex((text) => text.includes('.a.b')) + 1;
     expect(failingHints(report).join('\n')).toContain(`src/functions/hello-json.ts:${line}:`);
+    // What the room is told about it: the kind of hint, not the file or the line.
+    expect(report.tests.some((test) => test.hintKind === 'exception')).toBe(true);
     expect(reportPassed(report)).toBe(false);
   });
 });

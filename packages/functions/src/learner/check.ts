@@ -28,6 +28,11 @@ export interface CheckedTest {
   stage: string | null;
   /** `3-2`, with `stage`. */
   stageId: string | null;
+  /**
+   * What kind of hint `hint` is: a missing callback, an exception in the
+   * learner's code, or the concept the test checks (the default when absent).
+   */
+  hintKind?: 'callback' | 'exception' | 'concept';
 }
 
 /** A finding about the folder's files, before any test runs: an error fails the check, a warning does not. */
@@ -118,7 +123,7 @@ async function checkTwimlApp(dir: string, files: readonly FunctionFile[]): Promi
 }
 
 /** Stage titles (`3-2` → `VoiceGrant`) from the reference Functions of every step. */
-async function stageTitles(): Promise<Map<string, string>> {
+export async function stageTitles(): Promise<Map<string, string>> {
   const titles = new Map<string, string>();
   for (const step of STEPS) {
     for (const fn of step.functions) {
@@ -203,6 +208,7 @@ export async function checkFolder(step: Step, dir: string): Promise<CheckReport>
           hint: hint.hint,
           stage: stageId ? `${stageId} ${titles.get(stageId) ?? ''}`.trim() : null,
           stageId,
+          hintKind: silent ? 'callback' : thrownAt ? 'exception' : 'concept',
         };
       }),
     );

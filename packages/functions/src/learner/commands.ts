@@ -3,7 +3,8 @@ import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describeFileChanges, findStep, type Step, stepDocPath } from '@kit/shared';
 import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../steps-dir.js';
-import { checkFolder, formatReport, reportPassed } from './check.js';
+import { type CheckReport, checkFolder, formatReport, reportPassed } from './check.js';
+import { reportToRoom } from './room-report.js';
 import {
   backUp,
   changedFiles,
@@ -28,6 +29,11 @@ export interface LearnerIo {
   print(line: string): void;
   /** The bin runs in a terminal: `git diff` writes to it directly (in colour when it is a TTY). */
   terminal?: boolean;
+  /**
+   * The room membership file (`.kit/room.json`, KIT_ROOM_FILE): step:check reports
+   * each check to the room it names, when there is one. Unset: never reports.
+   */
+  roomFile?: string;
 }
 
 /** 0 done, 1 a failed check or a missing folder (said in `print`). */
@@ -100,10 +106,20 @@ export async function checkStep(io: LearnerIo, step: Step, verbose: boolean): Pr
       `ℹ ${shown} は手順${manifest.step} 用に作られています。手順${step.number} のテストで確認します。`,
     );
   }
+  const started = Date.now();
   const report = await checkFolder(step, dir);
+  const durationMs = Date.now() - started;
   io.print(formatReport(step, report, { verbose }));
+  const code = await finishCheck(io, step, report);
+  // Last, after everything the check says: the room never changes the outcome.
+  if (io.roomFile !== undefined)
+    await reportToRoom(io.roomFile, step, report, durationMs, io.print);
+  return code;
+}
+
+async function finishCheck(io: LearnerIo, step: Step, report: CheckReport): Promise<ExitCode> {
   if (!reportPassed(report)) return 1;
-  await recordPass(step, dir);
+  await recordPass(step, io.dir);
   const next = findStep(step.number + 1);
   if (next) io.print(`  次へ: pnpm step:start ${next.number}(このフォルダーのコードから続けます)`);
   return 0;

@@ -7,6 +7,7 @@ import {
   type Usage,
   usageError,
 } from '@kit/shared/cli';
+import { roomFilePath } from '@kit/shared/room-client';
 import { checkStep, diffStep, type LearnerIo, solveStep, startStep } from './commands.js';
 import { workspaceDir } from './workspace.js';
 
@@ -51,6 +52,7 @@ export async function stepMain(argv: readonly string[]): Promise<number> {
     dir: workspaceDir(out.env),
     print: (line) => out.stdout(`${line}\n`),
     terminal: io === undefined,
+    roomFile: roomFilePath(out.env),
   };
   const [command = '', ...args] = argv;
   switch (command) {

@@ -4,5 +4,6 @@
  * the one way to run a kit command and read what it printed.
  */
 export * from './access-token.js';
+export * from './fake-room.js';
 export * from './hostile-identities.js';
 export * from './run-command.js';

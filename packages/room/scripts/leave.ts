@@ -1,0 +1,5 @@
+import { leaveMain } from '../src/commands/leave.js';
+import { exitWhenWritten, terminalIo } from './tty.js';
+
+// pnpm room:leave (see src/commands/leave.ts).
+exitWhenWritten(await leaveMain(process.argv.slice(2), terminalIo()));

@@ -1,0 +1,151 @@
+import {
+  fail,
+  parseCommandLine,
+  runCommandInProcess,
+  type Usage,
+  usageError,
+} from '@kit/shared/cli';
+import { checkDisplayName, formatRoomCode, normalizeRoomCode } from '@kit/shared/room';
+import {
+  joinRoom,
+  normalizeRoomUrl,
+  readMembership,
+  roomHello,
+  writeMembership,
+} from '@kit/shared/room-client';
+import { type RoomCommandIo, roomFile, shownPath } from './io.js';
+
+// pnpm room:join URL [--name 名前] [--code コード]: joins the instructor's room.
+
+export const JOIN_USAGE: Usage = {
+  japanese: `使い方: pnpm room:join <教室の URL> [--name 表示名] [--code 参加コード]
+  教室の URL    講師が示す URL(例: http://192.168.0.10:4600)
+  --name        講師の一覧に出る名前(1〜32 文字、日本語可)。省略すると尋ねます
+  --code        講師が示す 6 文字の参加コード(例: KX3-4MP)。省略すると尋ねます
+  -h, --help    この説明を表示する
+  端末でないとき(スクリプトなど)は尋ねないので、--name と --code を指定してください。`,
+  english: `usage: pnpm room:join <room URL> [--name NAME] [--code CODE]
+  Joins the instructor's room: afterwards pnpm step:check reports each check's outcome to it
+  and pnpm room:help raises your hand. Without a terminal, --name and --code are required.`,
+};
+
+/** What the room learns, and what it never does: said once, at the join. */
+export const SHARING_NOTICE = [
+  '  講師に送るもの: 表示名、pnpm step:check の手順番号、各段階の合否、ヒントの種類(id)、所要時間、キットのバージョン、挙手(pnpm room:help)とそのメッセージ',
+  '  (shared with the instructor: your display name, the step of each pnpm step:check, whether each stage passed, the id of the hint shown, how long the check took, the kit version, a raised hand and its message)',
+  '  送らないもの: コード、ファイルの中身、パス、.env の値、秘密の値(API キーや認証トークンなど)',
+  '  (never shared: your code, file contents, paths, .env values, secrets such as API keys or auth tokens)',
+];
+
+const TRIES = 3;
+
+/** Asks until `check` accepts the answer (three tries), or stops with the last reason. */
+async function askFor(
+  ask: (question: string) => Promise<string>,
+  question: string,
+  check: (answer: string) => { ok: true; value: string } | { ok: false; message: string },
+): Promise<string> {
+  let last = '';
+  for (let attempt = 0; attempt < TRIES; attempt++) {
+    const checked = check(await ask(question));
+    if (checked.ok) return checked.value;
+    last = checked.message;
+  }
+  fail(last, 'no valid answer after three tries');
+}
+
+function nameCheck(answer: string) {
+  const checked = checkDisplayName(answer);
+  return checked.ok ? checked : { ok: false as const, message: checked.error.error.message };
+}
+
+function codeCheck(answer: string) {
+  const code = normalizeRoomCode(answer);
+  return code === null
+    ? {
+        ok: false as const,
+        message: '参加コードは 6 文字です(例: KX3-4MP)。講師が示したコードを確認してください。',
+      }
+    : { ok: true as const, value: code };
+}
+
+export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<number> {
+  return runCommandInProcess(io, async () => {
+    const { values, positionals } = parseCommandLine({
+      usage: JOIN_USAGE,
+      options: {
+        name: { type: 'string', value: '表示名' },
+        code: { type: 'string', value: '参加コード' },
+      },
+      positionals: 1,
+      args: argv,
+    });
+    const [input] = positionals;
+    if (input === undefined) {
+      usageError(
+        '教室の URL を指定してください(例: pnpm room:join http://192.168.0.10:4600)。',
+        'give the room URL the instructor shows',
+        JOIN_USAGE,
+      );
+    }
+    const url = normalizeRoomUrl(input);
+    if (!url.ok) usageError(url.message, url.english, JOIN_USAGE);
+    // Values on the command line are checked before anything is sent or asked.
+    if (values.name !== undefined) {
+      const checked = nameCheck(values.name);
+      if (!checked.ok) usageError(checked.message, 'the display name is not valid', JOIN_USAGE);
+    }
+    if (values.code !== undefined && !codeCheck(values.code).ok) {
+      usageError(
+        '参加コードは 6 文字です(例: KX3-4MP)。',
+        'a room code has 6 characters (e.g. KX3-4MP)',
+        JOIN_USAGE,
+      );
+    }
+    const missing = [
+      ...(values.name === undefined ? ['--name 表示名'] : []),
+      ...(values.code === undefined ? ['--code 参加コード'] : []),
+    ];
+    if (missing.length > 0 && io.ask === undefined) {
+      usageError(
+        `端末ではないので尋ねられません。${missing.join(' と ')} を指定してください。`,
+        `no terminal to ask in: give ${missing.map((option) => option.split(' ')[0]).join(' and ')}`,
+        JOIN_USAGE,
+      );
+    }
+
+    const file = roomFile(io);
+    const current = await readMembership(file);
+    if (current.kind === 'member') {
+      const { membership } = current;
+      fail(
+        `すでに教室(${membership.roomUrl})に「${membership.name}」として参加しています。参加し直すときは、先に pnpm room:leave を実行してください。`,
+        'already joined a room: run pnpm room:leave first',
+      );
+    }
+
+    const hello = await roomHello(url.url);
+    if (!hello.ok) fail(hello.message, hello.english);
+
+    const name =
+      values.name ??
+      (io.ask ? await askFor(io.ask, '表示名(講師の一覧に出ます): ', nameCheck) : '');
+    const code =
+      values.code ?? (io.ask ? await askFor(io.ask, '参加コード(例: KX3-4MP): ', codeCheck) : '');
+
+    const joined = await joinRoom(hello.url, code, name);
+    if (!joined.ok) fail(joined.message, joined.english);
+    await writeMembership(file, joined.membership);
+
+    const { membership } = joined;
+    const lines = [
+      `✓ 教室(${membership.roomUrl}、コード ${formatRoomCode(normalizeRoomCode(code) ?? code)})に「${membership.name}」として参加しました。`,
+      `  (joined the room at ${membership.roomUrl} as ${JSON.stringify(membership.name)})`,
+      ...SHARING_NOTICE,
+      '  困ったら: pnpm room:help "メッセージ"(手を挙げる) / やめるとき: pnpm room:leave',
+      `  (参加情報: ${shownPath(file)})`,
+    ];
+    io.stdout(`${lines.join('\n')}\n`);
+    return 0;
+  });
+}
