@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '@kit/launcher/chromium';
+import { chromium } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import { createVenue, type Venue } from './support/venue.js';
 
@@ -106,7 +106,11 @@ test.describe('a venue: the instructor’s room and two attendees’ laptops', (
       ['sakura', sakura, 'さくら'],
       ['bob', bob, 'ボブ'],
     ] as const) {
-      const joined = await pnpm(laptop, ['room:join', ROOM_URL, '--code', CODE, '--name', name], env);
+      const joined = await pnpm(
+        laptop,
+        ['room:join', ROOM_URL, '--code', CODE, '--name', name],
+        env,
+      );
       expect(joined.code, joined.output).toBe(0);
       expect(joined.output).toContain('共有しないもの');
     }

@@ -30,7 +30,13 @@ async function stepBin(...args: string[]): Promise<{ code: number | null; output
     ['scripts/step.ts', ...args],
     {
       cwd: FUNCTIONS_PACKAGE_DIR,
-      env: { ...process.env, FORCE_COLOR: '0', KIT_WORKSPACE_DIR: dir },
+      // A room this machine joined (.kit/room.json) must not hear of the test's checks.
+      env: {
+        ...process.env,
+        FORCE_COLOR: '0',
+        KIT_WORKSPACE_DIR: dir,
+        KIT_ROOM_FILE: join(scratch, 'no-room.json'),
+      },
     },
   );
   let output = '';

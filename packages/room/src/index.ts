@@ -5,9 +5,12 @@ export {
   isLoopbackAddress,
 } from './access.js';
 export { type BoardOptions, buildSnapshot } from './board.js';
+export { helpMain, joinMain, leaveMain } from './commands/index.js';
 export { type CsvOptions, csvCell, exportCsv } from './csv.js';
 export { EventLog, readLog } from './event-log.js';
 export { parseEvent, type RoomEvent, type RoomEventBody } from './events.js';
+export { exportMain } from './instructor/export-command.js';
+export { ROOM_DEFAULT_PORT, roomDataDir, roomMain } from './instructor/room-command.js';
 export { KEY_FILE, LOG_FILE, RoomStartError } from './room-files.js';
 export {
   checkReportAgainstSteps,

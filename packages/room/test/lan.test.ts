@@ -22,10 +22,7 @@ describe('the LAN address the room listens on', () => {
   };
 
   it('lists this machine’s addresses others can reach, private ones first, never loopback or link-local', () => {
-    expect(lanAddresses(interfaces).map((a) => a.address)).toEqual([
-      '192.168.10.23',
-      '100.64.3.2',
-    ]);
+    expect(lanAddresses(interfaces).map((a) => a.address)).toEqual(['192.168.10.23', '100.64.3.2']);
   });
 
   it('takes the first private address and names the others', () => {

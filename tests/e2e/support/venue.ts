@@ -61,7 +61,8 @@ export async function createVenue(laptops: Record<string, number>): Promise<Venu
   for (const [name, host] of Object.entries(laptops)) {
     const holder = spawn('unshare', ['--net', 'sleep', 'infinity'], { stdio: 'ignore' });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    if (holder.pid === undefined || holder.exitCode !== null) throw new Error(`no namespace for ${name}`);
+    if (holder.pid === undefined || holder.exitCode !== null)
+      throw new Error(`no namespace for ${name}`);
     // The holder is `unshare`, which execs sleep in the new namespace: same pid.
     const netns = `/proc/${holder.pid}/ns/net`;
     const veth = `v-${name}`.slice(0, 15);

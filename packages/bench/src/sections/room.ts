@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ROOM_PATHS, type BoardSnapshot, type StepReport } from '@kit/shared/room';
 import { freePort } from '@kit/shared/ports';
+import { type BoardSnapshot, ROOM_PATHS, type StepReport } from '@kit/shared/room';
 import { type Figure, figure } from '../report.js';
-import type { RoomChildReply, RoomChildRequest } from '../servers/room-child.js';
 import { BENCH_DIR } from '../servers/fixture-step.js';
+import type { RoomChildReply, RoomChildRequest } from '../servers/room-child.js';
 import { summarize } from '../stats.js';
 
 const SECTION = '7 room';
