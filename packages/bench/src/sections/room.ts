@@ -220,8 +220,11 @@ function watchBoard(url: string, onSnapshot: (snapshot: BoardSnapshot) => void):
         if (!response.body) throw new Error('no stream');
         const decoder = new TextDecoder();
         let buffer = '';
-        for await (const chunk of response.body) {
-          buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        const reader = response.body.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
           let end = buffer.indexOf('\n\n');
           while (end !== -1) {
             const message = buffer.slice(0, end);

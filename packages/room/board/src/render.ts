@@ -194,10 +194,8 @@ function handCell(member: BoardMember, options: RenderOptions, clocks: Clock[]) 
   if (!hand) return h('td', {}, []);
   const raisedAt = timeOf(hand.raisedAt);
   return h('td', { className: 'hand' }, [
-    h('span', { className: 'hand__mark' }, [
-      h('span', { className: 'hand__emoji', ariaHidden: true }, ['✋']),
-      '挙手',
-    ]),
+    // A badge of text, not an emoji: projectors and test machines without an emoji font show ✋ as a box.
+    h('span', { className: 'hand__mark' }, ['挙手']),
     raisedAt !== null &&
       h('span', { className: 'hand__wait' }, [
         clock(raisedAt, options.now, formatWait, clocks),

@@ -156,8 +156,8 @@ describe('the rows', () => {
     const { rows, lowerButtons } = renderRows(snapshot(members), { projector: false, now: NOW });
     expect(rows.map((row) => row.querySelector('th bdi')?.textContent)).toEqual(['A', 'B', 'C']);
     expect([...lowerButtons.keys()]).toEqual(['m-000000000000000a', 'm-000000000000000c']);
-    expect(rows[0]?.children[5]?.textContent).toBe('✋挙手1 分待ち助けて');
-    expect(rows[2]?.children[5]?.textContent).toBe('✋挙手1 分未満待ち');
+    expect(rows[0]?.children[5]?.textContent).toBe('挙手1 分待ち助けて');
+    expect(rows[2]?.children[5]?.textContent).toBe('挙手1 分未満待ち');
     expect(lowerButtons.get('m-000000000000000a')?.textContent).toBe('下ろす(A さんの手)');
   });
 
@@ -182,7 +182,7 @@ describe('the rows', () => {
     });
     tickClocks(clocks, NOW + 5 * 60_000);
     expect(rows[0]?.children[4]?.textContent).toBe('8 分前');
-    expect(rows[0]?.children[5]?.textContent).toBe('✋挙手5 分待ち');
+    expect(rows[0]?.children[5]?.textContent).toBe('挙手5 分待ち');
   });
 
   it('says so when nobody has joined', () => {
