@@ -49,7 +49,7 @@ export interface RoomServerOptions {
   stepStages?: Record<number, string[]>;
   /** Failing the same stage longer than this marks a member stuck (default 10 minutes). */
   stuckAfterMs?: number;
-  /** Default 200. */
+  /** Default 500: a large workshop (100 attendees), each on two machines, with room to spare. */
   maxMembers?: number;
   /** The built board (index.html + assets/), served at GET / and /board. */
   boardDir?: string;
@@ -114,7 +114,7 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.error(line));
   const stuckAfterMs = options.stuckAfterMs ?? 10 * 60_000;
-  const maxMembers = options.maxMembers ?? 200;
+  const maxMembers = options.maxMembers ?? 500;
   const stepCount = STEPS.length;
   let fixedCode: string | undefined;
   if (options.code !== undefined) {
