@@ -159,6 +159,7 @@ test.describe('a venue: the instructor’s room and two attendees’ laptops', (
       await expect(page.locator('body')).toContainText('3-4 identity の検査: 1 人');
       // The board as text, kept with the run's results (the issue's note quotes it).
       await test.info().attach('board while ボブ fails 3-4', {
+        // biome-ignore lint/performance/useDomNodeTextContent: the board as read, line breaks and all
         body: await page.locator('main').innerText(),
         contentType: 'text/plain',
       });
@@ -172,6 +173,7 @@ test.describe('a venue: the instructor’s room and two attendees’ laptops', (
       });
       await expect(rows.nth(0)).toContainText('合格');
       await test.info().attach('board after ボブ passes', {
+        // biome-ignore lint/performance/useDomNodeTextContent: the board as read, line breaks and all
         body: await page.locator('main').innerText(),
         contentType: 'text/plain',
       });
@@ -184,7 +186,10 @@ test.describe('a venue: the instructor’s room and two attendees’ laptops', (
       venue.spawn(
         'sakura',
         'node',
-        ['-e', `fetch('${ROOM_URL}/api/board').then((r) => process.stdout.write(String(r.status)))`],
+        [
+          '-e',
+          `fetch('${ROOM_URL}/api/board').then((r) => process.stdout.write(String(r.status)))`,
+        ],
         { cwd: REPO_ROOT },
       ),
     );
