@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { copySolution } from '@kit/functions/workspace';
 import { CHROMIUM_ARGS } from '@kit/launcher/chromium';
+import { findStep, type Step } from '@kit/shared';
 import { chromium } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import { createVenue, type Venue } from './support/venue.js';
@@ -56,7 +58,8 @@ function printed(child: ChildProcess, text: string, timeoutMs = 60_000): Promise
 }
 
 test.describe('a venue: the instructor’s room and two attendees’ laptops', () => {
-  test.describe.configure({ timeout: 180_000 });
+  // About 40 s alone (three real step:check runs); several times that beside every package's tests.
+  test.describe.configure({ timeout: 300_000 });
   let venue: Venue;
   let scratch = '';
 
@@ -116,13 +119,10 @@ test.describe('a venue: the instructor’s room and two attendees’ laptops', (
     }
 
     // さくら: the finished step 3, passing. ボブ: step 3 with the identity check left out.
-    for (const [laptop, env] of [
-      ['sakura', sakura],
-      ['bob', bob],
-    ] as const) {
-      expect((await pnpm(laptop, ['step:start', '3'], env)).code).toBe(0);
-      expect((await pnpm(laptop, ['step:solution', '3'], env)).code).toBe(0);
-    }
+    // (Their folders are copied here, as `pnpm step:solution 3` copies them: the learner's
+    // loop has its own tests, and each command here is a process on a busy machine.)
+    const step3 = findStep(3) as Step;
+    for (const env of [sakura, bob]) await copySolution(step3, env.KIT_WORKSPACE_DIR);
     const bobToken = join(bob.KIT_WORKSPACE_DIR ?? '', 'src/functions/voice-token.ts');
     const code = readFileSync(bobToken, 'utf8');
     const seeded = code.replace(
@@ -165,7 +165,7 @@ test.describe('a venue: the instructor’s room and two attendees’ laptops', (
       });
 
       // ボブ fixes the stage: the board follows without a reload.
-      expect((await pnpm('bob', ['step:solution', '3'], bob)).code).toBe(0);
+      await copySolution(step3, bob.KIT_WORKSPACE_DIR);
       const fixed = await pnpm('bob', ['step:check', '3'], bob);
       expect(fixed.code, fixed.output).toBe(0);
       await expect(page.locator('body')).not.toContainText('identity の検査: 1 人', {

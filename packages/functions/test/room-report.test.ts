@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findStep, type Step } from '@kit/shared';
 import { STEP_REPORT_FIELDS } from '@kit/shared/room';
@@ -23,7 +24,8 @@ function stepOf(number: number): Step {
 }
 
 const SECRET = 'SKdeadbeefdeadbeefdeadbeefdeadbeef';
-const PATH = '/home/hanako/workshop/workspace/src/functions/voice-token.ts';
+// An attendee's absolute path, made here (no file of the kit names one).
+const PATH = join(tmpdir(), 'hanako', 'workshop/workspace/src/functions/voice-token.ts');
 
 function test(
   stageId: string | null,

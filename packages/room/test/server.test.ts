@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BoardSnapshot, ROOM_BODY_MAX_BYTES } from '@kit/shared/room';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +73,7 @@ describe('a member', () => {
     expect(ok.status).toBe(202);
     expect((ok.json as { seq: number }).seq).toBeGreaterThan(1);
     const refused = [
-      { ...report(1), path: '/home/alice' },
+      { ...report(1), path: join(tmpdir(), 'alice') },
       { ...report(1), stages: [{ id: '2-1', passed: true }] },
       { ...report(1, '1-2'), failingStage: '2-2' },
       { ...report(2), stages: [{ id: '2-9', passed: true }] },
