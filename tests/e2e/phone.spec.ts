@@ -1,6 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { StepServer } from '@kit/functions/server';
 import { CHROMIUM_ARGS, chromiumExecutable } from '@kit/launcher/chromium';
 import { PHONE_CONSOLE_ASSETS } from '@kit/shared';
+import { writeMembership } from '@kit/shared/room-client';
+import { startFakeRoom } from '@kit/shared/testing';
 import { chromium } from '@playwright/test';
 import { expect, guardPage, test } from './support/fixtures.js';
 import { startPhoneStep } from './support/phone-server.js';
@@ -145,4 +150,46 @@ phoneTest.describe('the built phone when the token request fails', () => {
       await expect(page.getByRole('alert')).toContainText('トークンを取得できません');
     },
   );
+});
+
+phoneTest.describe('the built phone in a workspace that joined a room (教室モード)', () => {
+  phoneTest('has no 教室 panel on a server without the room routes', async ({ page, phone }) => {
+    await page.goto(`${phone.url}/index.html`);
+    await expect(page.getByRole('button', { name: '初期化' })).toBeEnabled();
+    await expect(page.getByRole('heading', { name: '教室' })).toBeHidden();
+  });
+
+  phoneTest('raises the hand in the room with a message, then lowers it', async ({ page }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'phone-room-'));
+    const room = await startFakeRoom();
+    const member = room.addMember('はなこ');
+    const roomFile = join(dir, 'room.json');
+    await writeMembership(roomFile, {
+      roomUrl: room.url,
+      ...member,
+      joinedAt: new Date().toISOString(),
+    });
+    const server = await startPhoneStep({}, { roomFile });
+    try {
+      await page.goto(`${server.url}/index.html`);
+      const panel = page.getByRole('region', { name: '教室' });
+      await expect(panel).toBeVisible();
+      await expect(panel).toContainText('はなこ');
+      await panel.getByLabel('講師へのメッセージ').fill('3-4 で 403 になります');
+      await panel.getByRole('button', { name: '✋ 手を挙げる' }).click();
+      await expect(panel.getByRole('status')).toContainText('手を挙げました');
+      expect(room.requests.at(-1)).toMatchObject({
+        method: 'POST',
+        path: '/api/hand',
+        body: { message: '3-4 で 403 になります' },
+      });
+      await panel.getByRole('button', { name: '手を下ろす' }).click();
+      await expect(panel.getByRole('status')).toHaveText('手を下ろしました。');
+      expect(room.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/hand' });
+    } finally {
+      await server.close();
+      await room.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -29,7 +29,7 @@ export interface PhoneElements {
   preflightReport: HTMLPreElement;
 }
 
-function find<T extends Element>(root: ParentNode, id: string, type: new () => T): T {
+export function find<T extends Element>(root: ParentNode, id: string, type: new () => T): T {
   const element = root.querySelector(`#${id}`);
   if (!(element instanceof type)) throw new Error(`#${id} is missing or not a ${type.name}`);
   return element;

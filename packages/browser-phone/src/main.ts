@@ -5,9 +5,14 @@ import './style.css';
 import { PhoneApp } from './app.js';
 import { findPhoneElements } from './dom.js';
 import { findEmulator } from './emulator-mode.js';
+import { findRoom, findRoomElements, startRoomPanel } from './room-panel.js';
 
 // The token Function sits beside the page on the same Functions service.
 const TOKEN_URL = new URL('/voice-token', window.location.href).toString();
 
 // Asked once, at start-up: the kit's local server says where its emulator is; Twilio does not.
 new PhoneApp(findPhoneElements(), TOKEN_URL, findEmulator()).start();
+
+// The 「教室」 panel, only when the kit's local server says this workspace joined a room.
+const roomElements = findRoomElements();
+void findRoom().then((room) => startRoomPanel(roomElements, room));

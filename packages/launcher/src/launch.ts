@@ -12,6 +12,7 @@ import { readTwimlApp } from '@kit/functions/twiml-app';
 import { workspaceDir } from '@kit/functions/workspace';
 import type { Step } from '@kit/shared';
 import { isPortFree } from '@kit/shared/ports';
+import { roomFilePath } from '@kit/shared/room-client';
 import { watchStepFolder } from './live-reload.js';
 import { voiceUrlSetting } from './voice-url.js';
 
@@ -121,6 +122,8 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     log,
     ...(lesson ? { callbackLesson: describeLesson(lesson) } : {}),
     about: { step: step.tag, workspace: options.useWorkspace },
+    // The phone's 「教室」 panel: the membership `pnpm room:join` left (KIT_ROOM_FILE in tests).
+    roomFile: roomFilePath(options.processEnv),
     ...(emulated ? { emulatorSignalingHost: `${HOST}:${emulatorPort}` } : {}),
   });
   const serverBase = `http://${HOST}:${server.port}`;

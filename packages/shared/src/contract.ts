@@ -66,6 +66,31 @@ export function isKitServerInfo(value: unknown): value is KitServerInfo {
   );
 }
 
+/**
+ * The kit's own routes for the instructor's room (教室モード), served by `pnpm dev`
+ * and `pnpm dev:step N` only: whether this workspace joined a room
+ * (`pnpm room:join`), and the phone's way to raise (POST) or lower (DELETE) the
+ * attendee's hand, through the membership the kit keeps (the token never leaves
+ * the kit's server). Twilio has no such paths (404): the phone shows no room.
+ */
+export const KIT_ROOM_INFO_PATH = '/kit/room.json';
+export const KIT_ROOM_HAND_PATH = '/kit/room/hand';
+
+/** The JSON at `KIT_ROOM_INFO_PATH`: never the member's token. */
+export type KitRoomInfo = { joined: false } | { joined: true; name: string; roomUrl: string };
+
+export function isKitRoomInfo(value: unknown): value is KitRoomInfo {
+  if (typeof value !== 'object' || value === null) return false;
+  const { joined, name, roomUrl } = value as Record<string, unknown>;
+  if (joined === false) return true;
+  return joined === true && typeof name === 'string' && typeof roomUrl === 'string';
+}
+
+/** The body of POST `KIT_ROOM_HAND_PATH` (JSON); the message is optional. */
+export interface KitHandRequest {
+  message?: string;
+}
+
 /** The header and parameter names a client uses to send the workshop passcode. */
 export const PASSCODE_HEADER = 'x-workshop-passcode';
 export const PASSCODE_PARAM = 'passcode';

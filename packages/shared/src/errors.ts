@@ -22,6 +22,12 @@ export type ApiErrorCode =
   | 'body_too_large'
   | 'function_timeout'
   | 'build_failed'
+  /** The kit's room routes (`/kit/room/hand`): this workspace has not joined a room. */
+  | 'room_not_joined'
+  /** The room refused, or could not be reached (502): its Japanese message is passed on. */
+  | 'room_unavailable'
+  | 'message_invalid'
+  | 'unsupported_media_type'
   | 'internal_error';
 
 export interface ApiError {

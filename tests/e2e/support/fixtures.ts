@@ -1,16 +1,18 @@
-import { EMULATOR_INFO_PATH } from '@kit/shared';
+import { EMULATOR_INFO_PATH, KIT_ROOM_INFO_PATH } from '@kit/shared';
 import { test as base, type ConsoleMessage, expect, type Page } from '@playwright/test';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
- * The browser's own log line for the phone's emulator lookup when the server
- * has no emulator (`kit/emulator.json` is a 404 by design: Twilio mode).
+ * The browser's own log line for the phone's lookups the kit's launcher answers
+ * and a bare step server does not (404 by design, as on Twilio): the emulator
+ * (`kit/emulator.json`, Twilio mode) and the room (`kit/room.json`, no 教室 panel).
  */
 function isEmulatorLookupMiss(message: ConsoleMessage): boolean {
+  const path = new URL(message.location().url || 'about:blank').pathname;
   return (
     message.text().includes('status of 404') &&
-    new URL(message.location().url || 'about:blank').pathname === EMULATOR_INFO_PATH
+    (path === EMULATOR_INFO_PATH || path === KIT_ROOM_INFO_PATH)
   );
 }
 

@@ -5,11 +5,16 @@ import { referenceStepDir } from '@kit/functions/steps-dir';
 import { findStep } from '@kit/shared';
 
 /** The built phone served by step 04's Functions on the real runtime, with fake credentials. */
-export async function startPhoneStep(extraEnv: Record<string, string> = {}): Promise<StepServer> {
+export async function startPhoneStep(
+  extraEnv: Record<string, string> = {},
+  /** A membership file, as the launcher passes it: the kit's room routes for the 教室 panel. */
+  { roomFile }: { roomFile?: string } = {},
+): Promise<StepServer> {
   const step = findStep(4);
   if (!step) throw new Error('step 04 is missing from the catalog');
   return startStepServer({
     stepDir: referenceStepDir(step),
     env: { ...pickStepEnv(step, { ...generateLocalCredentials() }), ...extraEnv },
+    ...(roomFile !== undefined ? { roomFile } : {}),
   });
 }

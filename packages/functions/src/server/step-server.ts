@@ -19,6 +19,7 @@ import {
   guardFunctions,
   TWILIO_EXECUTION_LIMIT_MS,
 } from './function-guard.js';
+import { roomRoutes } from './room-routes.js';
 import { FUNCTIONS_OUT_DIR, listRoutes, protectedPaths, type StepRoutes } from './routes.js';
 import { requireTwilioSignature } from './signature.js';
 
@@ -49,6 +50,13 @@ export interface StepServerOptions {
    * when unset that path is the runtime's 404, as on Twilio.
    */
   about?: { step: string; workspace: boolean };
+  /**
+   * The attendee's room membership file (`.kit/room.json`, from `roomFilePath`).
+   * When set, the server answers the kit's room routes (`GET /kit/room.json`,
+   * `POST`/`DELETE /kit/room/hand`) for the phone, same origin only; when unset
+   * those paths are the runtime's 404, as on Twilio.
+   */
+  roomFile?: string;
 }
 
 export interface StepServer {
@@ -120,6 +128,8 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
 
   const app = express();
   app.disable('x-powered-by');
+  // Before the body parser: the room routes read (and cap) their own body.
+  if (options.roomFile !== undefined) app.use(roomRoutes(options.roomFile, port));
   // Same parser settings as the runtime, so it finds the parsed body and reuses it.
   app.use(express.urlencoded({ extended: false, limit: '6mb' }));
   if (emulatorSignalingHost !== undefined) {

@@ -1,0 +1,190 @@
+import {
+  type ApiErrorCode,
+  errorBody,
+  KIT_ROOM_HAND_PATH,
+  KIT_ROOM_INFO_PATH,
+  type KitRoomInfo,
+} from '@kit/shared';
+import { checkHandMessage } from '@kit/shared/room';
+import {
+  lowerHand,
+  type Membership,
+  type RoomFailure,
+  raiseHand,
+  readMembership,
+} from '@kit/shared/room-client';
+import type { Request, RequestHandler, Response } from 'express';
+
+/**
+ * The kit's room routes (教室モード) in front of the Functions runtime, for the
+ * phone served by `pnpm dev`: whether this workspace joined a room, and raising
+ * or lowering the attendee's hand through the membership `pnpm room:join` left
+ * (read again at every request: the attendee may join or leave meanwhile).
+ * The member's token stays on this machine: the phone never sees it.
+ *
+ * Same origin only. The server listens on loopback, but any page the attendee
+ * opens can send requests to it: a request must name this server as its Host
+ * (a DNS-rebound name is refused), an `Origin` header, when present, must be
+ * this server's own, and a POST must be `application/json` (a cross-site form
+ * cannot send that without a preflight, which this server never answers).
+ */
+
+/** The largest body POST /kit/room/hand reads: a 140-character message is at most ~600 bytes. */
+export const ROOM_ROUTE_BODY_MAX_BYTES = 2 * 1024;
+
+/** The names a browser on this machine may use for the server (the launcher prints 127.0.0.1 or localhost). */
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+export function roomRoutes(roomFile: string, port: number): RequestHandler {
+  const hosts = new Set(LOOPBACK_NAMES.map((name) => `${name}:${port}`));
+  const origins = new Set([...hosts].map((host) => `http://${host}`));
+  return (request, response, next) => {
+    if (request.path !== KIT_ROOM_INFO_PATH && request.path !== KIT_ROOM_HAND_PATH) {
+      next();
+      return;
+    }
+    response.set({ 'Cache-Control': 'no-store' });
+    const origin = request.headers.origin;
+    if (!hosts.has(request.headers.host ?? '') || (origin !== undefined && !origins.has(origin))) {
+      fail(
+        response,
+        403,
+        'origin_not_allowed',
+        'このページからは教室を操作できません(キットが開いた電話のページから操作してください)。',
+      );
+      return;
+    }
+    const route =
+      request.path === KIT_ROOM_INFO_PATH
+        ? request.method === 'GET' || request.method === 'HEAD'
+          ? answerInfo
+          : null
+        : request.method === 'POST'
+          ? answerRaise
+          : request.method === 'DELETE'
+            ? answerLower
+            : null;
+    if (route === null) {
+      response.set('Allow', request.path === KIT_ROOM_INFO_PATH ? 'GET' : 'POST, DELETE');
+      fail(response, 405, 'method_not_allowed', 'このメソッドには対応していません。');
+      return;
+    }
+    route(roomFile, request, response).catch((error: unknown) => {
+      console.error(
+        '[step-server] room route failed:',
+        error instanceof Error ? error.message : error,
+      );
+      if (!response.headersSent) {
+        fail(response, 500, 'internal_error', 'サーバー内部でエラーが発生しました。');
+      }
+    });
+  };
+}
+
+async function answerInfo(roomFile: string, _request: Request, response: Response) {
+  const read = await readMembership(roomFile);
+  const info: KitRoomInfo =
+    read.kind === 'member'
+      ? { joined: true, name: read.membership.name, roomUrl: read.membership.roomUrl }
+      : { joined: false };
+  response.status(200).json(info);
+}
+
+async function answerRaise(roomFile: string, request: Request, response: Response) {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    fail(
+      response,
+      415,
+      'unsupported_media_type',
+      '本文は JSON で送ってください(Content-Type: application/json)。',
+    );
+    return;
+  }
+  const body = await readBody(request, ROOM_ROUTE_BODY_MAX_BYTES);
+  if (body === 'too_large') {
+    fail(response, 413, 'body_too_large', 'リクエストの本文が大きすぎます。');
+    return;
+  }
+  let value: unknown = {};
+  try {
+    if (body.trim() !== '') value = JSON.parse(body);
+  } catch {
+    value = null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(response, 400, 'body_invalid', '本文は { "message": "…" } の形の JSON で送ってください。');
+    return;
+  }
+  const checked = checkHandMessage((value as { message?: unknown }).message);
+  if (!checked.ok) {
+    fail(response, 400, 'message_invalid', checked.error.error.message);
+    return;
+  }
+  const membership = await requireMembership(roomFile, response);
+  if (membership === null) return;
+  const raised = await raiseHand(membership, checked.value);
+  if (raised.ok) response.status(200).json({ ok: true });
+  else failFromRoom(response, raised);
+}
+
+async function answerLower(roomFile: string, _request: Request, response: Response) {
+  const membership = await requireMembership(roomFile, response);
+  if (membership === null) return;
+  const lowered = await lowerHand(membership);
+  if (lowered.ok) response.status(200).json({ ok: true });
+  else failFromRoom(response, lowered);
+}
+
+/** The membership, or null after answering 409 (none, or a file that is not one). */
+async function requireMembership(roomFile: string, response: Response): Promise<Membership | null> {
+  const read = await readMembership(roomFile);
+  if (read.kind === 'member') return read.membership;
+  fail(
+    response,
+    409,
+    'room_not_joined',
+    read.kind === 'invalid'
+      ? `${read.message} ターミナルで pnpm room:leave のあと、pnpm room:join URL でもう一度参加してください。`
+      : '教室に参加していません。ターミナルで pnpm room:join URL を実行して参加してください(URL は講師が示します)。',
+  );
+  return null;
+}
+
+/** A room that refused or did not answer: 502, with the room's (or the client's) Japanese message. */
+function failFromRoom(response: Response, failure: RoomFailure) {
+  if (failure.reason === 'invalid' && failure.code === 'message_invalid') {
+    fail(response, 400, 'message_invalid', failure.message);
+    return;
+  }
+  const again =
+    failure.code === 'member_unknown'
+      ? ' ターミナルで pnpm room:leave のあと、pnpm room:join URL でもう一度参加してください。'
+      : '';
+  fail(response, 502, 'room_unavailable', `${failure.message}${again}`);
+}
+
+function fail(response: Response, status: number, code: ApiErrorCode, message: string) {
+  response.status(status).json(errorBody(code, message));
+}
+
+/** The body as UTF-8 text, or 'too_large' past `limit` bytes (the rest is not read). */
+function readBody(request: Request, limit: number): Promise<string | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.off('data', onData);
+        request.resume();
+        resolve('too_large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
