@@ -176,7 +176,7 @@ phoneTest.describe('the built phone in a workspace that joined a room (教室モ
       await expect(panel).toBeVisible();
       await expect(panel).toContainText('はなこ');
       await panel.getByLabel('講師へのメッセージ').fill('3-4 で 403 になります');
-      await panel.getByRole('button', { name: '✋ 手を挙げる' }).click();
+      await panel.getByRole('button', { name: '手を挙げる' }).click();
       await expect(panel.getByRole('status')).toContainText('手を挙げました');
       expect(room.requests.at(-1)).toMatchObject({
         method: 'POST',

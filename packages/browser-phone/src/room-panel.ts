@@ -143,7 +143,7 @@ export function startRoomPanel(
       raised = action === 'raise';
       if (raised) {
         show(
-          `✋ 手を挙げました${message === '' ? '' : `(${message})`}。講師が来るまで作業を続けてかまいません。`,
+          `手を挙げました${message === '' ? '' : `(${message})`}。講師が来るまで作業を続けてかまいません。`,
           'ok',
         );
       } else {
