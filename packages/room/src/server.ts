@@ -290,12 +290,25 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     });
   }
 
+  /** `host:port` values a request's Host header may carry (filled once the port is known). */
+  const allowedHosts = new Set<string>();
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://room.invalid');
     } catch {
       throw new HttpError(404, 'not_found', 'そのページはありません。');
+    }
+    // A page elsewhere that rebinds its own name to this address (DNS rebinding) sends
+    // its own name as Host: only the room's address and loopback are answered.
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (!allowedHosts.has(host)) {
+      throw new HttpError(
+        403,
+        'host_not_allowed',
+        '教室の URL(pnpm room が表示したアドレス)で開いてください。',
+      );
     }
     const path = url.pathname;
     const method = req.method ?? 'GET';
@@ -421,6 +434,10 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
   }
   server.on('error', (error) => log(`room: ${error.message}`));
   const { port } = server.address() as AddressInfo;
+  const ownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  for (const name of [ownHost, '127.0.0.1', 'localhost', '[::1]']) {
+    allowedHosts.add(`${name.toLowerCase()}:${port}`);
+  }
   if (loopbackServer) {
     try {
       await new Promise<void>((resolve, reject) => {

@@ -231,6 +231,29 @@ describe('HTTP', () => {
     expect((await call(room, '/api/room')).status).toBe(200);
   });
 
+  it('answers only requests for its own address or loopback (a DNS rebinding page names its own host)', async () => {
+    const withHost = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${room.url}/api/board`, { headers: { host } });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => {
+            body += chunk.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const port = new URL(room.url).port;
+    const rebound = await withHost(`attacker.example:${port}`);
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body)).toMatchObject({ error: { code: 'host_not_allowed' } });
+    expect((await withHost(`127.0.0.1:${port}`)).status).toBe(200);
+    expect((await withHost(`localhost:${port}`)).status).toBe(200);
+    expect((await withHost('127.0.0.1:1')).status).toBe(403);
+  });
+
   it('answers JSON errors: bad JSON, not JSON, unknown path, wrong method', async () => {
     const bad = await call(room, '/api/join', { raw: '{"code":' });
     expect([bad.status, errorCode(bad)]).toEqual([400, 'body_invalid']);

@@ -62,6 +62,8 @@ export type RoomErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'unsupported_media_type'
+  /** A Host header that names neither the room's address nor loopback (a DNS rebinding page). */
+  | 'host_not_allowed'
   /** The room's own fault (its disk, a bug): JSON all the same, never a stack. */
   | 'internal_error';
 
