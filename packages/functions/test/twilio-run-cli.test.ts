@@ -6,7 +6,7 @@ import { STEPS } from '@kit/shared';
 import { freePort } from '@kit/shared/ports';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pickStepEnv } from '../src/step-env.js';
-import { referenceStepDir } from '../src/steps-dir.js';
+import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../src/steps-dir.js';
 import { testCredentials } from './support/credentials.js';
 
 /**
@@ -54,11 +54,11 @@ describe.each(STEPS.map((step) => [step.tag, step] as const))(
           .join('\n'),
       );
       const port = await freePort();
+      // The package's own twilio-run bin (what `pnpm exec twilio-run` runs from a step
+      // folder), without pnpm's half second of CPU in front of it.
       const child = spawn(
-        'pnpm',
+        join(FUNCTIONS_PACKAGE_DIR, 'node_modules/.bin/twilio-run'),
         [
-          'exec',
-          'twilio-run',
           'start',
           '--port',
           String(port),
