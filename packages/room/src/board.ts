@@ -8,7 +8,7 @@ import { type MemberState, passedStep, type RoomState } from './state.js';
 
 export interface BoardOptions {
   stageTitles: Record<string, string>;
-  /** How many steps the catalog has: `passedByStep` counts 1…stepCount. */
+  /** How many steps the catalog has: `passedByStep` counts 1…stepCount (passing N counts for 1…N). */
   stepCount: number;
   stuckAfterMs: number;
   now: number;
@@ -62,9 +62,11 @@ export function buildSnapshot(state: RoomState, options: BoardOptions): BoardSna
   for (let step = 1; step <= options.stepCount; step += 1) passedByStep[String(step)] = 0;
   const failing = new Map<string, number>();
   for (const member of state.members.values()) {
-    for (const step of member.passedAt.keys()) {
-      const key = String(step);
-      passedByStep[key] = (passedByStep[key] ?? 0) + 1;
+    // A member who passed step 3 is counted for steps 1 and 2 too: each step starts
+    // from the one before, and the instructor asks how far the room has got.
+    const highest = Math.max(0, ...member.passedAt.keys());
+    for (let step = 1; step <= Math.min(highest, options.stepCount); step += 1) {
+      passedByStep[String(step)] = (passedByStep[String(step)] ?? 0) + 1;
     }
     const key = member.failing?.key;
     if (key !== undefined && STAGE_ID_PATTERN.test(key))

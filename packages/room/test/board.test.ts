@@ -57,6 +57,17 @@ describe('board snapshot', () => {
     expect(board.members[2]?.failingSince).toBe(new Date(T0 + 2 * minute).toISOString());
   });
 
+  it('counts a member who passed step 3 for steps 1 and 2 too (how far the room has got)', () => {
+    const later = buildSnapshot(
+      replay([
+        ...events,
+        ev(T0 + 7 * minute, { type: 'report', memberId: id(2), report: report(3) }),
+      ]),
+      { stageTitles: STAGE_TITLES, stepCount: 5, stuckAfterMs: 10 * minute, now: T0 + 8 * minute },
+    );
+    expect(later.passedByStep).toEqual({ '1': 2, '2': 1, '3': 1, '4': 0, '5': 0 });
+  });
+
   it('counts passes per step and the stage most are failing', () => {
     expect(board.passedByStep).toEqual({ '1': 1, '2': 0, '3': 0, '4': 0, '5': 0 });
     expect(board.topFailingStage).toEqual({ id: '2-2', title: 'identity の検査', count: 2 });
