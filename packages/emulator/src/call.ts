@@ -20,9 +20,8 @@ export interface Leg {
 /** What a call needs from the emulator around it. */
 export interface CallHost {
   accountSid: string;
-  applicationSid: string;
+  /** Signs the webhook. */
   authToken: string;
-  voiceUrl: string;
   webhookTimeoutMs: number;
   dialTimeoutSeconds: number;
   /** Registered devices of an identity, split by whether their token allows incoming calls. */
@@ -39,6 +38,9 @@ export interface NewCallRequest {
   callerIdentity: string;
   temporarySid: string;
   offerSdp: string;
+  /** The TwiML App the caller's token names, and its Voice URL when the call was placed. */
+  applicationSid: string;
+  voiceUrl: string;
   /** The caller's `connect({ params })`, `To` included. */
   params: Record<string, string>;
 }
@@ -55,6 +57,8 @@ export class Call {
   readonly startedAt = performance.now();
   phase: 'webhook' | 'twiml' | 'ringing' | 'bridged' | 'ended' = 'webhook';
   private readonly offerSdp: string;
+  private readonly applicationSid: string;
+  private readonly voiceUrl: string;
   private readonly params: Record<string, string>;
   private readonly abort = new AbortController();
   private ringingLegs: Leg[] = [];
@@ -69,6 +73,8 @@ export class Call {
   ) {
     this.temporarySid = request.temporarySid;
     this.offerSdp = request.offerSdp;
+    this.applicationSid = request.applicationSid;
+    this.voiceUrl = request.voiceUrl;
     this.params = request.params;
     this.callerLeg = {
       sid: this.sid,
@@ -105,7 +111,7 @@ export class Call {
       ...custom,
       AccountSid: this.host.accountSid,
       ApiVersion: '2010-04-01',
-      ApplicationSid: this.host.applicationSid,
+      ApplicationSid: this.applicationSid,
       CallSid: this.sid,
       CallStatus: 'ringing',
       Caller: from,
@@ -115,7 +121,7 @@ export class Call {
     };
     this.log(`発信 ${from} → To=${JSON.stringify(to)}: Voice URL を呼びます`);
     const result = await fetchVoiceTwiml({
-      url: this.host.voiceUrl,
+      url: this.voiceUrl,
       params: webhookParams,
       authToken: this.host.authToken,
       timeoutMs: this.host.webhookTimeoutMs,

@@ -1,3 +1,4 @@
+import type { Account } from './account.js';
 import type { DeviceConnection } from './connection.js';
 import { SignalError, wireError } from './error-codes.js';
 import type { ClientFrame } from './frames.js';
@@ -31,7 +32,17 @@ export interface Emulator {
   url: string;
   port: number;
   stats(): EmulatorStats;
-  /** The TwiML App's Voice URL for calls placed from now on (live reload of twiml-app.json). */
+  /**
+   * The account whose keys and TwiML Apps this emulator serves: change it
+   * here (`addKey`, `revokeKey`, `addApp`, `setVoiceUrl(appSid, url)`) while
+   * the emulator runs.
+   */
+  account: Account;
+  /**
+   * The Voice URL of the account's only TwiML App, for calls placed from now
+   * on (live reload of twiml-app.json). Throws when the account has several
+   * Apps: use `account.setVoiceUrl(appSid, url)`.
+   */
   setVoiceUrl(url: string): void;
   /** Ends every call, closes every socket and the server. */
   close(): Promise<void>;
@@ -47,14 +58,11 @@ export interface Emulator {
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const settings = resolveOptions(options);
-  const { log } = settings;
+  const { log, account } = settings;
   const sessions = new Sessions(settings);
   const switchboard = new Switchboard(
     {
-      accountSid: settings.credentials.ACCOUNT_SID,
-      applicationSid: settings.credentials.TWIML_APP_SID,
-      authToken: settings.credentials.AUTH_TOKEN,
-      voiceUrl: settings.voiceUrl,
+      account,
       webhookTimeoutMs: settings.webhookTimeoutMs,
       dialTimeoutSeconds: settings.dialTimeoutSeconds,
       reconnectGraceMs: settings.reconnectGraceMs,
@@ -74,6 +82,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     sessions.closeAll(); // stops the heartbeat timer, which would keep the process alive
     throw error;
   });
+  const stopWatchingKeys = account.onKeyRevoked((keySid) => sessions.keyRevoked(keySid));
 
   function stats(): EmulatorStats {
     const registered = sessions.registered();
@@ -89,10 +98,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const { port } = transport;
   const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const signalingHost = `${hostForUrl}:${port}`;
-  log(`エミュレーター起動: ws://${signalingHost}${SIGNAL_PATH}(Voice URL: ${settings.voiceUrl})`);
+  const [onlyApp] = account.apps.values();
+  log(
+    `エミュレーター起動: ws://${signalingHost}${SIGNAL_PATH}(${
+      account.apps.size === 1 && onlyApp
+        ? `Voice URL: ${onlyApp.voiceUrl}`
+        : `API キー ${account.keys.size} 個、TwiML App ${account.apps.size} 個`
+    })`,
+  );
 
   let closing: Promise<void> | null = null;
   const shutDown = async () => {
+    stopWatchingKeys();
     switchboard.endAll();
     sessions.closeAll();
     await transport.close();
@@ -103,9 +120,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     url: `ws://${signalingHost}${SIGNAL_PATH}`,
     port,
     stats,
+    account,
     setVoiceUrl(url) {
-      resolveOptions({ ...options, voiceUrl: url }); // the same checks as at start
-      switchboard.setVoiceUrl(url);
+      const appSids = [...account.apps.keys()];
+      const [appSid] = appSids;
+      if (appSids.length !== 1 || appSid === undefined) {
+        throw new Error(
+          `TwiML App が ${appSids.length} 個あります: account.setVoiceUrl(appSid, url) で App を指定してください`,
+        );
+      }
+      account.setVoiceUrl(appSid, url); // the same checks as at start
       log(`Voice URL: ${url}`);
     },
     close() {

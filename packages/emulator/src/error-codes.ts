@@ -8,13 +8,26 @@
 export const SignalError = {
   /** A frame that is not JSON, has no `type`, or lacks a required field. */
   malformed: 31100,
-  /** The token is not a valid HS256 Access Token for these credentials. */
+  /**
+   * The token is not a valid HS256 Access Token of this account: its `iss`
+   * names no key of the account (never created, or revoked), that key's
+   * secret does not verify it, or a claim is wrong. Twilio's page for 31204
+   * lists "an incorrect Account SID or API Key"; the Device shows 20101
+   * AccessTokenInvalid. (31202 "Signature validation failed" would reach an
+   * app without `enableImprovedSignalingErrorPrecision` as a bare 53000.)
+   */
   tokenInvalid: 31204,
   /** The token's `exp` has passed (or its `nbf` has not come yet). */
   tokenExpired: 31205,
   /** The token lacks the grant this action needs (outgoing, or the callee's incoming). */
   notAuthorized: 31201,
-  /** The token's outgoing application is not this TwiML App (Twilio: "Invalid ApplicationSid"). */
+  /**
+   * The token's outgoing application is no TwiML App of this account
+   * (Twilio: "Invalid ApplicationSid"). @twilio/voice-errors' README: "21218
+   * is preferred over Twilio Client code 31001 for TwiML application not
+   * found". In `hangup.error` the SDK reports it as 31005 with
+   * `originalError.code` 21218.
+   */
   applicationSidInvalid: 21218,
   /**
    * Nobody is registered under the dialled identity, or nobody answered

@@ -1,13 +1,21 @@
 import type { EmulatorCredentials } from './access-token.js';
+import { Account, checkVoiceUrl } from './account.js';
 
 export interface EmulatorOptions {
   /** Interface to listen on; loopback by default (the emulator has no TLS). */
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
-  credentials: EmulatorCredentials;
-  /** The TwiML App's Voice URL, e.g. `http://127.0.0.1:3000/call`. */
-  voiceUrl: string;
+  /**
+   * The single-laptop shorthand, with `voiceUrl`: an account with one API key
+   * (API_KEY/API_SECRET) and one TwiML App (TWIML_APP_SID). Give either
+   * these two or `account`.
+   */
+  credentials?: EmulatorCredentials;
+  /** The one TwiML App's Voice URL, e.g. `http://127.0.0.1:3000/call`. */
+  voiceUrl?: string;
+  /** An account with many keys and many TwiML Apps, changeable while the emulator runs. */
+  account?: Account;
   /** Twilio gives the Voice URL 15 s before error 11200. */
   webhookTimeoutMs?: number;
   /** Ring time when `<Dial>` has no `timeout` attribute (Twilio's default: 30 s). */
@@ -30,7 +38,10 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
 }
 
-export type ResolvedOptions = Required<Omit<EmulatorOptions, 'log'>> & {
+export type ResolvedOptions = Required<
+  Omit<EmulatorOptions, 'log' | 'credentials' | 'voiceUrl' | 'account'>
+> & {
+  account: Account;
   log: (line: string) => void;
 };
 
@@ -47,24 +58,10 @@ const CREDENTIAL_NAMES = [
 
 /** Fills in defaults and refuses settings that would break the SDK, with a message saying which. */
 export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
-  const missing = CREDENTIAL_NAMES.filter((name) => !options.credentials?.[name]);
-  if (missing.length > 0) {
-    throw new Error(`エミュレーターの認証情報が足りません: ${missing.join(', ')}`);
-  }
-  let voiceUrl: URL;
-  try {
-    voiceUrl = new URL(options.voiceUrl);
-  } catch {
-    throw new Error(`voiceUrl が URL ではありません: ${options.voiceUrl}`);
-  }
-  if (voiceUrl.protocol !== 'http:' && voiceUrl.protocol !== 'https:') {
-    throw new Error(`voiceUrl は http(s) の URL にしてください: ${options.voiceUrl}`);
-  }
   const resolved: ResolvedOptions = {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
-    credentials: options.credentials,
-    voiceUrl: options.voiceUrl,
+    account: resolveAccount(options),
     webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000,
     dialTimeoutSeconds: options.dialTimeoutSeconds ?? 30,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
@@ -92,4 +89,21 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     if (!(resolved[name] > 0)) throw new Error(`${name} は正の数にしてください`);
   }
   return resolved;
+}
+
+/** `account`, or the one-key-one-App account the shorthand describes; never both. */
+function resolveAccount(options: EmulatorOptions): Account {
+  if (options.account) {
+    if (options.credentials || options.voiceUrl !== undefined) {
+      throw new Error('account と credentials/voiceUrl は同時に指定できません');
+    }
+    return options.account;
+  }
+  const { credentials, voiceUrl = '' } = options;
+  const missing = CREDENTIAL_NAMES.filter((name) => !credentials?.[name]);
+  if (!credentials || missing.length > 0) {
+    throw new Error(`エミュレーターの認証情報が足りません: ${missing.join(', ')}`);
+  }
+  checkVoiceUrl(voiceUrl);
+  return Account.fromCredentials(credentials, voiceUrl);
 }

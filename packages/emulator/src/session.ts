@@ -1,9 +1,10 @@
-import { type EmulatorCredentials, verifyVoiceToken } from './access-token.js';
+import { verifyVoiceToken } from './access-token.js';
+import type { Account } from './account.js';
 import type { DeviceConnection } from './connection.js';
 import { SignalError, type WireError, wireError } from './error-codes.js';
 
 export interface SessionSettings {
-  credentials: EmulatorCredentials;
+  account: Account;
   closeOnAuthError: boolean;
   heartbeatIntervalMs: number;
   silentPeerTimeoutMs: number;
@@ -67,7 +68,7 @@ export class Sessions {
 
   /** `listen` (on every open and every `updateToken`): verify, then `connected`. */
   listen(connection: DeviceConnection, token: unknown): boolean {
-    const check = verifyVoiceToken(token, this.settings.credentials);
+    const check = verifyVoiceToken(token, this.settings.account);
     if (!check.ok) {
       // Never close the socket here: the SDK would reconnect and retry every 100 ms.
       this.settings.log(
@@ -101,6 +102,13 @@ export class Sessions {
       );
       return false;
     }
+    if (!this.settings.account.hasKey(token.keySid)) {
+      this.settings.log(
+        `${connection.label}: register を拒否: API キー ${token.keySid} は取り消されました`,
+      );
+      this.sendAuthError(connection, revokedKeyError(token.keySid));
+      return false;
+    }
     if (token.expiresAt <= Date.now() / 1000) {
       this.sendAuthError(
         connection,
@@ -127,6 +135,28 @@ export class Sessions {
     connection.registered = true;
     connection.send({ type: 'ready', payload: {} });
     return true;
+  }
+
+  /**
+   * A key was revoked: every device whose token it signed stops being rung
+   * at once, and is told so as for an expired token (an `error` 31204, then
+   * `offline` if it was registered); its socket stays open so that
+   * `updateToken` with a token from a live key brings it back. Its `register`
+   * and `invite` are refused from now on. Calls under way are left alone.
+   */
+  keyRevoked(keySid: string): void {
+    let devices = 0;
+    for (const connection of this.connections) {
+      if (connection.token?.keySid !== keySid) continue;
+      devices += 1;
+      connection.clearExpiry();
+      this.sendAuthError(connection, revokedKeyError(keySid));
+      if (connection.registered) {
+        connection.registered = false;
+        connection.send({ type: 'offline', payload: {} });
+      }
+    }
+    this.settings.log(`API キー ${keySid} を取り消しました(端末 ${devices} 台の登録を解除)`);
   }
 
   /** Shutdown: no more heartbeats, and every socket is dropped. */
@@ -177,4 +207,12 @@ export class Sessions {
     connection.sendError(error);
     if (this.settings.closeOnAuthError) connection.send({ type: 'close', payload: {} });
   }
+}
+
+/** A token whose key is gone: Twilio's "invalid token" (the SDK shows 20101). */
+export function revokedKeyError(keySid: string): WireError {
+  return wireError(
+    SignalError.tokenInvalid,
+    `アクセストークンが無効です: API キー ${keySid} は取り消されました`,
+  );
 }

@@ -1,10 +1,15 @@
+import type { Account } from './account.js';
 import { Call, type CallHost, type Leg } from './call.js';
 import type { DeviceConnection } from './connection.js';
 import { SignalError, wireError } from './error-codes.js';
 import { type ClientFrame, stringField } from './frames.js';
 import { offersMediaWithoutCandidates } from './sdp.js';
+import { revokedKeyError } from './session.js';
 
-export interface SwitchboardSettings extends Omit<CallHost, 'addLeg' | 'callEnded' | 'log'> {
+export interface SwitchboardSettings
+  extends Omit<CallHost, 'accountSid' | 'authToken' | 'addLeg' | 'callEnded' | 'log'> {
+  /** Whose keys a caller's token must still be signed by, and whose Apps route its calls. */
+  account: Account;
   reconnectGraceMs: number;
 }
 
@@ -38,17 +43,15 @@ export class Switchboard {
     private readonly settings: SwitchboardSettings,
     private readonly log: (line: string) => void,
   ) {
+    const { account, ...rest } = settings;
     this.host = {
-      ...settings,
+      ...rest,
+      accountSid: account.accountSid,
+      authToken: account.authToken,
       addLeg: (leg) => this.indexLeg(leg),
       callEnded: (call) => this.forget(call),
       log,
     };
-  }
-
-  /** Points new calls at another Voice URL (the TwiML App's setting changed). */
-  setVoiceUrl(url: string): void {
-    this.host.voiceUrl = url;
   }
 
   /** Calls placed since start (each `invite` that reached the Voice URL). */
@@ -167,10 +170,16 @@ export class Switchboard {
       refuse(SignalError.notAuthorized, 'トークンに発信の権限(outgoingApplicationSid)がありません');
       return;
     }
-    if (token.outgoingApplicationSid !== this.settings.applicationSid) {
+    if (!this.settings.account.hasKey(token.keySid)) {
+      refuse(SignalError.tokenInvalid, revokedKeyError(token.keySid).message);
+      return;
+    }
+    const applicationSid = token.outgoingApplicationSid;
+    const voiceUrl = this.settings.account.voiceUrlOf(applicationSid);
+    if (voiceUrl === undefined) {
       refuse(
         SignalError.applicationSidInvalid,
-        'トークンの outgoingApplicationSid が TwiML App の SID(TWIML_APP_SID)と一致しません',
+        `トークンの outgoingApplicationSid ${JSON.stringify(applicationSid.slice(0, 40))} はこのアカウントの TwiML App にありません`,
       );
       return;
     }
@@ -184,6 +193,8 @@ export class Switchboard {
       callerIdentity: token.identity,
       temporarySid,
       offerSdp: sdp,
+      applicationSid,
+      voiceUrl,
       params: readTwilioParams(payload),
     });
     this.calls.add(call);
