@@ -37,6 +37,9 @@ async function run(
       HOME: process.env.HOME ?? tmpdir(),
       NO_COLOR: '1',
       ...(process.env.NODE_V8_COVERAGE && { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE }),
+      // Under `pnpm test` the kit is built already: without this, the bin's own turbo build
+      // (no daemon in CI) restores the phone's dist/ while other tests are reading it.
+      ...(process.env.KIT_PREBUILT && { KIT_PREBUILT: process.env.KIT_PREBUILT }),
       ...env,
     },
   });
