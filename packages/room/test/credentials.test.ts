@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Account } from '@kit/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,32 @@ describe('a restarted room', () => {
       expect(second.memberKeys()).toEqual(keys);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('a room from before the room secret', () => {
+  it('resumes with a one-line key file, and keeps the secret it gets then', async () => {
+    const temp = await tempDir();
+    const data = join(temp.dir, 'data');
+    try {
+      const first = await startTestRoom(data);
+      await first.close();
+      const keyFile = join(data, 'current.key');
+      const [instructorKey] = (await readFile(keyFile, 'utf8')).split('\n');
+      await writeFile(keyFile, `${instructorKey}\n`);
+      const second = await startTestRoom(data);
+      const account = second.account();
+      await second.close();
+      expect(second.instructorKey).toBe(instructorKey);
+      expect(account).not.toEqual(first.account());
+      expect((await readFile(keyFile, 'utf8')).split('\n').filter(Boolean)).toHaveLength(2);
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+      const third = await startTestRoom(data);
+      await third.close();
+      expect(third.account()).toEqual(account);
+    } finally {
+      await temp.remove();
     }
   });
 });
