@@ -69,7 +69,7 @@ const ORIGINAL = [
   '',
 ].join('\n');
 
-function valueOf(text: string, key: string): string | undefined {
+function envValue(text: string, key: string): string | undefined {
   return new RegExp(`^${key}=(.*)$`, 'm').exec(text)?.[1];
 }
 
@@ -85,11 +85,11 @@ describe('pnpm room:join and the .env', () => {
     const { accountSid, authToken } = room.account();
     const key = room.memberKeys().at(-1);
     if (!key) throw new Error('no member key');
-    expect(valueOf(text, 'ACCOUNT_SID')).toBe(accountSid);
-    expect(valueOf(text, 'AUTH_TOKEN')).toBe(authToken);
-    expect(valueOf(text, 'API_KEY')).toBe(key.keySid);
-    expect(valueOf(text, 'API_SECRET')).toBe(key.secret);
-    expect(valueOf(text, 'TWIML_APP_SID')).toBe(key.appSid);
+    expect(envValue(text, 'ACCOUNT_SID')).toBe(accountSid);
+    expect(envValue(text, 'AUTH_TOKEN')).toBe(authToken);
+    expect(envValue(text, 'API_KEY')).toBe(key.keySid);
+    expect(envValue(text, 'API_SECRET')).toBe(key.secret);
+    expect(envValue(text, 'TWIML_APP_SID')).toBe(key.appSid);
     // Every other line is where it was, byte for byte.
     const others = (t: string) =>
       t
