@@ -55,13 +55,15 @@ function compareMembers(a: BoardMember, b: BoardMember): number {
 }
 
 export function buildSnapshot(state: RoomState, options: BoardOptions): BoardSnapshot {
-  const members = [...state.members.values()].map((member) => boardMember(member, options));
+  // A member the instructor removed (退室させる) is off the board and out of its counts.
+  const present = [...state.members.values()].filter((member) => !member.revoked);
+  const members = present.map((member) => boardMember(member, options));
   members.sort(compareMembers);
 
   const passedByStep: Record<string, number> = {};
   for (let step = 1; step <= options.stepCount; step += 1) passedByStep[String(step)] = 0;
   const failing = new Map<string, number>();
-  for (const member of state.members.values()) {
+  for (const member of present) {
     // A member who passed step 3 is counted for steps 1 and 2 too: each step starts
     // from the one before, and the instructor asks how far the room has got.
     const highest = Math.max(0, ...member.passedAt.keys());

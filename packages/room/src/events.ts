@@ -3,7 +3,9 @@ import { checkStepReport, MEMBER_ID_PATTERN, type StepReport } from '@kit/shared
 /**
  * The room's event log, one JSON object a line. Everything the board shows is
  * replayed from these, so a restarted room is the same room. Secrets never go
- * in: a member's token and the instructor's key appear only as sha256 hashes.
+ * in: a member's token and the instructor's key appear only as sha256 hashes,
+ * and a member's API key appears by its SID (its secret is derived from the
+ * room secret in `current.key`, see credentials.ts).
  */
 export type RoomEventBody =
   | {
@@ -12,7 +14,17 @@ export type RoomEventBody =
       /** sha256 (hex) of the instructor key; the key itself is in `current.key` beside the log. */
       instructorKeyHash: string;
     }
-  | { type: 'member-joined'; memberId: string; name: string; tokenHash: string }
+  | {
+      type: 'member-joined';
+      memberId: string;
+      name: string;
+      tokenHash: string;
+      /** The member's API key (`SK…`) and TwiML App (`AP…`); absent in a log from before keys. */
+      apiKeySid?: string;
+      twimlAppSid?: string;
+    }
+  /** 退室させる: the member's token and API key stop working; the board no longer lists them. */
+  | { type: 'member-revoked'; memberId: string; by: 'instructor' }
   | { type: 'report'; memberId: string; report: StepReport }
   | { type: 'hand-raised'; memberId: string; message: string }
   | { type: 'hand-lowered'; memberId: string; by: 'member' | 'instructor' };
@@ -21,6 +33,8 @@ export type RoomEventBody =
 export type RoomEvent = RoomEventBody & { seq: number; at: string };
 
 const HEX64 = /^[0-9a-f]{64}$/;
+const KEY_SID = /^SK[0-9a-f]{32}$/;
+const APP_SID = /^AP[0-9a-f]{32}$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,10 +58,18 @@ export function parseEvent(value: unknown): RoomEvent | null {
   if (typeof memberId !== 'string' || !MEMBER_ID_PATTERN.test(memberId)) return null;
   switch (type) {
     case 'member-joined': {
-      const { name, tokenHash } = value;
+      const { name, tokenHash, apiKeySid, twimlAppSid } = value;
       if (typeof name !== 'string' || typeof tokenHash !== 'string' || !HEX64.test(tokenHash))
         return null;
-      return { seq, at, type, memberId, name, tokenHash };
+      if (apiKeySid === undefined && twimlAppSid === undefined)
+        return { seq, at, type, memberId, name, tokenHash };
+      if (typeof apiKeySid !== 'string' || !KEY_SID.test(apiKeySid)) return null;
+      if (typeof twimlAppSid !== 'string' || !APP_SID.test(twimlAppSid)) return null;
+      return { seq, at, type, memberId, name, tokenHash, apiKeySid, twimlAppSid };
+    }
+    case 'member-revoked': {
+      if (value.by !== 'instructor') return null;
+      return { seq, at, type, memberId, by: 'instructor' };
     }
     case 'report': {
       // Checked again on the way in: the catalog may have grown since, so any step up to 99.

@@ -6,6 +6,12 @@ export {
 } from './access.js';
 export { type BoardOptions, buildSnapshot } from './board.js';
 export { helpMain, joinMain, leaveMain } from './commands/index.js';
+export {
+  type AccountTables,
+  loadMemberKeys,
+  type MemberKey,
+  type RoomAccount,
+} from './credentials.js';
 export { type CsvOptions, csvCell, exportCsv } from './csv.js';
 export { EventLog, readLog } from './event-log.js';
 export { parseEvent, type RoomEvent, type RoomEventBody } from './events.js';

@@ -5,7 +5,11 @@ import { formatRoomCode, ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH } from '@kit/share
 import { EventLog, readLog, syncDirectory } from './event-log.js';
 import { EMPTY_ROOM, type RoomState, replay } from './state.js';
 
-/** The room being run, in `dataDir`: the log and, beside it, the instructor key (mode 600). */
+/**
+ * The room being run, in `dataDir`: the log and, beside it, `current.key` (mode 600):
+ * the instructor key on its first line, the room secret (from which the room's
+ * account and each member's API key secret are derived) on its second.
+ */
 export const LOG_FILE = 'current.jsonl';
 export const KEY_FILE = 'current.key';
 
@@ -34,6 +38,8 @@ export interface OpenedRoom {
   log: EventLog;
   state: RoomState;
   instructorKey: string;
+  /** Never leaves the room: the account's auth token and members' key secrets are derived from it. */
+  roomSecret: string;
   resumed: boolean;
   /** Where an earlier room's files went (`--new`, or a log without a room in it). */
   archived: string[];
@@ -69,14 +75,17 @@ async function archiveCurrent(dataDir: string, code: string, now: number): Promi
   return moved;
 }
 
-async function writeKeyFile(path: string, key: string): Promise<void> {
-  const handle = await open(path, 'w', 0o600);
+async function writeKeyFile(path: string, key: string, roomSecret: string): Promise<void> {
+  // A temporary file, then rename: a crash never leaves a key file without the instructor key.
+  const temporary = `${path}.${process.pid}.tmp`;
+  const handle = await open(temporary, 'w', 0o600);
   try {
-    await handle.writeFile(`${key}\n`);
+    await handle.writeFile(`${key}\n${roomSecret}\n`);
     await handle.sync();
   } finally {
     await handle.close();
   }
+  await rename(temporary, path);
 }
 
 export interface OpenRoomOptions {
@@ -115,26 +124,34 @@ export async function openRoom(options: OpenRoomOptions): Promise<OpenedRoom> {
         `この教室フォルダーの教室コードは ${formatRoomCode(state.code)} です。別のコード(${formatRoomCode(options.code)})で始めるには --new を付けてください(今のログは保管されます)。`,
       );
     }
-    const instructorKey = await readFile(keyPath, 'utf8').then(
-      (text) => text.trim(),
-      () => '',
+    const [instructorKey = '', storedSecret = ''] = await readFile(keyPath, 'utf8').then(
+      (text) => text.split('\n').map((line) => line.trim()),
+      () => [],
     );
     if (sha256Hex(instructorKey) !== state.instructorKeyHash) {
       throw new RoomStartError(
         `講師キーのファイル ${keyPath} が見つからないか、ログと合いません。続きから再開できないので、--new で新しい教室を始めてください(今のログは保管されます)。`,
       );
     }
+    // A room from before the room secret existed gets one now (none of its members has a key yet).
+    let roomSecret = storedSecret;
+    if (roomSecret === '') {
+      roomSecret = randomSecret();
+      await writeKeyFile(keyPath, instructorKey, roomSecret);
+      await syncDirectory(dataDir);
+    }
     const log = await EventLog.open(logPath, {
       lastSeq: state.lastSeq,
       endsClean: read.endsClean,
       now,
     });
-    return { log, state, instructorKey, resumed: true, archived, warnings };
+    return { log, state, instructorKey, roomSecret, resumed: true, archived, warnings };
   }
 
   const instructorKey = randomSecret();
+  const roomSecret = randomSecret();
   const code = options.code ?? generateRoomCode();
-  await writeKeyFile(keyPath, instructorKey);
+  await writeKeyFile(keyPath, instructorKey, roomSecret);
   const log = await EventLog.open(logPath, { lastSeq: 0, endsClean: true, now });
   await syncDirectory(dataDir);
   try {
@@ -148,5 +165,5 @@ export async function openRoom(options: OpenRoomOptions): Promise<OpenedRoom> {
     await log.close().catch(() => undefined);
     throw error;
   }
-  return { log, state, instructorKey, resumed: false, archived, warnings };
+  return { log, state, instructorKey, roomSecret, resumed: false, archived, warnings };
 }

@@ -20,6 +20,14 @@ import { bearerToken, instructorAccess, isLoopbackAddress } from './access.js';
 import { buildSnapshot } from './board.js';
 import { BOARD_CSP, boardFile } from './board-files.js';
 import { BoardStream } from './board-stream.js';
+import {
+  type MemberKey,
+  memberCredentials,
+  memberKeySecret,
+  newMemberSids,
+  type RoomAccount,
+  roomAccount,
+} from './credentials.js';
 import { exportCsv } from './csv.js';
 import type { RoomEvent, RoomEventBody } from './events.js';
 import { HttpError, objectWith, readJsonBody, sendError, sendJson, sendText } from './http-io.js';
@@ -72,6 +80,13 @@ export interface RunningRoom {
   /** Files an earlier room was archived to by this start (`--new`). */
   archived: string[];
   snapshot(): BoardSnapshot;
+  /** The room's account: its SID and the auth token its webhooks are signed with (derived from `current.key`). */
+  account(): RoomAccount;
+  /**
+   * Every member's API key and TwiML App, revoked ones marked, in joined order:
+   * what an emulator account for the room loads (`loadMemberKeys`).
+   */
+  memberKeys(): MemberKey[];
   /** The CSV of GET /api/export.csv. */
   csv(): string;
   /** Closes the server, the open board streams and the log. */
@@ -135,6 +150,7 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
   for (const warning of opened.warnings) log(`room: ${warning}`);
   const eventLog = opened.log;
   const instructorKey = opened.instructorKey;
+  const account = roomAccount(opened.roomSecret);
   let state: RoomState = opened.state;
   const code = state.code ?? '';
 
@@ -165,6 +181,13 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
         401,
         'member_unknown',
         'この教室の参加者として認識できません。pnpm room:join で参加し直してください。',
+      );
+    }
+    if (found.revoked) {
+      throw new HttpError(
+        403,
+        'member_revoked',
+        '講師がこの参加者を教室から退室させました。もう一度参加するときは、講師に確かめてから pnpm room:leave と pnpm room:join を実行してください。',
       );
     }
     return found;
@@ -237,15 +260,27 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
       let memberId: string;
       do memberId = `m-${randomBytes(8).toString('hex')}`;
       while (state.members.has(memberId));
+      const { apiKeySid, twimlAppSid } = newMemberSids();
       await commit({
         type: 'member-joined',
         memberId,
         name: name.value,
         tokenHash: sha256Hex(token),
+        apiKeySid,
+        twimlAppSid,
       });
-      return memberId;
+      return { memberId, apiKeySid, twimlAppSid };
     });
-    const response: JoinResponse = { memberId: joined, token, name: name.value };
+    const response: JoinResponse = {
+      memberId: joined.memberId,
+      token,
+      name: name.value,
+      credentials: memberCredentials(account, {
+        keySid: joined.apiKeySid,
+        secret: memberKeySecret(opened.roomSecret, joined.memberId),
+        appSid: joined.twimlAppSid,
+      }),
+    };
     sendJson(res, 201, response);
   }
 
@@ -288,6 +323,29 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
       await commit({ type: 'hand-lowered', memberId, by });
       return true;
     });
+  }
+
+  async function revoke(memberId: string): Promise<boolean> {
+    return eventLog.serial(async () => {
+      if (state.members.get(memberId)?.revoked !== false) return false;
+      await commit({ type: 'member-revoked', memberId, by: 'instructor' });
+      return true;
+    });
+  }
+
+  function memberKeys(): MemberKey[] {
+    const keys: MemberKey[] = [];
+    for (const member of state.members.values()) {
+      if (member.apiKeySid === null || member.twimlAppSid === null) continue;
+      keys.push({
+        memberId: member.memberId,
+        keySid: member.apiKeySid,
+        secret: memberKeySecret(opened.roomSecret, member.memberId),
+        appSid: member.twimlAppSid,
+        revoked: member.revoked,
+      });
+    }
+    return keys;
   }
 
   /** `host:port` values a request's Host header may carry (filled once the port is known). */
@@ -369,6 +427,18 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
         if (!MEMBER_ID_PATTERN.test(memberId) || !state.members.has(memberId))
           throw new HttpError(404, 'member_unknown', 'その参加者はいません。');
         return sendJson(res, 200, { ok: true, lowered: await lower(memberId, 'instructor') });
+      }
+    }
+
+    if (path.startsWith(ROOM_PATHS.boardMembers)) {
+      const match = /^([^/]+)\/revoke$/.exec(path.slice(ROOM_PATHS.boardMembers.length));
+      if (match) {
+        allow('POST');
+        requireInstructor(req, url);
+        const memberId = match[1] ?? '';
+        if (!MEMBER_ID_PATTERN.test(memberId) || !state.members.has(memberId))
+          throw new HttpError(404, 'member_unknown', 'その参加者はいません。');
+        return sendJson(res, 200, { ok: true, revoked: await revoke(memberId) });
       }
     }
 
@@ -464,6 +534,8 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     resumed: opened.resumed,
     archived: opened.archived,
     snapshot,
+    account: () => ({ ...account }),
+    memberKeys,
     csv,
     close() {
       closing ??= (async () => {

@@ -13,6 +13,11 @@ export interface MemberState {
   /** Step number → when this member first passed it. */
   passedAt: ReadonlyMap<number, number>;
   hand: { message: string; raisedAt: number } | null;
+  /** The member's API key and TwiML App SIDs (null for a member who joined before keys). */
+  apiKeySid: string | null;
+  twimlAppSid: string | null;
+  /** Removed from the board by the instructor (退室させる): token and key refused from then on. */
+  revoked: boolean;
 }
 
 export interface RoomState {
@@ -82,6 +87,9 @@ export function reduce(state: RoomState, event: RoomEvent): RoomState {
         failing: null,
         passedAt: new Map(),
         hand: null,
+        apiKeySid: event.apiKeySid ?? null,
+        twimlAppSid: event.twimlAppSid ?? null,
+        revoked: false,
       },
     );
   }
@@ -109,6 +117,8 @@ export function reduce(state: RoomState, event: RoomEvent): RoomState {
     }
     case 'hand-lowered':
       return withMember(next, { ...member, hand: null });
+    case 'member-revoked':
+      return withMember(next, { ...member, hand: null, revoked: true });
   }
 }
 

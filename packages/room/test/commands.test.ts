@@ -45,7 +45,7 @@ async function run(
     stderr: (text) => {
       stderr += text;
     },
-    env: { KIT_ROOM_FILE: file },
+    env: { KIT_ROOM_FILE: file, KIT_ENV_FILE: join(scratch, `env-${counter}`) },
     ...(answers && {
       ask: async (question: string) => {
         questions.push(question);
@@ -81,6 +81,14 @@ describe('pnpm room:join', () => {
       '送らないもの: コード、ファイルの中身、パス、.env の値、秘密の値',
     );
     expect(result.stdout).not.toContain(stored.token);
+    // The fake room gives credentials too: they went to .env, and are never printed.
+    expect(result.stdout).toContain(
+      '.env の ACCOUNT_SID、AUTH_TOKEN、API_KEY、API_SECRET、TWIML_APP_SID を教室のものにしました',
+    );
+    const env = await readFile(join(scratch, `env-${counter}`), 'utf8');
+    const secret = /^API_SECRET=(.+)$/m.exec(env)?.[1] ?? '';
+    expect(secret).toMatch(/^[0-9a-f]{32}$/);
+    expect(result.stdout).not.toContain(secret);
   });
 
   it('asks for the name and the code on a terminal, after the room answered', async () => {

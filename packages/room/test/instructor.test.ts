@@ -36,7 +36,11 @@ function io(): CommandIo & { out: () => string } {
     stderr: (text) => {
       out += text;
     },
-    env: { KIT_ROOM_DIR: join(scratch, 'room'), KIT_ROOM_FILE: join(scratch, 'member.json') },
+    env: {
+      KIT_ROOM_DIR: join(scratch, 'room'),
+      KIT_ROOM_FILE: join(scratch, 'member.json'),
+      KIT_ENV_FILE: join(scratch, '.env'),
+    },
     out: () => out,
   };
 }

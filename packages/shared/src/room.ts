@@ -57,6 +57,8 @@ export type RoomErrorCode =
   | 'too_many_attempts'
   | 'room_full'
   | 'member_unknown'
+  /** The instructor removed this member from the board (退室させる): their token and key no longer work. */
+  | 'member_revoked'
   | 'instructor_key_required'
   | 'report_invalid'
   | 'not_found'
@@ -126,11 +128,59 @@ export interface JoinRequest {
   code: string;
   name: string;
 }
-/** 201 from POST /api/join: the member's id and the token its later requests carry. */
+/**
+ * What the room gives each member at the join: what an instructor would create
+ * for them in a real account. Every SID is visibly fake (`FAKE_SID_MARK`): the
+ * values work with the room only, never with Twilio.
+ */
+export interface RoomCredentials {
+  /** The room's account (`AC…`), the same for every member. */
+  ACCOUNT_SID: string;
+  /** The auth token the room signs webhooks with, the same for every member. */
+  AUTH_TOKEN: string;
+  /** The member's own API key (`SK…`). */
+  API_KEY: string;
+  API_SECRET: string;
+  /** The member's own TwiML App (`AP…`). */
+  TWIML_APP_SID: string;
+}
+
+/** The `.env` keys a join writes, in the order the kit's `.env` lists them. */
+export const ROOM_CREDENTIAL_KEYS = [
+  'ACCOUNT_SID',
+  'AUTH_TOKEN',
+  'API_KEY',
+  'API_SECRET',
+  'TWIML_APP_SID',
+] as const satisfies readonly (keyof RoomCredentials)[];
+
+const CREDENTIAL_PATTERNS: Record<keyof RoomCredentials, RegExp> = {
+  ACCOUNT_SID: /^AC[0-9a-f]{32}$/,
+  AUTH_TOKEN: /^[0-9a-f]{32}$/,
+  API_KEY: /^SK[0-9a-f]{32}$/,
+  API_SECRET: /^[0-9a-f]{32}$/,
+  TWIML_APP_SID: /^AP[0-9a-f]{32}$/,
+};
+
+/** The five values as the room sends them, or null (a value a `.env` line could not hold is refused). */
+export function checkRoomCredentials(value: unknown): RoomCredentials | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const record = value as Record<string, unknown>;
+  const credentials: Partial<RoomCredentials> = {};
+  for (const key of ROOM_CREDENTIAL_KEYS) {
+    const field = record[key];
+    if (typeof field !== 'string' || !CREDENTIAL_PATTERNS[key].test(field)) return null;
+    credentials[key] = field;
+  }
+  return credentials as RoomCredentials;
+}
+
+/** 201 from POST /api/join: the member's id, the token its later requests carry, and its credentials. */
 export interface JoinResponse {
   memberId: string;
   token: string;
   name: string;
+  credentials: RoomCredentials;
 }
 
 /** One stage of the step, as the check saw it. */
@@ -286,5 +336,7 @@ export const ROOM_PATHS = {
   board: '/api/board',
   boardEvents: '/api/board/events',
   lowerHand: '/api/board/hands/',
+  /** `POST /api/board/members/<memberId>/revoke` (退室させる). */
+  boardMembers: '/api/board/members/',
   exportCsv: '/api/export.csv',
 } as const;

@@ -16,7 +16,7 @@ import {
   sendReport,
   writeMembership,
 } from '../src/node/room-client.js';
-import type { StepReport } from '../src/room.js';
+import { checkRoomCredentials, type StepReport } from '../src/room.js';
 import {
   closedRoomUrl,
   FAKE_ROOM_CODE,
@@ -120,6 +120,13 @@ describe('talking to the room', () => {
     if (!joined.ok) throw new Error(joined.message);
     const { membership } = joined;
     expect(membership).toMatchObject({ roomUrl: room.url, name: '山田 花子' });
+    // The room's credentials come with the join (the membership file never holds them).
+    expect(joined.credentials).toMatchObject({
+      ACCOUNT_SID: expect.stringMatching(/^AC0{16}[0-9a-f]{16}$/),
+      API_KEY: expect.stringMatching(/^SK0{16}[0-9a-f]{16}$/),
+      API_SECRET: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect(Object.keys(membership)).not.toContain('credentials');
     expect(room.requests.at(-1)?.body).toEqual({ code: FAKE_ROOM_CODE, name: '山田 花子' });
     expect(await checkMembership(membership)).toEqual({
       ok: true,
@@ -186,5 +193,24 @@ describe('talking to the room', () => {
     } finally {
       await silent.close();
     }
+  });
+});
+
+describe('the credentials a join gives', () => {
+  const good = {
+    ACCOUNT_SID: `AC${'0'.repeat(16)}${'a'.repeat(16)}`,
+    AUTH_TOKEN: 'b'.repeat(32),
+    API_KEY: `SK${'0'.repeat(16)}${'c'.repeat(16)}`,
+    API_SECRET: 'd'.repeat(32),
+    TWIML_APP_SID: `AP${'0'.repeat(16)}${'e'.repeat(16)}`,
+  };
+  it('takes the five values of the right shapes, and nothing else', () => {
+    expect(checkRoomCredentials({ ...good, extra: 'x' })).toEqual(good);
+  });
+  it('refuses a value a .env line could not hold, or one of the wrong shape', () => {
+    expect(checkRoomCredentials({ ...good, API_SECRET: 'abc\nEVIL=1' })).toBeNull();
+    expect(checkRoomCredentials({ ...good, API_KEY: good.ACCOUNT_SID })).toBeNull();
+    expect(checkRoomCredentials({ ...good, TWIML_APP_SID: undefined })).toBeNull();
+    expect(checkRoomCredentials(null)).toBeNull();
   });
 });

@@ -1,6 +1,12 @@
 import './style.css';
 import { type BoardSnapshot, ROOM_PATHS } from '@kit/shared/room';
 import {
+  type BoardRequests,
+  lowerHandRequest,
+  withKey as pathWithKey,
+  revokeMemberRequest,
+} from './actions.js';
+import {
   type Clock,
   displayRoomCode,
   parseSnapshot,
@@ -43,8 +49,14 @@ const projector = params.has('projector');
 
 /** `path` with the instructor's key, when the page has one. */
 function withKey(path: string): string {
-  return key ? `${path}?key=${encodeURIComponent(key)}` : path;
+  return pathWithKey(path, key);
 }
+
+const requests: BoardRequests = {
+  key,
+  fetch: (url, init) => fetch(url, init),
+  confirm: (question) => window.confirm(question),
+};
 
 if (projector) document.documentElement.classList.add('projector');
 elements.exportLink.href = withKey(ROOM_PATHS.exportCsv);
@@ -53,6 +65,7 @@ elements.head.replaceChildren(renderHeader(projector));
 
 let clocks: Clock[] = [];
 let lowerButtons = new Map<string, HTMLButtonElement>();
+let revokeButtons = new Map<string, HTMLButtonElement>();
 /** The snapshot's clock minus ours: the times shown are the server's. */
 let clockOffset = 0;
 let shownSummary = '';
@@ -79,29 +92,45 @@ function show(snapshot: BoardSnapshot): void {
     shownSummary = summary;
   }
 
-  const focused = [...lowerButtons].find(([, button]) => button === document.activeElement)?.[0];
+  const focusedLower = [...lowerButtons].find(([, b]) => b === document.activeElement)?.[0];
+  const focusedRevoke = [...revokeButtons].find(([, b]) => b === document.activeElement)?.[0];
   const rendered = renderRows(snapshot, { projector, now: now() });
   elements.rows.replaceChildren(...rendered.rows);
   clocks = rendered.clocks;
   lowerButtons = rendered.lowerButtons;
+  revokeButtons = rendered.revokeButtons;
   for (const [memberId, button] of lowerButtons) {
     button.addEventListener('click', () => void lower(memberId, button));
   }
-  if (focused !== undefined) lowerButtons.get(focused)?.focus();
+  const names = new Map(snapshot.members.map((member) => [member.memberId, member.name]));
+  for (const [memberId, button] of revokeButtons) {
+    button.addEventListener(
+      'click',
+      () => void revoke(memberId, names.get(memberId) ?? '', button),
+    );
+  }
+  if (focusedLower !== undefined) lowerButtons.get(focusedLower)?.focus();
+  if (focusedRevoke !== undefined) revokeButtons.get(focusedRevoke)?.focus();
 }
 
 async function lower(memberId: string, button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
-  const path = `${ROOM_PATHS.lowerHand}${encodeURIComponent(memberId)}/lower`;
   try {
-    const response = await fetch(withKey(path), {
-      method: 'POST',
-      headers: key ? { Authorization: `Bearer ${key}` } : {},
-    });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    await lowerHandRequest(memberId, requests);
     // The room sends the new snapshot on the stream.
   } catch (error) {
     setConnection(`手を下ろせませんでした(${(error as Error).message})。`);
+    button.disabled = false;
+  }
+}
+
+async function revoke(memberId: string, name: string, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    // The room sends the new snapshot (without this member) on the stream.
+    if (!(await revokeMemberRequest(memberId, name, requests))) button.disabled = false;
+  } catch (error) {
+    setConnection(`退室させられませんでした(${(error as Error).message})。`);
     button.disabled = false;
   }
 }

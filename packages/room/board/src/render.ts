@@ -138,6 +138,8 @@ export interface RenderedRows {
   clocks: Clock[];
   /** The 「下ろす」 button of each member with a raised hand (none on the projector). */
   lowerButtons: Map<string, HTMLButtonElement>;
+  /** The 「退室させる」 button of each member (none on the projector). */
+  revokeButtons: Map<string, HTMLButtonElement>;
 }
 
 /** The table's columns, as its header shows them (the last one not on the projector). */
@@ -207,26 +209,38 @@ function handCell(member: BoardMember, options: RenderOptions, clocks: Clock[]) 
   ]);
 }
 
-function actionsCell(member: BoardMember, lowerButtons: Map<string, HTMLButtonElement>) {
-  if (!member.hand) return h('td', {}, []);
-  const button = h('button', { type: 'button', className: 'lower' }, [
-    '下ろす',
-    h('span', { className: 'visually-hidden' }, ['(', h('bdi', {}, [member.name]), ' さんの手)']),
+function actionsCell(
+  member: BoardMember,
+  lowerButtons: Map<string, HTMLButtonElement>,
+  revokeButtons: Map<string, HTMLButtonElement>,
+) {
+  let lower: HTMLButtonElement | null = null;
+  if (member.hand) {
+    lower = h('button', { type: 'button', className: 'lower' }, [
+      '下ろす',
+      h('span', { className: 'visually-hidden' }, ['(', h('bdi', {}, [member.name]), ' さんの手)']),
+    ]);
+    lowerButtons.set(member.memberId, lower);
+  }
+  const revoke = h('button', { type: 'button', className: 'revoke' }, [
+    '退室させる',
+    h('span', { className: 'visually-hidden' }, ['(', h('bdi', {}, [member.name]), ' さん)']),
   ]);
-  lowerButtons.set(member.memberId, button);
-  return h('td', {}, [button]);
+  revokeButtons.set(member.memberId, revoke);
+  return h('td', {}, [lower, revoke]);
 }
 
 /** One row per member, in the snapshot's order (the server puts raised hands first). */
 export function renderRows(snapshot: BoardSnapshot, options: RenderOptions): RenderedRows {
   const clocks: Clock[] = [];
   const lowerButtons = new Map<string, HTMLButtonElement>();
+  const revokeButtons = new Map<string, HTMLButtonElement>();
   const columns = options.projector ? COLUMNS.length - 1 : COLUMNS.length;
   if (snapshot.members.length === 0) {
     const empty = h('tr', {}, [
       h('td', { colSpan: columns, className: 'empty' }, ['まだ誰も参加していません。']),
     ]);
-    return { rows: [empty], clocks, lowerButtons };
+    return { rows: [empty], clocks, lowerButtons, revokeButtons };
   }
   const rows = snapshot.members.map((member) => {
     const classes = ['member'];
@@ -239,10 +253,10 @@ export function renderRows(snapshot: BoardSnapshot, options: RenderOptions): Ren
       failingCell(member, snapshot, options, clocks),
       lastCheckCell(member, options, clocks),
       handCell(member, options, clocks),
-      !options.projector && actionsCell(member, lowerButtons),
+      !options.projector && actionsCell(member, lowerButtons, revokeButtons),
     ]);
   });
-  return { rows, clocks, lowerButtons };
+  return { rows, clocks, lowerButtons, revokeButtons };
 }
 
 /** The table's header row (the 操作 column only off the projector). */

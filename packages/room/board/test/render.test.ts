@@ -2,6 +2,7 @@
 import type { BoardMember, BoardSnapshot } from '@kit/shared/room';
 import { describe, expect, it } from 'vitest';
 import page from '../index.html?raw';
+import { type BoardRequests, revokeMemberRequest } from '../src/actions.js';
 import mainSource from '../src/main.ts?raw';
 import {
   formatAgo,
@@ -116,7 +117,7 @@ describe('the rows', () => {
       '3-4 identity の検査ヒント: stage:3-412 分前から',
       '3 分前',
       '',
-      '',
+      '退室させる(山田 さん)',
     ]);
     expect(rows[0]?.querySelector('time')?.getAttribute('datetime')).toBe(ago(3 * 60_000));
   });
@@ -161,17 +162,36 @@ describe('the rows', () => {
     expect(lowerButtons.get('m-000000000000000a')?.textContent).toBe('下ろす(A さんの手)');
   });
 
+  it('has a 「退室させる」 button for every member, beside 「下ろす」', () => {
+    const members = [
+      member({
+        memberId: 'm-000000000000000a',
+        name: 'A',
+        hand: { message: '', raisedAt: ago(5_000) },
+      }),
+      member({ memberId: 'm-000000000000000b', name: '<b>B</b>' }),
+    ];
+    const { rows, revokeButtons } = renderRows(snapshot(members), { projector: false, now: NOW });
+    expect([...revokeButtons.keys()]).toEqual(['m-000000000000000a', 'm-000000000000000b']);
+    const actions = rows[0]?.children[6];
+    expect([...(actions?.querySelectorAll('button') ?? [])].map((b) => b.className)).toEqual([
+      'lower',
+      'revoke',
+    ]);
+    expect(revokeButtons.get('m-000000000000000b')?.textContent).toBe('退室させる(<b>B</b> さん)');
+    expect(revokeButtons.get('m-000000000000000b')?.querySelector('b')).toBeNull();
+  });
+
   it('on the projector: no hand messages, no buttons, one column fewer', () => {
     const hand = { message: '秘密のメッセージ', raisedAt: ago(60_000) };
-    const { rows, lowerButtons } = renderRows(snapshot([member({ hand })]), {
-      projector: true,
-      now: NOW,
-    });
+    const rendered = renderRows(snapshot([member({ hand })]), { projector: true, now: NOW });
+    const { rows, lowerButtons } = rendered;
     expect(rows[0]?.textContent).not.toContain('秘密のメッセージ');
     expect(rows[0]?.textContent).toContain('挙手');
     expect(rows[0]?.querySelector('button')).toBeNull();
     expect(rows[0]?.children).toHaveLength(6);
     expect(lowerButtons.size).toBe(0);
+    expect(rendered.revokeButtons.size).toBe(0);
   });
 
   it('ticks its clocks without a new snapshot', () => {
@@ -191,6 +211,52 @@ describe('the rows', () => {
   });
 });
 
+describe('the buttons as requests', () => {
+  function fakeRequests(key: string | null, answer: boolean) {
+    const sent: { url: string; init: RequestInit }[] = [];
+    const asked: string[] = [];
+    const requests: BoardRequests = {
+      key,
+      fetch: async (url, init) => {
+        sent.push({ url, init });
+        return { ok: true, status: 200 };
+      },
+      confirm: (question) => {
+        asked.push(question);
+        return answer;
+      },
+    };
+    return { requests, sent, asked };
+  }
+
+  it('「退室させる」 asks first, then posts the revoke with the instructor key', async () => {
+    const { requests, sent, asked } = fakeRequests('k/ey', true);
+    expect(await revokeMemberRequest('m-000000000000000a', '山田', requests)).toBe(true);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('山田 さんを退室させますか?');
+    expect(sent).toEqual([
+      {
+        url: '/api/board/members/m-000000000000000a/revoke?key=k%2Fey',
+        init: { method: 'POST', headers: { Authorization: 'Bearer k/ey' } },
+      },
+    ]);
+  });
+
+  it('sends nothing when the instructor says no, and says so when the room refuses', async () => {
+    const no = fakeRequests(null, false);
+    expect(await revokeMemberRequest('m-000000000000000a', '山田', no.requests)).toBe(false);
+    expect(no.sent).toEqual([]);
+    const refused: BoardRequests = {
+      key: null,
+      fetch: async () => ({ ok: false, status: 403 }),
+      confirm: () => true,
+    };
+    await expect(revokeMemberRequest('m-000000000000000a', '山田', refused)).rejects.toThrow(
+      'HTTP 403',
+    );
+  });
+});
+
 describe('hostile names and messages', () => {
   it.each(HOSTILE)('%s shows as text, nothing more', (text) => {
     const hostile = member({ name: text, hand: { message: text, raisedAt: ago(1000) } });
@@ -200,8 +266,8 @@ describe('hostile names and messages', () => {
     );
     const row = rows[0] as HTMLTableRowElement;
     const bdis = [...row.querySelectorAll('bdi')].map((bdi) => bdi.textContent);
-    // The name, the message and the button's hidden label, each exactly as sent.
-    expect(bdis).toEqual([text, text, text]);
+    // The name, the message and the two buttons' hidden labels, each exactly as sent.
+    expect(bdis).toEqual([text, text, text, text]);
     expect(row.children[3]?.textContent).toContain(text);
     expect([...tagsOf([row])].every((tag) => ROW_TAGS.has(tag))).toBe(true);
     expect(row.querySelectorAll('img, script, b')).toHaveLength(0);

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CommandIo, fail } from '@kit/shared/cli';
 import {
@@ -26,6 +26,12 @@ export function roomFile(io: CommandIo): string {
 
 /** The repository root, where the attendee types pnpm commands: this file is packages/room/src/commands/io.ts. */
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** The kit's `.env`: KIT_ENV_FILE (tests, a rehearsal), else `.env` at the repository root. */
+export function envFile(io: CommandIo): string {
+  const override = io.env.KIT_ENV_FILE;
+  return override !== undefined && override !== '' ? override : join(REPO_ROOT, '.env');
+}
 
 /** The membership file's path as shown: from the repository root (`.kit/room.json`) when it is below it. */
 export function shownPath(file: string): string {
@@ -58,6 +64,12 @@ export function failWith(failure: RoomFailure): never {
     fail(
       `${failure.message} pnpm room:leave のあと、pnpm room:join URL でもう一度参加してください。`,
       'the room does not know this member any more: pnpm room:leave, then pnpm room:join URL',
+    );
+  }
+  if (failure.code === 'member_revoked') {
+    fail(
+      `${failure.message} pnpm room:leave で .env の値も参加前に戻せます。`,
+      'the instructor removed you from the room: pnpm room:leave restores your .env',
     );
   }
   fail(failure.message, failure.english);

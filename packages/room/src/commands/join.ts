@@ -13,7 +13,8 @@ import {
   roomHello,
   writeMembership,
 } from '@kit/shared/room-client';
-import { type RoomCommandIo, roomFile, shownPath } from './io.js';
+import { envFile, type RoomCommandIo, roomFile, shownPath } from './io.js';
+import { applyRoomCredentials, envBackupPath } from './room-env.js';
 
 // pnpm room:join URL [--name 名前] [--code コード]: joins the instructor's room.
 
@@ -28,6 +29,12 @@ export const JOIN_USAGE: Usage = {
   Joins the instructor's room: afterwards pnpm step:check reports each check's outcome to it
   and pnpm room:help raises your hand. Without a terminal, --name and --code are required.`,
 };
+
+/** Said when the join wrote the room's credentials into `.env` (never the values themselves). */
+export const ENV_CHANGED = [
+  '  .env の ACCOUNT_SID、AUTH_TOKEN、API_KEY、API_SECRET、TWIML_APP_SID を教室のものにしました(元の値は pnpm room:leave で戻します)',
+  "  (.env: ACCOUNT_SID, AUTH_TOKEN, API_KEY, API_SECRET and TWIML_APP_SID now hold the room's values; pnpm room:leave puts yours back)",
+];
 
 /** What the room learns, and what it never does: said once, at the join. */
 export const SHARING_NOTICE = [
@@ -135,6 +142,9 @@ export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
 
     const joined = await joinRoom(hello.url, code, name);
     if (!joined.ok) fail(joined.message, joined.english);
+    if (joined.credentials !== null) {
+      await applyRoomCredentials(envFile(io), envBackupPath(file), joined.credentials);
+    }
     await writeMembership(file, joined.membership);
 
     const { membership } = joined;
@@ -142,6 +152,7 @@ export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
       `✓ 教室(${membership.roomUrl}、コード ${formatRoomCode(normalizeRoomCode(code) ?? code)})に「${membership.name}」として参加しました。`,
       `  (joined the room at ${membership.roomUrl} as ${JSON.stringify(membership.name)})`,
       ...SHARING_NOTICE,
+      ...(joined.credentials !== null ? ENV_CHANGED : []),
       '  困ったら: pnpm room:help "メッセージ"(手を挙げる) / やめるとき: pnpm room:leave',
       `  (参加情報: ${shownPath(file)})`,
     ];

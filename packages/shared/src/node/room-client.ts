@@ -5,11 +5,13 @@ import { fileURLToPath } from 'node:url';
 import {
   checkDisplayName,
   checkHandMessage,
+  checkRoomCredentials,
   isRoomHello,
   MEMBER_ID_PATTERN,
   MEMBER_TOKEN_PATTERN,
   normalizeRoomCode,
   ROOM_PATHS,
+  type RoomCredentials,
   type RoomErrorCode,
   type StepReport,
 } from '../room.js';
@@ -313,14 +315,15 @@ export async function roomHello(
 
 /**
  * POST /api/join: the name and code are checked here first (the room checks
- * them again); on 201 the membership to store, with the room's own form of the name.
+ * them again); on 201 the membership to store, with the room's own form of the
+ * name, and the credentials the room gave (null from a room that gives none).
  */
 export async function joinRoom(
   url: string,
   code: string,
   name: string,
   { timeoutMs = ROOM_REQUEST_TIMEOUT_MS }: RequestOptions = {},
-): Promise<RoomResult<{ membership: Membership }>> {
+): Promise<RoomResult<{ membership: Membership; credentials: RoomCredentials | null }>> {
   const origin = normalizeRoomUrl(url);
   if (!origin.ok) return failure('invalid', origin.message, origin.english);
   const checkedName = checkDisplayName(name);
@@ -362,7 +365,7 @@ export async function joinRoom(
       { status: answer.status },
     );
   }
-  return { ok: true, membership };
+  return { ok: true, membership, credentials: checkRoomCredentials(body?.credentials) };
 }
 
 /** GET /api/membership: does the room still know this member? (401 member_unknown: refused.) */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ROOM_PATHS, type RoomErrorCode, roomError } from '../room.js';
+import { ROOM_PATHS, type RoomCredentials, type RoomErrorCode, roomError } from '../room.js';
 
 /**
  * A test double of the instructor's room for the attendee's side (room:join,
@@ -35,11 +35,27 @@ export interface FakeRoom {
   /** Members the room knows, by token. */
   members: Map<string, { memberId: string; name: string }>;
   /** Adds a member as a join would, without a request. */
-  addMember(name: string): { memberId: string; token: string; name: string };
+  addMember(name: string): {
+    memberId: string;
+    token: string;
+    name: string;
+    credentials: RoomCredentials;
+  };
   close(): Promise<void>;
 }
 
 export const FAKE_ROOM_CODE = 'KX34MP';
+
+/** Sixteen zeros after the prefix: a visibly fake SID, as the kit's local credentials are. */
+const ZEROS = '0'.repeat(16);
+
+/** The room's account, the same for every member of the fake room (visibly fake SIDs). */
+export const FAKE_ROOM_ACCOUNT = {
+  ACCOUNT_SID: `AC${ZEROS}${'ab'.repeat(8)}`,
+  AUTH_TOKEN: 'f'.repeat(32),
+} as const;
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 export async function startFakeRoom(options: FakeRoomOptions = {}): Promise<FakeRoom> {
   const code = options.code ?? FAKE_ROOM_CODE;
@@ -49,7 +65,13 @@ export async function startFakeRoom(options: FakeRoomOptions = {}): Promise<Fake
     const memberId = `m-${randomBytes(8).toString('hex')}`;
     const token = randomBytes(32).toString('base64url');
     members.set(token, { memberId, name });
-    return { memberId, token, name };
+    const credentials: RoomCredentials = {
+      ...FAKE_ROOM_ACCOUNT,
+      API_KEY: `SK${ZEROS}${hex(8)}`,
+      API_SECRET: hex(16),
+      TWIML_APP_SID: `AP${ZEROS}${hex(8)}`,
+    };
+    return { memberId, token, name, credentials };
   };
   const send = (response: ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { 'content-type': 'application/json' });
