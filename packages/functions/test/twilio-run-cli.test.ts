@@ -58,15 +58,7 @@ describe.each(STEPS.map((step) => [step.tag, step] as const))(
       // folder), without pnpm's half second of CPU in front of it.
       const child = spawn(
         join(FUNCTIONS_PACKAGE_DIR, 'node_modules/.bin/twilio-run'),
-        [
-          'start',
-          '--port',
-          String(port),
-          '--env',
-          envFile,
-          '--no-fork-process',
-          '--no-live',
-        ],
+        ['start', '--port', String(port), '--env', envFile, '--no-fork-process', '--no-live'],
         { cwd: referenceStepDir(step), env: { ...process.env, FORCE_COLOR: '0', CI: 'true' } },
       );
       children.push(child);
