@@ -224,8 +224,9 @@ for (const theme of THEMES) {
         await page.goto(stub.url());
         await expect(rows(page)).toHaveCount(HOSTILE.length);
         for (const [index, text] of HOSTILE.entries()) {
+          // The name, the hand's message, and the name again in the hidden labels of 下ろす and 退室させる.
           const bdis = rows(page).nth(index).locator('bdi');
-          await expect(bdis).toHaveText([text, text, text], { useInnerText: false });
+          await expect(bdis).toHaveText([text, text, text, text], { useInnerText: false });
         }
         const found = await page.evaluate(() => ({
           tags: [...new Set(Array.from(document.querySelectorAll('#rows *'), (el) => el.tagName))],
