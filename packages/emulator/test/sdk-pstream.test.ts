@@ -116,7 +116,9 @@ describe("the SDK's own PStream against the emulator", () => {
     expect(harness.emulator.stats().totals.sockets).toBeGreaterThan(0);
   });
 
-  it('places a call from one PStream to another, with SDP relayed both ways', async () => {
+  it('places a call from one PStream to another, with SDP relayed both ways', {
+    timeout: 40_000,
+  }, async () => {
     harness.twiml.reply = { body: dialTwiml(['bob']) };
     const bob = await registered('bob');
     const alice = open(harness.token('alice'));
@@ -143,7 +145,9 @@ describe("the SDK's own PStream against the emulator", () => {
     expect(answer).toMatchObject({ callsid: ringing.callsid, sdp: ANSWER_SDP });
 
     // The socket drops; the SDK reconnects by itself and sends its reconnect invite.
-    const reconnected = next<{ callsid: string; reconnect: string }>(alice, 'answer', 5000);
+    // The SDK waits a backoff of its own before reconnecting; on a machine busy with every
+    // package's tests, 5 s was once not enough (a fresh-clone CI run).
+    const reconnected = next<{ callsid: string; reconnect: string }>(alice, 'answer', 15_000);
     alice.once('connected', () => alice.reconnect(OFFER_SDP, answer.callsid, answer.reconnect));
     alice.transport._socket?.terminate();
     expect(await reconnected).toEqual({ callsid: answer.callsid, reconnect: answer.reconnect });
