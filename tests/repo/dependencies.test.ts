@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importsOf, NODE_BUILTINS } from './imports.js';
@@ -36,16 +36,36 @@ function runtimeImports(source: string): string[] {
     .filter((specifier) => !NODE_BUILTINS.has(specifier));
 }
 
+/** Folders that hold no source of the package's own (scratch folders come and go while other tests run). */
+const SKIPPED_FOLDERS = new Set([
+  'node_modules',
+  '.test-workspaces',
+  '.turbo',
+  '.generated',
+  'cache',
+  'workspace',
+]);
+
+/**
+ * A package's own source files. The walk never enters node_modules, a build or a
+ * scratch folder, so a folder vanishing under it cannot fail or empty the list.
+ */
 function sourceFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile() && /\.(ts|mts|js|mjs)$/.test(entry.name))
-      .filter((entry) => !entry.name.endsWith('.d.ts') && !/\.test\.|\.spec\./.test(entry.name))
-      .map((entry) => join(entry.parentPath, entry.name))
-      .filter((file) => !file.includes('node_modules') && !file.includes('/dist/'));
-  } catch {
-    return [];
-  }
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return SKIPPED_FOLDERS.has(entry.name) || /^dist(-|$)/.test(entry.name)
+        ? []
+        : sourceFiles(path);
+    }
+    return entry.isFile() &&
+      /\.(ts|mts|js|mjs)$/.test(entry.name) &&
+      !entry.name.endsWith('.d.ts') &&
+      !/\.test\.|\.spec\./.test(entry.name)
+      ? [path]
+      : [];
+  });
 }
 
 const packages = readdirSync(PACKAGES_DIR, { withFileTypes: true })

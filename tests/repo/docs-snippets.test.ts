@@ -30,12 +30,21 @@ interface Snippet {
   expectHighlight: string | undefined;
 }
 
+/**
+ * The docs' own Markdown pages. The walk never enters node_modules (its workspace
+ * links lead into the packages, where other tests create and delete scratch
+ * folders while this runs), nor the generated and built folders.
+ */
 function markdownPages(dir = DOCS_DIR): string[] {
-  return readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((file) => file.endsWith('.md'))
-    .filter((file) => !/(^|\/)(node_modules|\.generated|\.vitepress)\//.test(file))
-    .map((file) => join(dir, file));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return ['node_modules', '.generated', '.vitepress'].includes(entry.name)
+        ? []
+        : markdownPages(path);
+    }
+    return entry.isFile() && entry.name.endsWith('.md') ? [path] : [];
+  });
 }
 
 function snippetsOf(page: string): Snippet[] {
