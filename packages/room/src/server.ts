@@ -418,29 +418,23 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
         });
     }
 
-    if (path.startsWith(ROOM_PATHS.lowerHand)) {
-      const match = /^([^/]+)\/lower$/.exec(path.slice(ROOM_PATHS.lowerHand.length));
-      if (match) {
-        allow('POST');
-        requireInstructor(req, url);
-        const memberId = match[1] ?? '';
-        if (!MEMBER_ID_PATTERN.test(memberId) || !state.members.has(memberId))
-          throw new HttpError(404, 'member_unknown', 'その参加者はいません。');
-        return sendJson(res, 200, { ok: true, lowered: await lower(memberId, 'instructor') });
-      }
-    }
-
-    if (path.startsWith(ROOM_PATHS.boardMembers)) {
-      const match = /^([^/]+)\/revoke$/.exec(path.slice(ROOM_PATHS.boardMembers.length));
-      if (match) {
-        allow('POST');
-        requireInstructor(req, url);
-        const memberId = match[1] ?? '';
-        if (!MEMBER_ID_PATTERN.test(memberId) || !state.members.has(memberId))
-          throw new HttpError(404, 'member_unknown', 'その参加者はいません。');
-        return sendJson(res, 200, { ok: true, revoked: await revoke(memberId) });
-      }
-    }
+    /** `<prefix><memberId>/<action>`, POSTed by the instructor: the member it names. */
+    const boardMemberAction = (prefix: string, action: string): string | null => {
+      if (!path.startsWith(prefix)) return null;
+      const match = /^([^/]+)\/([a-z]+)$/.exec(path.slice(prefix.length));
+      if (!match || match[2] !== action) return null;
+      allow('POST');
+      requireInstructor(req, url);
+      const memberId = match[1] ?? '';
+      if (!MEMBER_ID_PATTERN.test(memberId) || !state.members.has(memberId))
+        throw new HttpError(404, 'member_unknown', 'その参加者はいません。');
+      return memberId;
+    };
+    const lowering = boardMemberAction(ROOM_PATHS.lowerHand, 'lower');
+    if (lowering)
+      return sendJson(res, 200, { ok: true, lowered: await lower(lowering, 'instructor') });
+    const revoking = boardMemberAction(ROOM_PATHS.boardMembers, 'revoke');
+    if (revoking) return sendJson(res, 200, { ok: true, revoked: await revoke(revoking) });
 
     if (path === '/' || path === '/board' || path === '/board/' || path.startsWith('/assets/')) {
       allow('GET');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkDisplayName, checkHandMessage } from '@kit/shared/room';
+import { checkDisplayName, checkHandMessage, STEP_REPORT_FIELDS } from '@kit/shared/room';
 import { HOSTILE_IDENTITIES } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRoom, readLog } from '../src/index.js';
@@ -89,17 +89,8 @@ describe('hostile input through every field', () => {
 
   it('report and hand: each field, and the token', async () => {
     const member = await joinAs(room, 'hostile-tester');
-    const fields = [
-      'step',
-      'stages',
-      'failingStage',
-      'hintId',
-      'passed',
-      'durationMs',
-      'kitVersion',
-    ];
     for (const value of HOSTILE) {
-      for (const field of fields) {
+      for (const field of STEP_REPORT_FIELDS) {
         await send('/api/report', { token: member.token, body: { ...report(1), [field]: value } });
       }
       await send('/api/report', {
