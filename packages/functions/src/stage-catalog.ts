@@ -12,7 +12,18 @@ export interface StageCatalog {
   byStep: Record<number, string[]>;
 }
 
-export async function readStageCatalog(): Promise<StageCatalog> {
+let reading: Promise<StageCatalog> | null = null;
+
+/**
+ * The catalog, read once per process: the finished Functions do not change while
+ * the kit runs, and a check reads it twice (its hints' titles, the room's report).
+ */
+export function readStageCatalog(): Promise<StageCatalog> {
+  reading ??= readCatalog();
+  return reading;
+}
+
+async function readCatalog(): Promise<StageCatalog> {
   const stages = new Map<string, Stage>();
   for (const step of STEPS) {
     for (const fn of step.functions) {

@@ -1,6 +1,7 @@
 import {
   type BoardMember,
   type BoardSnapshot,
+  compareStageIds,
   formatRoomCode,
   STAGE_ID_PATTERN,
 } from '@kit/shared/room';
@@ -15,13 +16,6 @@ export interface BoardOptions {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** `3-10` after `3-9`: stage ids compared as numbers. */
-export function compareStageIds(a: string, b: string): number {
-  const [aStep = 0, aStage = 0] = a.split('-').map(Number);
-  const [bStep = 0, bStage = 0] = b.split('-').map(Number);
-  return aStep - bStep || aStage - bStage;
-}
 
 export function isStuck(member: MemberState, stuckAfterMs: number, now: number): boolean {
   return member.failing !== null && now - member.failing.since > stuckAfterMs;

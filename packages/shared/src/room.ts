@@ -40,6 +40,13 @@ export const ROOM_BODY_MAX_BYTES = 8 * 1024;
 
 /** A stage id as the pages number them: `3-4`. */
 export const STAGE_ID_PATTERN = /^[1-9]\d?-[1-9]\d?$/;
+
+/** Page order of stage ids: `3-10` after `3-9`, step 3's after step 2's. */
+export function compareStageIds(a: string, b: string): number {
+  const [aStep = 0, aStage = 0] = a.split('-').map(Number);
+  const [bStep = 0, bStage = 0] = b.split('-').map(Number);
+  return aStep - bStep || aStage - bStage;
+}
 /** A hint's id: `stage:3-4`, `callback`, `exception`, `file-name`, `build`. */
 export const HINT_ID_PATTERN = /^[a-z][a-z0-9:.-]{0,63}$/;
 export const KIT_VERSION_PATTERN = /^[0-9A-Za-z.+-]{1,32}$/;

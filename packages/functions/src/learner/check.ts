@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findStep, functionFileName, STEPS, type Step, stepDocPath } from '@kit/shared';
+import { findStep, functionFileName, type Step, stepDocPath } from '@kit/shared';
 import { StepBuildError } from '../build/build-step.js';
 import { buildStepFolder } from '../build/reference.js';
 import {
@@ -12,8 +12,8 @@ import {
   renameSourceFor,
 } from '../function-files.js';
 import { formatLocation, locateInStep, type SourceLocation } from '../server/source-location.js';
-import { parseStages } from '../stages.js';
-import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../steps-dir.js';
+import { readStageCatalog } from '../stage-catalog.js';
+import { FUNCTIONS_PACKAGE_DIR } from '../steps-dir.js';
 import { readTwimlApp, voiceUrlProblem } from '../twiml-app.js';
 import { CALLBACK_TIMEOUT_MARK, callbackLesson } from './callback.js';
 import { type Hint, hintFor } from './hints.js';
@@ -122,19 +122,6 @@ async function checkTwimlApp(dir: string, files: readonly FunctionFile[]): Promi
   return problem ? [{ level: 'error', text: problem }] : [];
 }
 
-/** Stage titles (`3-2` → `VoiceGrant`) from the reference Functions of every step. */
-export async function stageTitles(): Promise<Map<string, string>> {
-  const titles = new Map<string, string>();
-  for (const step of STEPS) {
-    for (const fn of step.functions) {
-      const file = join(referenceStepDir(step), 'src/functions', functionFileName(fn));
-      const text = await readFile(file, 'utf8').catch(() => '');
-      for (const stage of parseStages(text).stages) titles.set(stage.id, stage.title);
-    }
-  }
-  return titles;
-}
-
 /** Runs step N's own tests against `dir` through the real runtime and collects the results. */
 export async function checkFolder(step: Step, dir: string): Promise<CheckReport> {
   const fileHints = await checkFileNames(step, dir);
@@ -147,7 +134,7 @@ export async function checkFolder(step: Step, dir: string): Promise<CheckReport>
     const problem = named && error.problems.length === 0 ? '' : error.message;
     return { tests: [], problem, fileHints, raw: '' };
   }
-  const titles = await stageTitles();
+  const { titles } = await readStageCatalog();
   const scratch = await mkdtemp(join(tmpdir(), 'kit-check-'));
   const report = join(scratch, 'report.json');
   try {
@@ -206,7 +193,7 @@ export async function checkFolder(step: Step, dir: string): Promise<CheckReport>
           passed: result.status === 'passed',
           detail: describeFailure(failure, thrownAt),
           hint: hint.hint,
-          stage: stageId ? `${stageId} ${titles.get(stageId) ?? ''}`.trim() : null,
+          stage: stageId ? `${stageId} ${titles[stageId] ?? ''}`.trim() : null,
           stageId,
           hintKind: silent ? 'callback' : thrownAt ? 'exception' : 'concept',
         };

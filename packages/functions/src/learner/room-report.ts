@@ -1,7 +1,8 @@
 import type { Step } from '@kit/shared';
-import { REPORT_MAX_STAGES, type StepReport } from '@kit/shared/room';
+import { compareStageIds, REPORT_MAX_STAGES, type StepReport } from '@kit/shared/room';
 import { readKitVersion, readMembership, sendReport } from '@kit/shared/room-client';
-import { type CheckReport, reportPassed, stageTitles } from './check.js';
+import { readStageCatalog } from '../stage-catalog.js';
+import { type CheckReport, reportPassed } from './check.js';
 
 /**
  * What `pnpm step:check` tells the instructor's room after a check, when the
@@ -11,16 +12,9 @@ import { type CheckReport, reportPassed, stageTitles } from './check.js';
  * `.env` value or a secret: the report is built from ids and booleans only.
  */
 
-const byPageOrder = (a: string, b: string) => {
-  const [stepA = 0, indexA = 0] = a.split('-').map(Number);
-  const [stepB = 0, indexB = 0] = b.split('-').map(Number);
-  return stepA - stepB || indexA - indexB;
-};
-
 /** The stage ids of step N's page, in order (`3-1` … `3-8`), from the reference Functions' markers. */
 export async function stepStageIds(step: Step): Promise<string[]> {
-  const ids = [...(await stageTitles()).keys()].filter((id) => id.startsWith(`${step.number}-`));
-  return ids.sort(byPageOrder);
+  return (await readStageCatalog()).byStep[step.number] ?? [];
 }
 
 /**
@@ -61,7 +55,7 @@ export async function stepReportFrom(
   return {
     step: step.number,
     stages: ids.slice(0, REPORT_MAX_STAGES).map((id) => ({ id, passed: ran && !failing.has(id) })),
-    failingStage: [...failing].sort(byPageOrder)[0] ?? null,
+    failingStage: [...failing].sort(compareStageIds)[0] ?? null,
     hintId: hintIdOf(report),
     passed: reportPassed(report),
     durationMs: Math.min(3_600_000, Math.max(0, Math.round(durationMs))),
