@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyUpTo } from '@kit/shared/http';
 import { ROOM_BODY_MAX_BYTES, type RoomErrorCode, roomError } from '@kit/shared/room';
 
 /** A request the room answers with a 4xx (or its own 500) JSON error instead of going on. */
@@ -72,32 +73,15 @@ function tooLarge(): HttpError {
 }
 
 /** The body's bytes, at most ROOM_BODY_MAX_BYTES; beyond that it stops reading (413). */
-function readBytes(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = (error: HttpError | null) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      if (error) {
-        // Not destroyed: that would close the socket before the 413 is sent.
-        req.pause();
-        reject(error);
-      } else resolve(Buffer.concat(chunks));
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > ROOM_BODY_MAX_BYTES) stop(tooLarge());
-      else chunks.push(chunk);
-    };
-    const onEnd = () => stop(null);
-    const onError = () =>
-      stop(new HttpError(400, 'body_invalid', 'リクエストを最後まで読めませんでした。'));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
+  let bytes: Buffer | null;
+  try {
+    bytes = await readBodyUpTo(req, ROOM_BODY_MAX_BYTES);
+  } catch {
+    throw new HttpError(400, 'body_invalid', 'リクエストを最後まで読めませんでした。');
+  }
+  if (bytes === null) throw tooLarge();
+  return bytes;
 }
 
 /**

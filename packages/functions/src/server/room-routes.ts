@@ -5,6 +5,7 @@ import {
   KIT_ROOM_INFO_PATH,
   type KitRoomInfo,
 } from '@kit/shared';
+import { readBodyUpTo } from '@kit/shared/http';
 import { checkHandMessage } from '@kit/shared/room';
 import {
   lowerHand,
@@ -101,11 +102,14 @@ async function answerRaise(roomFile: string, request: Request, response: Respons
     );
     return;
   }
-  const body = await readBody(request, ROOM_ROUTE_BODY_MAX_BYTES);
-  if (body === 'too_large') {
+  const bytes = await readBodyUpTo(request, ROOM_ROUTE_BODY_MAX_BYTES);
+  if (bytes === null) {
+    // The rest is not read: the connection closes after the answer.
+    response.set('connection', 'close');
     fail(response, 413, 'body_too_large', 'リクエストの本文が大きすぎます。');
     return;
   }
+  const body = bytes.toString('utf8');
   let value: unknown = {};
   try {
     if (body.trim() !== '') value = JSON.parse(body);
@@ -166,25 +170,4 @@ function failFromRoom(response: Response, failure: RoomFailure) {
 
 function fail(response: Response, status: number, code: ApiErrorCode, message: string) {
   response.status(status).json(errorBody(code, message));
-}
-
-/** The body as UTF-8 text, or 'too_large' past `limit` bytes (the rest is not read). */
-function readBody(request: Request, limit: number): Promise<string | 'too_large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.off('data', onData);
-        request.resume();
-        resolve('too_large');
-        return;
-      }
-      chunks.push(chunk);
-    };
-    request.on('data', onData);
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { type Agent, request as httpsRequest } from 'node:https';
 import { HttpsProxyAgent } from 'hpagent';
@@ -96,5 +96,44 @@ export function requestText(url: string, options: TextRequestOptions = {}): Prom
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/**
+ * A request's body, at most `limit` bytes; null past that. Past the limit it stops
+ * reading and pauses the request without destroying it, so the caller's 413 still
+ * goes out (answer it with `connection: close`: the rest is never read). Rejects
+ * when the request fails before its end.
+ */
+export function readBodyUpTo(request: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      request.pause();
+      resolve(null);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
   });
 }
