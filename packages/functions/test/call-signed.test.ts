@@ -133,7 +133,6 @@ describe('pnpm call:signed', { timeout: 120_000, concurrent: true }, () => {
     server = await startStepServer({
       stepDir: referenceStepDir(step),
       env: { ...credentials },
-      host: '127.0.0.1',
       about: { step: 'step-03', workspace: false },
     });
     env = { KIT_ENV_FILE: envFile, PORT: String(server.port) };

@@ -118,7 +118,6 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     stepDir,
     env,
     port,
-    host: HOST,
     log,
     ...(lesson ? { callbackLesson: describeLesson(lesson) } : {}),
     about: { step: step.tag, workspace: options.useWorkspace },

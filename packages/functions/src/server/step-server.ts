@@ -30,7 +30,6 @@ export interface StepServerOptions {
   env: Record<string, string>;
   /** 0 picks a free port (tests); the dev launcher passes `PORT`. */
   port?: number;
-  host?: string;
   /** Receives one line per request (twilio-run's request log, and refused signatures); none when unset. */
   log?: (line: string) => void;
   /**
@@ -100,14 +99,15 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
       `emulatorSignalingHost must be a loopback host:port such as 127.0.0.1:3001, not ${JSON.stringify(emulatorSignalingHost)}`,
     );
   }
-  const host = options.host ?? '127.0.0.1';
+  // Loopback only, always: the instructor's room is the kit's one server on the network.
+  const host = '127.0.0.1';
   // What is served now; replaced whole by reload(), so its parts always agree.
   let served = indexRoutes(await listRoutes(options.stepDir));
   const server = createServer();
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  const url = `http://${host}:${port}`;
 
   const runtime = new LocalDevelopmentServer(port, {
     baseDir: options.stepDir,
