@@ -56,10 +56,15 @@ function open(token: string): PStream {
   return stream;
 }
 
+/**
+ * The next `event` of a stream. The wait is generous: on a loopback emulator each
+ * event takes milliseconds, but fresh-clone CI runs, with every package testing at
+ * once, have missed 3 s and 5 s waits here. A missing event still fails the test.
+ */
 function next<T = Record<string, unknown>>(
   stream: PStream,
   event: string,
-  timeoutMs = 3000,
+  timeoutMs = 10_000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
@@ -147,8 +152,7 @@ describe("the SDK's own PStream against the emulator", () => {
     expect(answer).toMatchObject({ callsid: ringing.callsid, sdp: ANSWER_SDP });
 
     // The socket drops; the SDK reconnects by itself and sends its reconnect invite.
-    // The SDK waits a backoff of its own before reconnecting; on a machine busy with every
-    // package's tests, 5 s was once not enough (a fresh-clone CI run).
+    // The SDK waits a backoff of its own before reconnecting.
     const reconnected = next<{ callsid: string; reconnect: string }>(alice, 'answer', 15_000);
     alice.once('connected', () => alice.reconnect(OFFER_SDP, answer.callsid, answer.reconnect));
     alice.transport._socket?.terminate();
