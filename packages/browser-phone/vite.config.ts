@@ -17,5 +17,12 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['test/**/*.test.ts'],
+    // The files share one worker and one happy-dom, one after another: a process and a
+    // DOM per file cost three quarters of the package's CPU time (issue #22). Each test
+    // builds the page it needs.
+    pool: 'forks',
+    isolate: false,
+    // Per-test times for the slowest-tests report that `pnpm test` prints (scripts/test-report.mjs).
+    reporters: ['default', ['json', { outputFile: '../../.test-report/vitest-browser-phone.json' }]],
   },
 });

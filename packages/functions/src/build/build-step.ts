@@ -1,12 +1,10 @@
 import { cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { ASSETS_OUT_DIR, FUNCTIONS_OUT_DIR } from '../server/routes.js';
-import {
-  checkFunctionSources,
-  emitFunction,
-  readSource,
-  type SourceProblem,
-} from './compile-functions.js';
+// Types only: the compiler (TypeScript, a quarter of a second to load) is imported
+// when a step is built, not by every process that imports this module (pnpm dev on
+// a prebuilt step, doctor, the tests).
+import type { readSource, SourceProblem } from './compile-functions.js';
 
 export interface BuildStepOptions {
   /** The step folder: `src/functions/**.ts` and `src/assets/**` in, `dist/` out. */
@@ -75,7 +73,8 @@ export async function buildStep({
         : `${shown(functionsSrc)} に Function がありません。src/functions/<名前>.ts を作ってください。`,
     );
   }
-  const compiled = compileFunctions(sources.map(readSource), typeCheck);
+  const compiler = await import('./compile-functions.js');
+  const compiled = compileFunctions(compiler, sources.map(compiler.readSource), typeCheck);
   const problems = compiled.problems.map((problem) => ({ ...problem, file: shown(problem.file) }));
   if (problems.length > 0)
     throw new StepBuildError('TypeScript のコンパイルに失敗しました。', problems);
@@ -103,6 +102,7 @@ export async function buildStep({
 
 /** Type-checks the Functions together, then emits each one alone. */
 function compileFunctions(
+  { checkFunctionSources, emitFunction }: typeof import('./compile-functions.js'),
   sources: ReturnType<typeof readSource>[],
   typeCheck: boolean,
 ): {

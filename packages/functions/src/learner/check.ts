@@ -147,6 +147,8 @@ export async function checkFolder(step: Step, dir: string): Promise<CheckReport>
         // (Twilio's limit) once, not once per test.
         '--sequence.concurrent',
         '--maxConcurrency=100',
+        // One file: a worker thread instead of a second process (a quarter of a second each check).
+        '--pool=threads',
         '--reporter=json',
         `--outputFile=${report}`,
       ],
