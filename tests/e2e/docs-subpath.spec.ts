@@ -1,8 +1,16 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
 import { STEPS, stepDocPath } from '@kit/shared';
@@ -30,6 +38,40 @@ const OUT_DIR = `.vitepress/dist-next-e2e-subpath-${process.pid}`;
 const DIST = join(DOCS_DIR, OUT_DIR);
 const run = promisify(execFile);
 
+const GENERATED_DIR = join(DOCS_DIR, '.generated');
+
+/** Every file of `dir`, by its path inside it. */
+function readTree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files.set(relative(dir, path), readFileSync(path));
+  }
+  return files;
+}
+
+/**
+ * Puts back the files `readTree` read, each written beside its place and renamed
+ * into it (as scripts/generate.ts writes them: the repo tests may be reading them),
+ * and removes the files the sub-path build added.
+ */
+function restoreTree(dir: string, files: Map<string, Buffer>): void {
+  for (const [path, content] of files) {
+    const target = join(dir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    const temporary = `${target}.${process.pid}.tmp`;
+    writeFileSync(temporary, content);
+    renameSync(temporary, target);
+  }
+  for (const path of readTree(dir).keys()) {
+    if (!files.has(path)) rmSync(join(dir, path), { force: true });
+  }
+}
+
+/** The checkout's own generated partials, read before the sub-path build rewrites them. */
+let checkoutGenerated: Map<string, Buffer> | undefined;
+
 async function buildForSubPath(): Promise<void> {
   const bin = (name: string) => join(DOCS_DIR, 'node_modules/.bin', name);
   const options = {
@@ -37,6 +79,7 @@ async function buildForSubPath(): Promise<void> {
     env: { ...process.env, KIT_REPOSITORY_URL: '', DOCS_BASE: BASE, ...SAMPLE_REPOSITORY },
     maxBuffer: 16 * 1024 * 1024,
   };
+  checkoutGenerated = readTree(GENERATED_DIR);
   await run(bin('tsx'), ['scripts/generate.ts'], options);
   await run(bin('vitepress'), ['build', '--outDir', OUT_DIR], options);
 }
@@ -71,8 +114,9 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   if (server) await new Promise((done) => server.close(done));
   rmSync(DIST, { recursive: true, force: true });
-  // The generated partials name the base and the sample repository: write them back as the checkout's own.
-  await run(join(DOCS_DIR, 'node_modules/.bin/tsx'), ['scripts/generate.ts'], { cwd: DOCS_DIR });
+  // The generated partials name the base and the sample repository: put the checkout's
+  // own back (a copy, not a second generate: that runs a step check, issue #22).
+  if (checkoutGenerated) restoreTree(GENERATED_DIR, checkoutGenerated);
 });
 
 test('every sidebar page loads under the sub-path with its heading and images', async ({
