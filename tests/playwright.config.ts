@@ -33,5 +33,9 @@ export default defineConfig({
     headless: true,
     launchOptions: { args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) },
     trace: 'off',
+    // The attendee has allowed the microphone, as the phone asks them to. The headless
+    // shell keeps the permission at "prompt" otherwise, and then hides the host's
+    // addresses from WebRTC (mDNS names, which a loopback-only namespace cannot resolve).
+    permissions: ['microphone'],
   },
 });

@@ -23,6 +23,9 @@ export default defineConfig({
     pool: 'forks',
     isolate: false,
     // Per-test times for the slowest-tests report that `pnpm test` prints (scripts/test-report.mjs).
-    reporters: ['default', ['json', { outputFile: '../../.test-report/vitest-browser-phone.json' }]],
+    reporters: [
+      'default',
+      ['json', { outputFile: '../../.test-report/vitest-browser-phone.json' }],
+    ],
   },
 });

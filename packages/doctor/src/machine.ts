@@ -71,7 +71,7 @@ export async function checkMachine(
     list.warn(
       'machine.chromium',
       'テスト用の Chromium が見つかりません(ブラウザを使うテストだけが動きません)。',
-      'sudo apt-get install chromium(または CHROMIUM_PATH=/path/to/chromium を設定)',
+      'sudo apt-get install chromium-headless-shell(または CHROMIUM_PATH=/path/to/chromium を設定)',
     );
   }
   return { list, info: { node: process.version, pnpm } };
@@ -193,7 +193,13 @@ async function checkStepBuild(list: Checklist, step: Step): Promise<void> {
 async function findChromium(
   environment: Readonly<Record<string, string | undefined>>,
 ): Promise<string | null> {
-  const candidates = [environment.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  // The order the tests pick theirs in (@kit/launcher/chromium), then Ubuntu's name.
+  const candidates = [
+    environment.CHROMIUM_PATH,
+    '/usr/bin/chromium-headless-shell',
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+  ];
   for (const candidate of candidates) {
     if (candidate && (await isFile(candidate))) return candidate;
   }
