@@ -4,10 +4,16 @@
 // outcome; the exit code is turbo's. The reports of an earlier run are removed first, so
 // the list is this run's.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { printSlowest, REPORT_DIR } from './test-report.mjs';
 
 rmSync(REPORT_DIR, { recursive: true, force: true });
+// The docs site is built once, as the Pages workflow publishes a project (under a
+// sub-path, naming a sample repository), and every check of the site reads that
+// build: tests/repo/site-build.ts. turbo passes these only to the docs build.
+const siteBuildEnv = JSON.parse(
+  readFileSync(new URL('../tests/site-build-env.json', import.meta.url), 'utf8'),
+);
 const started = Date.now();
 const turbo = spawn(
   'pnpm',
@@ -25,7 +31,7 @@ const turbo = spawn(
     ...process.argv.slice(2),
   ],
   // Kit commands the tests run (pnpm dev, call:signed…) skip their own build: see scripts/kit.mjs.
-  { stdio: 'inherit', env: { ...process.env, KIT_PREBUILT: '1' } },
+  { stdio: 'inherit', env: { ...process.env, ...siteBuildEnv, KIT_PREBUILT: '1' } },
 );
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   // Ctrl-C already reached turbo (same process group); a lone signal did not.

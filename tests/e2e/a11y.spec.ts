@@ -1,14 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { launchOfflinePhone } from '@kit/launcher/offline-phone';
 import { STEPS, stepDocPath } from '@kit/shared';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { BUILT_DOCS_DIR, sidebarHrefs } from './support/docs-site.js';
+import { SITE_BASE, serveBuiltSite, sidebarHrefs } from './support/docs-site.js';
 import { expect, guardPage, test } from './support/fixtures.js';
-import { serveStaticSite } from './support/static-site.js';
 
 /**
  * axe-core (WCAG 2.1 A and AA) over every page of the built docs and over the
@@ -161,15 +157,15 @@ async function registerPhone(page: Page, identity: string): Promise<void> {
 type OfflinePhone = Awaited<ReturnType<typeof launchOfflinePhone>>;
 
 let docs: Server;
-let docsOrigin: string;
+/** A docs page's address: `docsUrl('/steps/x.html')`; the sidebar's hrefs carry the site's base already. */
+let docsUrl: (path: string) => string;
 let phone: OfflinePhone;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  const index = join(BUILT_DOCS_DIR, 'index.html');
-  expect(existsSync(index), `${BUILT_DOCS_DIR} is missing: run pnpm docs:build`).toBe(true);
-  docs = await serveStaticSite(BUILT_DOCS_DIR);
-  docsOrigin = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
+  const site = await serveBuiltSite();
+  docs = site.server;
+  docsUrl = (path) => (path.startsWith(SITE_BASE) ? `${site.origin}${path}` : site.url(path));
   phone = await launchOfflinePhone({ WORKSHOP_PASSCODE: PASSCODE });
 });
 
@@ -194,7 +190,7 @@ test.describe('docs pages', () => {
     ({ context, page } = await openThemedPage(browser, 'light'));
     // The browser logs the 404 of the docs' missing page.
     guard = guardPage(page, /status of 404/);
-    await page.goto(`${docsOrigin}/guide/getting-started.html`);
+    await page.goto(docsUrl('/guide/getting-started.html'));
     sidebar = await sidebarHrefs(page);
   });
 
@@ -204,7 +200,7 @@ test.describe('docs pages', () => {
 
   /** Loads `path` once; axe in the light theme, then again in the dark one. */
   async function checkBothThemes(path: string): Promise<void> {
-    await page.goto(`${docsOrigin}${path}`);
+    await page.goto(docsUrl(path));
     await expect(page.locator('.VPContent')).toBeVisible();
     for (const theme of THEMES) {
       if (theme === 'dark') {
@@ -217,7 +213,9 @@ test.describe('docs pages', () => {
 
   test('every step page, every code-group tab shown, light then dark', async () => {
     test.setTimeout(300_000); // axe over ~4,600 code spans per step page: slow on a busy 2-core machine
-    const stepPaths = STEPS.map((step) => `/${stepDocPath(step).replace(/\.md$/, '.html')}`);
+    const stepPaths = STEPS.map(
+      (step) => `${SITE_BASE}${stepDocPath(step).replace(/\.md$/, '.html')}`,
+    );
     for (const path of stepPaths) expect(sidebar).toContain(path);
     for (const path of stepPaths) await checkBothThemes(path);
     guard.verify();
@@ -226,11 +224,13 @@ test.describe('docs pages', () => {
   test('the home page, every guide page and the 404 page, light then dark', async () => {
     test.setTimeout(300_000);
     const stepPaths = new Set(
-      STEPS.map((step) => `/${stepDocPath(step).replace(/\.md$/, '.html')}`),
+      STEPS.map((step) => `${SITE_BASE}${stepDocPath(step).replace(/\.md$/, '.html')}`),
     );
     const guides = sidebar.filter((path) => !stepPaths.has(path));
     expect(guides.length, 'guide pages besides the steps').toBeGreaterThan(0);
-    for (const path of ['/', ...guides, '/no-such-page.html']) await checkBothThemes(path);
+    for (const path of [SITE_BASE, ...guides, `${SITE_BASE}no-such-page.html`]) {
+      await checkBothThemes(path);
+    }
     guard.verify();
   });
 });

@@ -1,88 +1,24 @@
-import { execFile } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, join, relative } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
 import { STEPS, stepDocPath } from '@kit/shared';
 import type { Page } from '@playwright/test';
-import { DOCS_DIR } from '../repo/paths.js';
 import { placeholdersIn } from '../repo/placeholders.js';
-import { sidebarHrefs } from './support/docs-site.js';
+import { SITE_REPOSITORY_URL } from '../repo/site-build.js';
+import { BUILT_DOCS_DIR, SITE_BASE, serveBuiltSite, sidebarHrefs } from './support/docs-site.js';
 import { expect, test } from './support/fixtures.js';
-import { serveStaticSite } from './support/static-site.js';
 
-// The docs site built for a sub-path (DOCS_BASE, as GitHub Pages serves a project
-// at /<repository>/), served under that sub-path by a tiny static server on
-// 127.0.0.1, checked in Chromium: every sidebar page, its images, the 404 page
-// and the local search. The build goes to its own git-ignored folder (removed
-// afterwards), so the normal .vitepress/dist is left alone.
+// The docs site as the Pages workflow publishes a project: built for a sub-path
+// (DOCS_BASE, as GitHub Pages serves a project at /<repository>/) and naming the
+// repository it was built from. It is the build every check of the site reads
+// (repo/site-build.ts: `pnpm test` builds it so, with a sample repository), served
+// under that sub-path by a tiny static server on 127.0.0.1, checked in Chromium:
+// every sidebar page, its images, the 404 page and the local search.
 
-const BASE = '/kit-docs/';
-// A sample repository, as GitHub Actions names it in the Pages workflow.
-const SAMPLE_REPOSITORY = {
-  GITHUB_SERVER_URL: 'https://github.example',
-  GITHUB_REPOSITORY: 'sample-owner/sample-kit',
-};
-const SAMPLE_URL = 'https://github.example/sample-owner/sample-kit';
-const OUT_DIR = `.vitepress/dist-next-e2e-subpath-${process.pid}`;
-const DIST = join(DOCS_DIR, OUT_DIR);
-const run = promisify(execFile);
-
-const GENERATED_DIR = join(DOCS_DIR, '.generated');
-
-/** Every file of `dir`, by its path inside it. */
-function readTree(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    files.set(relative(dir, path), readFileSync(path));
-  }
-  return files;
-}
-
-/**
- * Puts back the files `readTree` read, each written beside its place and renamed
- * into it (as scripts/generate.ts writes them: the repo tests may be reading them),
- * and removes the files the sub-path build added.
- */
-function restoreTree(dir: string, files: Map<string, Buffer>): void {
-  for (const [path, content] of files) {
-    const target = join(dir, path);
-    mkdirSync(dirname(target), { recursive: true });
-    const temporary = `${target}.${process.pid}.tmp`;
-    writeFileSync(temporary, content);
-    renameSync(temporary, target);
-  }
-  for (const path of readTree(dir).keys()) {
-    if (!files.has(path)) rmSync(join(dir, path), { force: true });
-  }
-}
-
-/** The checkout's own generated partials, read before the sub-path build rewrites them. */
-let checkoutGenerated: Map<string, Buffer> | undefined;
-
-async function buildForSubPath(): Promise<void> {
-  const bin = (name: string) => join(DOCS_DIR, 'node_modules/.bin', name);
-  const options = {
-    cwd: DOCS_DIR,
-    env: { ...process.env, KIT_REPOSITORY_URL: '', DOCS_BASE: BASE, ...SAMPLE_REPOSITORY },
-    maxBuffer: 16 * 1024 * 1024,
-  };
-  checkoutGenerated = readTree(GENERATED_DIR);
-  await run(bin('tsx'), ['scripts/generate.ts'], options);
-  await run(bin('vitepress'), ['build', '--outDir', OUT_DIR], options);
-}
+const BASE = SITE_BASE;
+const SAMPLE_URL = SITE_REPOSITORY_URL;
+const DIST = BUILT_DOCS_DIR;
 
 /** Requests the page made that failed or got an error status (the watched ones). */
 function watchRequests(page: Page, allowed: (url: string) => boolean = () => false): string[] {
@@ -104,19 +40,13 @@ let server: Server;
 let origin: string;
 
 test.beforeAll(async () => {
-  test.setTimeout(240_000); // one VitePress build: ~20 s alone, much more on a busy 2-core machine
-  await buildForSubPath();
-  expect(existsSync(join(DIST, 'index.html')), `${DIST} has no index.html`).toBe(true);
-  server = await serveStaticSite(DIST, BASE);
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const site = await serveBuiltSite();
+  server = site.server;
+  origin = site.origin;
 });
 
 test.afterAll(async () => {
   if (server) await new Promise((done) => server.close(done));
-  rmSync(DIST, { recursive: true, force: true });
-  // The generated partials name the base and the sample repository: put the checkout's
-  // own back (a copy, not a second generate: that runs a step check, issue #22).
-  if (checkoutGenerated) restoreTree(GENERATED_DIR, checkoutGenerated);
 });
 
 test('every sidebar page loads under the sub-path with its heading and images', async ({

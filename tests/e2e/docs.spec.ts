@@ -1,26 +1,23 @@
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { STEPS, type Step, stepDocPath } from '@kit/shared';
-import { BUILT_DOCS_DIR } from './support/docs-site.js';
+import { SITE_BASE, serveBuiltSite } from './support/docs-site.js';
 import { expect, test } from './support/fixtures.js';
-import { serveStaticSite } from './support/static-site.js';
 
-// The built docs site (pnpm docs:build; turbo builds it before the tests), served
-// from 127.0.0.1 by a tiny static server on a free port, checked in Chromium.
-// The fixtures' `page` fails on any request leaving 127.0.0.1 and on console errors.
+// The built docs site (turbo builds it before the tests, under its sub-path: see
+// repo/site-build.ts), served from 127.0.0.1 by a tiny static server on a free port,
+// checked in Chromium. The fixtures' `page` fails on any request leaving 127.0.0.1
+// and on console errors.
 
-const DIST = BUILT_DOCS_DIR;
 let server: Server;
+/** The site's address without its trailing slash: `${base}/guide/x.html`. */
 let base: string;
+/** A page's path as the site links to it: `/guide/x.html` → `/kit-docs/guide/x.html`. */
+const sitePath = (path: string) => `${SITE_BASE}${path.replace(/^\//, '')}`;
 
 test.beforeAll(async () => {
-  expect(existsSync(join(DIST, 'index.html')), `${DIST} is missing: run pnpm docs:build`).toBe(
-    true,
-  );
-  server = await serveStaticSite(DIST);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const site = await serveBuiltSite();
+  server = site.server;
+  base = site.url().replace(/\/$/, '');
 });
 
 test.afterAll(async () => {
@@ -57,10 +54,10 @@ test('the home page and the theme speak Japanese', async ({ page }) => {
 
 test('the sidebar lists every step of the catalog, in order', async ({ page }) => {
   await page.goto(`${base}/guide/getting-started.html`);
-  const links = page.locator('.VPSidebar a[href^="/steps/"]');
+  const links = page.locator(`.VPSidebar a[href^="${sitePath('/steps/')}"]`);
   await expect(links).toHaveCount(STEPS.length);
   for (const [index, step] of STEPS.entries()) {
-    await expect(links.nth(index)).toHaveAttribute('href', stepUrl(stepDocPath(step)));
+    await expect(links.nth(index)).toHaveAttribute('href', sitePath(stepUrl(stepDocPath(step))));
     await expect(links.nth(index)).toContainText(step.title);
   }
 });
@@ -166,7 +163,9 @@ for (const { query, page: expected } of SEARCHES) {
       results.evaluateAll((links) =>
         links.slice(0, 3).map((link) => new URL((link as HTMLAnchorElement).href).pathname),
       );
-    await expect.poll(firstPages, { message: `first results for ${query}` }).toContain(expected);
+    await expect
+      .poll(firstPages, { message: `first results for ${query}` })
+      .toContain(sitePath(expected));
   });
 }
 
@@ -184,10 +183,10 @@ test('search: words inside Japanese sentences are found (bigram tokenizer)', asy
 
   // The box searches after a short debounce: poll until the results match the query.
   await input.fill('期限切れ');
-  await expect.poll(firstPages).toContain('/guide/troubleshooting.html');
+  await expect.poll(firstPages).toContain(sitePath('/guide/troubleshooting.html'));
 
   await input.fill('発行');
-  await expect.poll(firstPages).toContain('/steps/02-access-token.html');
+  await expect.poll(firstPages).toContain(sitePath('/steps/02-access-token.html'));
 
   await input.fill('存在しない語句ですよ');
   await expect(page.locator('.VPLocalSearchBox .no-results')).toContainText('見つかりませんでした');

@@ -2,15 +2,16 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { STEPS, stepDocPath } from '@kit/shared';
 import { describe, expect, it } from 'vitest';
-import { DOCS_DIR } from './paths.js';
+import { BUILT_DOCS_DIR, SITE_BASE, siteBuildProblem } from './site-build.js';
 
 /**
- * Link check of the built site (docs/.vitepress/dist, written by `pnpm docs:build`,
- * which turbo runs before the tests): every internal link, image and script
- * points at a file that exists, and every #anchor at an id on that page.
+ * Link check of the built site (docs/.vitepress/dist, which turbo builds before the
+ * tests, under the sub-path of repo/site-build.ts): every internal link, image and
+ * script stays under the site's base and points at a file that exists, and every
+ * #anchor at an id on that page.
  */
 
-const DIST = join(DOCS_DIR, '.vitepress/dist');
+const DIST = BUILT_DOCS_DIR;
 
 function htmlFiles(): string[] {
   if (!existsSync(DIST)) return [];
@@ -39,10 +40,14 @@ function decode(text: string): string {
   }
 }
 
-/** The file a site URL is served from (VitePress without cleanUrls: `/a/b.html`, `/a/` → index). */
-function targetFile(fromFile: string, path: string): string {
+/**
+ * The file a site URL is served from (VitePress without cleanUrls: `/kit-docs/a/b.html`,
+ * `/kit-docs/a/` → index); null for an absolute path outside the site's base.
+ */
+function targetFile(fromFile: string, path: string): string | null {
+  if (path.startsWith('/') && !`${path}/`.startsWith(SITE_BASE)) return null;
   const absolute = path.startsWith('/')
-    ? join(DIST, decode(path))
+    ? join(DIST, decode(path.slice(SITE_BASE.length)))
     : resolve(dirname(join(DIST, fromFile)), decode(path));
   if (existsSync(absolute) && statSync(absolute).isDirectory()) return join(absolute, 'index.html');
   if (!existsSync(absolute) && existsSync(`${absolute}.html`)) return `${absolute}.html`;
@@ -52,8 +57,9 @@ function targetFile(fromFile: string, path: string): string {
 const pages = htmlFiles();
 
 describe('built docs site', () => {
-  it('exists (run pnpm docs:build) and has every step page', () => {
-    expect(pages.length, `no HTML in ${DIST}: run pnpm docs:build`).toBeGreaterThan(0);
+  it('exists, built for its sub-path, and has every step page', () => {
+    expect(siteBuildProblem()).toBeNull();
+    expect(pages.length, `no HTML in ${DIST}: run pnpm test`).toBeGreaterThan(0);
     for (const step of STEPS) {
       expect(pages).toContain(stepDocPath(step).replace(/\.md$/, '.html'));
     }
@@ -81,6 +87,10 @@ describe('built docs site', () => {
       }
       const [path = '', anchor] = reference.split('#');
       const file = path === '' ? join(DIST, page) : targetFile(page, path);
+      if (file === null) {
+        broken.push(`${reference} (outside the site's base ${SITE_BASE})`);
+        continue;
+      }
       if (!existsSync(file)) {
         broken.push(`${reference} → missing ${relative(DIST, file)}`);
         continue;
@@ -116,9 +126,9 @@ describe('built docs site', () => {
     const html = readFileSync(join(DIST, 'index.html'), 'utf8');
     const order = STEPS.map((step) => stepDocPath(step).replace(/\.md$/, '.html'));
     const stepPage = readFileSync(join(DIST, order[0] ?? 'missing'), 'utf8');
-    const links = [...stepPage.matchAll(/href="\/(steps\/[^"#]+\.html)"/g)].map(
-      (match) => match[1],
-    );
+    const links = [
+      ...stepPage.matchAll(new RegExp(`href="${SITE_BASE}(steps/[^"#]+\\.html)"`, 'g')),
+    ].map((match) => match[1]);
     expect(
       links.filter((link, index) => links.indexOf(link) === index && order.includes(link ?? '')),
     ).toEqual(order);

@@ -3,24 +3,26 @@ import { join, relative } from 'node:path';
 import { PHONE_DIST_DIR } from '@kit/browser-phone/dist-dir';
 import { STEPS, stepDocPath } from '@kit/shared';
 import { describe, expect, it } from 'vitest';
-import { DOCS_DIR } from './paths.js';
 import { placeholdersIn } from './placeholders.js';
+import { BUILT_DOCS_DIR, SITE_BASE, siteBuildProblem } from './site-build.js';
 
 /**
- * The built site (turbo builds @kit/docs before the tests), read as a self-learner
+ * The built site (turbo builds @kit/docs before the tests, under the sub-path of
+ * site-build.ts), read as a self-learner
  * gets it: the phone page built for the Console is a download of the site, the same
  * bytes as the phone's build, linked from its step page with its size; and no page
  * asks the reader to type over a placeholder.
  */
-const SITE = join(DOCS_DIR, '.vitepress/dist');
+const SITE = BUILT_DOCS_DIR;
 const htmlFiles = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.html') && !file.startsWith('downloads/'))
     .map((file) => join(dir, file));
 
 describe('the built docs site', () => {
-  it('has been built', () => {
-    expect(existsSync(join(SITE, 'index.html')), 'pnpm docs:build').toBe(true);
+  it('has been built, for its sub-path', () => {
+    expect(existsSync(join(SITE, 'index.html')), 'pnpm test builds it').toBe(true);
+    expect(siteBuildProblem()).toBeNull();
   });
 
   const uploads = STEPS.flatMap((step) => step.consoleAssets.map((asset) => ({ step, asset })));
@@ -37,7 +39,7 @@ describe('the built docs site', () => {
       expect(published.equals(built), `${name} differs from the phone's build`).toBe(true);
       const page = readFileSync(join(SITE, stepDocPath(step).replace(/\.md$/, '.html')), 'utf8');
       const size = `${Math.max(1, Math.round(built.length / 1024))} kB`;
-      expect(page).toContain(`<a href="/downloads/${name}" download="${asset.file}">`);
+      expect(page).toContain(`<a href="${SITE_BASE}downloads/${name}" download="${asset.file}">`);
       expect(page).toContain(`(${size})`);
     },
   );

@@ -1,9 +1,26 @@
-import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
-import { DOCS_DIR } from '../../repo/paths.js';
+import { BUILT_DOCS_DIR, SITE_BASE, siteBuildProblem } from '../../repo/site-build.js';
+import { serveStaticSite } from './static-site.js';
 
-/** Where `pnpm docs:build` leaves the site (turbo builds it before the tests). */
-export const BUILT_DOCS_DIR = join(DOCS_DIR, '.vitepress/dist');
+export { BUILT_DOCS_DIR, SITE_BASE };
+
+/**
+ * The built site (the one `pnpm test` builds, see repo/site-build.ts), served under
+ * its sub-path on 127.0.0.1: `url('steps/x.html')` is a page's address.
+ */
+export async function serveBuiltSite(): Promise<{
+  server: Server;
+  origin: string;
+  url: (path?: string) => string;
+}> {
+  const problem = siteBuildProblem();
+  if (problem) throw new Error(problem);
+  const server = await serveStaticSite(BUILT_DOCS_DIR, SITE_BASE);
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, origin, url: (path = '') => `${origin}${SITE_BASE}${path.replace(/^\//, '')}` };
+}
 
 /**
  * The hrefs of every page the sidebar links to (the guide pages and every step,
