@@ -111,10 +111,12 @@ test.describe('a venue: the instructor’s room and two attendees’ laptops', (
     ] as const) {
       const joined = await pnpm(
         laptop,
-        ['room:join', ROOM_URL, '--code', CODE, '--name', name],
+        // A Japanese display name needs the phone's name (identity): the laptop's name here.
+        ['room:join', ROOM_URL, '--code', CODE, '--name', name, '--identity', laptop],
         env,
       );
       expect(joined.code, joined.output).toBe(0);
+      expect(joined.output).toContain(`電話の名前(identity): ${laptop}`);
       expect(joined.output).toContain('送らないもの: コード、ファイルの中身、パス、.env の値');
     }
 

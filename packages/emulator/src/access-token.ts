@@ -1,3 +1,4 @@
+import { ownsIdentity } from '@kit/shared';
 import { type AccessTokenRefusal, readAccessToken } from '@kit/shared/access-token';
 import { SignalError, type WireError, wireError } from './error-codes.js';
 
@@ -15,6 +16,11 @@ export interface TokenKeys {
   accountSid: string;
   /** undefined: no such key (never created, or revoked). */
   secretOf(keySid: string): string | undefined;
+  /**
+   * The identity a key's member owns (a room member's key), or undefined for a
+   * key that may sign any identity (an account's own keys, as on Twilio).
+   */
+  ownerOf?(keySid: string): string | undefined;
 }
 
 /** The parts of a verified Voice Access Token the emulator acts on. */
@@ -29,7 +35,14 @@ export interface VoiceToken {
   outgoingApplicationSid: string | null;
 }
 
-export type TokenCheck = { ok: true; token: VoiceToken } | { ok: false; error: WireError };
+export type TokenCheck =
+  | { ok: true; token: VoiceToken }
+  | {
+      ok: false;
+      error: WireError;
+      /** A room member's key signed a name that member does not own: who tried, for the board. */
+      identityRefused?: { keySid: string; identity: string };
+    };
 
 /** Tokens much larger than this are not Access Tokens; refuse before hashing. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -100,6 +113,17 @@ export function verifyVoiceToken(
   const identity = grants?.identity;
   if (typeof identity !== 'string' || identity.length === 0) {
     return invalid('grants.identity がありません');
+  }
+  const owner = account.ownerOf?.(issuer.keySid);
+  if (owner !== undefined && !ownsIdentity(owner, identity)) {
+    return {
+      ok: false,
+      identityRefused: { keySid: issuer.keySid, identity },
+      error: wireError(
+        SignalError.tokenInvalid,
+        `アクセストークンが無効です: この API キーで登録できる名前は ${owner} と ${owner}-(英数字 1〜8 文字)だけです(${JSON.stringify(identity.slice(0, 64))} は使えません)`,
+      ),
+    };
   }
   const voice = asRecord(grants?.voice);
   const incoming = asRecord(voice?.incoming);

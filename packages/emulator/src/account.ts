@@ -1,8 +1,21 @@
+import { isValidIdentity } from '@kit/shared';
 import type { EmulatorCredentials } from './access-token.js';
 
 /** An API key: its SID is the token's `iss`, its secret signs the token (HS256). */
 export interface ApiKey {
   secret: string;
+  /**
+   * A room member's key: the identity the member owns. Its tokens may name that
+   * identity or a second tab's name of it (`ownsIdentity` in @kit/shared), nothing
+   * else. Absent: any identity, as with Twilio's own keys.
+   */
+  owner?: string;
+}
+
+/** A token refused because its key's member does not own the identity it names. */
+export interface IdentityRefusal {
+  keySid: string;
+  identity: string;
 }
 
 /** A TwiML App: a call whose token names it (`outgoingApplicationSid`) goes to its Voice URL. */
@@ -31,13 +44,14 @@ export class Account {
   private readonly keyTable = new Map<string, ApiKey>();
   private readonly appTable = new Map<string, TwimlApp>();
   private readonly revokeListeners = new Set<(keySid: string) => void>();
+  private readonly refusalListeners = new Set<(refusal: IdentityRefusal) => void>();
 
   constructor(init: AccountInit) {
     if (!init.accountSid) throw new Error('accountSid がありません');
     if (!init.authToken) throw new Error('authToken がありません');
     this.accountSid = init.accountSid;
     this.authToken = init.authToken;
-    for (const [keySid, key] of init.keys ?? []) this.addKey(keySid, key.secret);
+    for (const [keySid, key] of init.keys ?? []) this.addKey(keySid, key.secret, key.owner);
     for (const [appSid, app] of init.apps ?? []) this.addApp(appSid, app.voiceUrl);
   }
 
@@ -64,16 +78,27 @@ export class Account {
     return this.keyTable.get(keySid)?.secret;
   }
 
+  /** The identity a member's key owns, or undefined for a key that may sign any identity. */
+  ownerOf(keySid: string): string | undefined {
+    return this.keyTable.get(keySid)?.owner;
+  }
+
   hasKey(keySid: string): boolean {
     return this.keyTable.has(keySid);
   }
 
-  /** A new key. A SID already in use is refused: Twilio never changes a key's secret. */
-  addKey(keySid: string, secret: string): void {
+  /**
+   * A new key; with `owner`, a room member's key that signs only that member's
+   * identities. A SID already in use is refused: Twilio never changes a key's secret.
+   */
+  addKey(keySid: string, secret: string, owner?: string): void {
     if (!keySid) throw new Error('API キーの SID がありません');
     if (!secret) throw new Error(`API キー ${keySid} のシークレットがありません`);
     if (this.keyTable.has(keySid)) throw new Error(`API キー ${keySid} はすでにあります`);
-    this.keyTable.set(keySid, { secret });
+    if (owner !== undefined && !isValidIdentity(owner)) {
+      throw new Error(`API キー ${keySid} の持ち主の identity が規則に合いません`);
+    }
+    this.keyTable.set(keySid, owner === undefined ? { secret } : { secret, owner });
   }
 
   /**
@@ -91,6 +116,17 @@ export class Account {
   onKeyRevoked(listener: (keySid: string) => void): () => void {
     this.revokeListeners.add(listener);
     return () => this.revokeListeners.delete(listener);
+  }
+
+  /** Called with every token refused because its member does not own its identity; returns the unsubscribe. */
+  onIdentityRefused(listener: (refusal: IdentityRefusal) => void): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
+  }
+
+  /** Tells every `onIdentityRefused` listener (the emulator calls it when it refuses a token). */
+  identityRefused(refusal: IdentityRefusal): void {
+    for (const listener of [...this.refusalListeners]) listener(refusal);
   }
 
   /** The Voice URL of an App, or undefined for an App this account does not have. */

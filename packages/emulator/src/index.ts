@@ -1,6 +1,12 @@
 export type { EmulatorCredentials, TokenKeys, VoiceToken } from './access-token.js';
 export { verifyVoiceToken } from './access-token.js';
-export { Account, type AccountInit, type ApiKey, type TwimlApp } from './account.js';
+export {
+  Account,
+  type AccountInit,
+  type ApiKey,
+  type IdentityRefusal,
+  type TwimlApp,
+} from './account.js';
 export { encodeCustomParams } from './call.js';
 export { type Emulator, type EmulatorStats, startEmulator } from './emulator.js';
 export { SignalError, type SignalErrorCode, type WireError } from './error-codes.js';

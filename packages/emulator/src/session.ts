@@ -74,6 +74,7 @@ export class Sessions {
       this.settings.log(
         `${connection.label}: listen を拒否 ${check.error.code}: ${check.error.message}`,
       );
+      if (check.identityRefused) this.settings.account.identityRefused(check.identityRefused);
       this.sendAuthError(connection, check.error);
       return false;
     }

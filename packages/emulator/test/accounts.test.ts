@@ -305,3 +305,37 @@ describe('changing the account while the emulator runs', () => {
 function pick(credentials: EmulatorCredentials) {
   return { API_KEY: credentials.API_KEY, API_SECRET: credentials.API_SECRET };
 }
+
+describe("a room member's key signs only the member's own identities", () => {
+  it('registers the owner and a second tab, refuses another name with 31204, and tells who tried', async () => {
+    const roomKey = {
+      sid: `SK${randomBytes(16).toString('hex')}`,
+      secret: randomBytes(16).toString('hex'),
+    };
+    account.addKey(roomKey.sid, roomKey.secret, 'sakura');
+    const refusals: { keySid: string; identity: string }[] = [];
+    account.onIdentityRefused((refusal) => refusals.push(refusal));
+    const sakura = member(roomKey, app1);
+
+    expect((await (await device()).listen(voiceToken(sakura, 'sakura'))).type).toBe('connected');
+    expect((await (await device()).listen(voiceToken(sakura, 'sakura-2'))).type).toBe('connected');
+    // bob is someone else's; sakura-x-1 and sakurafan only look like sakura's.
+    for (const identity of ['bob', 'sakura-x-1', 'sakurafan', 'Sakura']) {
+      const reply = await (await device()).listen(voiceToken(sakura, identity));
+      expect(reply.type, identity).toBe('error');
+      expect(reply.payload.error).toMatchObject({ code: 31204 });
+      expect(String((reply.payload.error as { message: string }).message)).toContain(
+        'この API キーで登録できる名前は sakura と sakura-',
+      );
+    }
+    expect(refusals).toEqual(
+      ['bob', 'sakura-x-1', 'sakurafan', 'Sakura'].map((identity) => ({
+        keySid: roomKey.sid,
+        identity,
+      })),
+    );
+    // A key without an owner (the account's own, as on Twilio) signs any identity.
+    expect((await (await device()).listen(voiceToken(memberA, 'bob'))).type).toBe('connected');
+    expect(() => account.addKey(`SK${'0'.repeat(32)}`, 'x', 'さくら')).toThrow(/identity/);
+  });
+});

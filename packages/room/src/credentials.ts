@@ -56,6 +56,11 @@ export interface MemberKey {
   keySid: string;
   secret: string;
   appSid: string;
+  /**
+   * The identity the member owns: the key signs it and its second tabs' names only.
+   * A member from before identities owns their member id (`m-…`), which no phone uses.
+   */
+  owner: string;
   /** Revoked from the board (退室させる): the key is deleted, its tokens refused. */
   revoked: boolean;
 }
@@ -79,7 +84,7 @@ export function memberCredentials(
  */
 export interface AccountTables {
   readonly accountSid: string;
-  addKey(keySid: string, secret: string): void;
+  addKey(keySid: string, secret: string, owner?: string): void;
   addApp(appSid: string, voiceUrl: string): void;
 }
 
@@ -94,7 +99,7 @@ export function loadMemberKeys(
   voiceUrl: (memberId: string) => string,
 ): void {
   for (const key of keys) {
-    if (!key.revoked) account.addKey(key.keySid, key.secret);
+    if (!key.revoked) account.addKey(key.keySid, key.secret, key.owner);
     account.addApp(key.appSid, voiceUrl(key.memberId));
   }
 }

@@ -1,3 +1,4 @@
+import { isValidIdentity } from '@kit/shared';
 import { checkStepReport, MEMBER_ID_PATTERN, type StepReport } from '@kit/shared/room';
 
 /**
@@ -22,6 +23,8 @@ export type RoomEventBody =
       /** The member's API key (`SK…`) and TwiML App (`AP…`); absent in a log from before keys. */
       apiKeySid?: string;
       twimlAppSid?: string;
+      /** The Client identity the member owns (and its second tabs); absent in a log from before identities. */
+      identity?: string;
     }
   /** 退室させる: the member's token and API key stop working; the board no longer lists them. */
   | { type: 'member-revoked'; memberId: string; by: 'instructor' }
@@ -58,14 +61,17 @@ export function parseEvent(value: unknown): RoomEvent | null {
   if (typeof memberId !== 'string' || !MEMBER_ID_PATTERN.test(memberId)) return null;
   switch (type) {
     case 'member-joined': {
-      const { name, tokenHash, apiKeySid, twimlAppSid } = value;
+      const { name, tokenHash, apiKeySid, twimlAppSid, identity } = value;
       if (typeof name !== 'string' || typeof tokenHash !== 'string' || !HEX64.test(tokenHash))
         return null;
       if (apiKeySid === undefined && twimlAppSid === undefined)
         return { seq, at, type, memberId, name, tokenHash };
       if (typeof apiKeySid !== 'string' || !KEY_SID.test(apiKeySid)) return null;
       if (typeof twimlAppSid !== 'string' || !APP_SID.test(twimlAppSid)) return null;
-      return { seq, at, type, memberId, name, tokenHash, apiKeySid, twimlAppSid };
+      if (identity === undefined)
+        return { seq, at, type, memberId, name, tokenHash, apiKeySid, twimlAppSid };
+      if (!isValidIdentity(identity)) return null;
+      return { seq, at, type, memberId, name, tokenHash, apiKeySid, twimlAppSid, identity };
     }
     case 'member-revoked': {
       if (value.by !== 'instructor') return null;

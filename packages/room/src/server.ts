@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { STEPS } from '@kit/shared';
+import { checkIdentity, identitiesCollide, isValidIdentity, STEPS } from '@kit/shared';
 import {
   type BoardSnapshot,
   checkDisplayName,
@@ -221,8 +221,26 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
       throw new HttpError(403, 'instructor_key_required', '講師キーが違います。');
   }
 
+  /**
+   * The identity a joining member asks for, or their display name when it fits the
+   * identity rule (`sakura`); a Japanese display name needs one given.
+   */
+  function joinIdentity(given: unknown, displayName: string): string {
+    if (given === undefined || given === '') {
+      if (isValidIdentity(displayName)) return displayName;
+      throw new HttpError(
+        400,
+        'identity_required',
+        `表示名「${displayName}」は identity に使えません(半角英数字と _ - . のみ)。電話で使う名前を --identity で指定してください(例: --identity sakura)。`,
+      );
+    }
+    const checked = checkIdentity(given);
+    if (!checked.ok) throw new HttpError(400, 'identity_invalid', checked.error.message);
+    return checked.identity;
+  }
+
   async function join(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = objectWith(await readJsonBody(req), ['code', 'name']);
+    const body = objectWith(await readJsonBody(req), ['code', 'name', 'identity']);
     const address = req.socket.remoteAddress ?? 'unknown';
     const wait = wrongCodes.blockedFor(address, now());
     if (wait > 0) {
@@ -248,6 +266,7 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     }
     const name = checkDisplayName(body.name);
     if (!name.ok) throw new HttpError(400, name.error.error.code, name.error.error.message);
+    const identity = joinIdentity(body.identity, name.value);
     const token = randomSecret();
     const joined = await eventLog.serial(async () => {
       if (state.members.size >= maxMembers) {
@@ -255,6 +274,17 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
           409,
           'room_full',
           `教室が満員です(${maxMembers} 人まで)。講師に知らせてください。`,
+        );
+      }
+      const holder = [...state.members.values()].find(
+        (other) =>
+          !other.revoked && other.identity !== null && identitiesCollide(other.identity, identity),
+      );
+      if (holder) {
+        throw new HttpError(
+          409,
+          'identity_taken',
+          `identity「${identity}」は、この教室の別の参加者(${holder.identity})の名前と重なります。別の identity を --identity で指定してください。`,
         );
       }
       let memberId: string;
@@ -268,6 +298,7 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
         tokenHash: sha256Hex(token),
         apiKeySid,
         twimlAppSid,
+        identity,
       });
       return { memberId, apiKeySid, twimlAppSid };
     });
@@ -275,6 +306,7 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
       memberId: joined.memberId,
       token,
       name: name.value,
+      identity,
       credentials: memberCredentials(account, {
         keySid: joined.apiKeySid,
         secret: memberKeySecret(opened.roomSecret, joined.memberId),
@@ -342,6 +374,7 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
         keySid: member.apiKeySid,
         secret: memberKeySecret(opened.roomSecret, member.memberId),
         appSid: member.twimlAppSid,
+        owner: member.identity ?? member.memberId,
         revoked: member.revoked,
       });
     }

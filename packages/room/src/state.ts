@@ -16,6 +16,8 @@ export interface MemberState {
   /** The member's API key and TwiML App SIDs (null for a member who joined before keys). */
   apiKeySid: string | null;
   twimlAppSid: string | null;
+  /** The Client identity the member owns (null for a member who joined before identities). */
+  identity: string | null;
   /** Removed from the board by the instructor (退室させる): token and key refused from then on. */
   revoked: boolean;
 }
@@ -89,6 +91,7 @@ export function reduce(state: RoomState, event: RoomEvent): RoomState {
         hand: null,
         apiKeySid: event.apiKeySid ?? null,
         twimlAppSid: event.twimlAppSid ?? null,
+        identity: event.identity ?? null,
         revoked: false,
       },
     );

@@ -61,7 +61,15 @@ const join_ = (...argv: string[]) => run(joinMain, argv);
 
 describe('pnpm room:join', () => {
   it('joins with a Japanese name, stores the membership (0600) and says what is shared', async () => {
-    const result = await join_(`${room.url}/`, '--name', '山田 花子', '--code', 'kx3-4mp');
+    const result = await join_(
+      `${room.url}/`,
+      '--name',
+      '山田 花子',
+      '--code',
+      'kx3-4mp',
+      '--identity',
+      'hanako',
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const stored = JSON.parse(await readFile(file, 'utf8'));
@@ -93,9 +101,15 @@ describe('pnpm room:join', () => {
 
   it('asks for the name and the code on a terminal, after the room answered', async () => {
     const before = room.requests.length;
-    const result = await run(joinMain, [room.url.replace('http://', '')], ['花子', 'KX3-4MP']);
+    const result = await run(
+      joinMain,
+      [room.url.replace('http://', '')],
+      ['花子', 'KX3-4MP', 'hanako'],
+    );
     expect(result.code).toBe(0);
-    expect(result.questions).toHaveLength(2);
+    // A Japanese display name is no phone name: the identity is asked for third.
+    expect(result.questions).toHaveLength(3);
+    expect(result.questions[2]).toContain('identity');
     expect(room.requests.slice(before).map((request) => request.path)).toEqual([
       '/api/room',
       '/api/join',
@@ -123,7 +137,15 @@ describe('pnpm room:join', () => {
   });
 
   it('says the room’s own message for a wrong code, exit 1, and stores nothing', async () => {
-    const result = await join_(room.url, '--name', '花子', '--code', 'KX34MX');
+    const result = await join_(
+      room.url,
+      '--name',
+      '花子',
+      '--code',
+      'KX34MX',
+      '--identity',
+      'hanako',
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       '✗ 参加コードが違います。講師が示したコードを確認してください。',
@@ -132,21 +154,39 @@ describe('pnpm room:join', () => {
   });
 
   it('says when the room does not answer, exit 1', async () => {
-    const result = await join_(await closedRoomUrl(), '--name', '花子', '--code', 'KX34MP');
+    const result = await join_(
+      await closedRoomUrl(),
+      '--name',
+      '花子',
+      '--code',
+      'KX34MP',
+      '--identity',
+      'hanako',
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('に接続できません');
   });
 
   it('refuses a URL that is not http(s), exit 2', async () => {
-    const result = await join_('file:///etc/passwd', '--name', '花子', '--code', 'KX34MP');
+    const result = await join_(
+      'file:///etc/passwd',
+      '--name',
+      '花子',
+      '--code',
+      'KX34MP',
+      '--identity',
+      'hanako',
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('http:// か https://');
   });
 
   it('does not join twice: room:leave first', async () => {
-    expect((await join_(room.url, '--name', '花子', '--code', 'KX34MP')).code).toBe(0);
+    expect(
+      (await join_(room.url, '--name', '花子', '--code', 'KX34MP', '--identity', 'hanako')).code,
+    ).toBe(0);
     const first = await readFile(file, 'utf8');
-    const again = await join_(room.url, '--name', '太郎', '--code', 'KX34MP');
+    const again = await join_(room.url, '--name', '太郎', '--code', 'KX34MP', '--identity', 'taro');
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('「花子」として参加しています');
     expect(again.stderr).toContain('pnpm room:leave');
@@ -156,7 +196,9 @@ describe('pnpm room:join', () => {
 
 describe('pnpm room:leave', () => {
   it('forgets the membership, and says so when there was none', async () => {
-    expect((await join_(room.url, '--name', '花子', '--code', 'KX34MP')).code).toBe(0);
+    expect(
+      (await join_(room.url, '--name', '花子', '--code', 'KX34MP', '--identity', 'hanako')).code,
+    ).toBe(0);
     const left = await run(leaveMain, []);
     expect(left.code).toBe(0);
     expect(left.stdout).toContain('教室の参加情報');
@@ -170,7 +212,9 @@ describe('pnpm room:leave', () => {
 
 describe('pnpm room:help', () => {
   it('raises the hand with a message, and lowers it with --done', async () => {
-    expect((await join_(room.url, '--name', '花子', '--code', 'KX34MP')).code).toBe(0);
+    expect(
+      (await join_(room.url, '--name', '花子', '--code', 'KX34MP', '--identity', 'hanako')).code,
+    ).toBe(0);
     const { token } = JSON.parse(await readFile(file, 'utf8'));
     const raised = await run(helpMain, ['3-4 で 403 になります']);
     expect(raised.code).toBe(0);
@@ -187,7 +231,9 @@ describe('pnpm room:help', () => {
   });
 
   it('refuses a message of 141 characters before sending it', async () => {
-    expect((await join_(room.url, '--name', '花子', '--code', 'KX34MP')).code).toBe(0);
+    expect(
+      (await join_(room.url, '--name', '花子', '--code', 'KX34MP', '--identity', 'hanako')).code,
+    ).toBe(0);
     const before = room.requests.length;
     const result = await run(helpMain, ['あ'.repeat(141)]);
     expect(result.code).toBe(2);
@@ -205,7 +251,9 @@ describe('pnpm room:help', () => {
   });
 
   it('says to join again when the room has forgotten the member', async () => {
-    expect((await join_(room.url, '--name', '花子', '--code', 'KX34MP')).code).toBe(0);
+    expect(
+      (await join_(room.url, '--name', '花子', '--code', 'KX34MP', '--identity', 'hanako')).code,
+    ).toBe(0);
     const { token } = JSON.parse(await readFile(file, 'utf8'));
     room.members.delete(token);
     const result = await run(helpMain, []);

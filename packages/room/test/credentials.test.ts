@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Account } from '@kit/emulator';
+import { Account, verifyVoiceToken } from '@kit/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMemberKeys, type RunningRoom } from '../src/index.js';
 import { call, errorCode, joinAs, report, startTestRoom, tempDir } from './helpers.js';
@@ -53,9 +54,15 @@ describe('credentials at the join', () => {
         keySid: a.credentials.API_KEY,
         secret: a.credentials.API_SECRET,
         appSid: a.credentials.TWIML_APP_SID,
+        // The key signs only the member's own identity (and second tabs of it).
+        owner: a.identity,
         revoked: false,
       },
-      expect.objectContaining({ memberId: b.memberId, keySid: b.credentials.API_KEY }),
+      expect.objectContaining({
+        memberId: b.memberId,
+        keySid: b.credentials.API_KEY,
+        owner: b.identity,
+      }),
     ]);
   });
 
@@ -172,8 +179,86 @@ describe('退室させる (revoke)', () => {
     loadMemberKeys(account, keys, (memberId) => `http://127.0.0.1:1/voice/${memberId}`);
     for (const key of keys) {
       expect(account.secretOf(key.keySid)).toBe(key.revoked ? undefined : key.secret);
+      expect(account.ownerOf(key.keySid)).toBe(key.revoked ? undefined : key.owner);
       expect(account.voiceUrlOf(key.appSid)).toBe(`http://127.0.0.1:1/voice/${key.memberId}`);
     }
     expect(keys.some((key) => key.revoked)).toBe(true);
+  });
+});
+
+/** A Voice Access Token as the member's Functions mint it (HS256, Twilio's claims). */
+function accessToken(accountSid: string, keySid: string, secret: string, identity: string) {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${part({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' })}.${part({
+    jti: `${keySid}-${now}`,
+    iss: keySid,
+    sub: accountSid,
+    iat: now,
+    exp: now + 600,
+    grants: { identity, voice: { incoming: { allow: true } } },
+  })}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+describe('the identity each member owns', () => {
+  let room: RunningRoom;
+  const roomDir = () => join(dir, '..', 'identity-room');
+  beforeAll(async () => {
+    room = await startTestRoom(roomDir());
+  });
+  afterAll(() => room.close());
+
+  const joinWith = (name: string, identity?: string) =>
+    call(room, '/api/join', {
+      body: { code: room.code, name, ...(identity === undefined ? {} : { identity }) },
+    });
+
+  it('is the display name when it fits the rule, and must be given for a Japanese name', async () => {
+    const sakura = await joinWith('sakura');
+    expect(sakura.status).toBe(201);
+    expect(sakura.json).toMatchObject({ name: 'sakura', identity: 'sakura' });
+
+    const japanese = await joinWith('さくら');
+    expect(japanese.status).toBe(400);
+    expect(errorCode(japanese)).toBe('identity_required');
+    expect(japanese.text).toContain('--identity');
+
+    const bad = await joinWith('ボブ', 'bob<script>');
+    expect(errorCode(bad)).toBe('identity_invalid');
+
+    const bob = await joinWith('ボブ', 'bob');
+    expect(bob.json).toMatchObject({ name: 'ボブ', identity: 'bob' });
+  });
+
+  it('is nobody else’s: the same name, another case, or a second tab of it is taken (409)', async () => {
+    for (const identity of ['sakura', 'Sakura', 'sakura-2']) {
+      const taken = await joinWith('さくら2', identity);
+      expect(taken.status, identity).toBe(409);
+      expect(errorCode(taken)).toBe('identity_taken');
+    }
+    expect((await joinWith('さくら2', 'sakurako')).status).toBe(201);
+  });
+
+  it("is kept across a restart, and the member's key signs only it and its second tabs", async () => {
+    await room.close();
+    room = await startTestRoom(roomDir());
+    const keys = room.memberKeys();
+    expect(keys.map((key) => key.owner)).toEqual(['sakura', 'bob', 'sakurako']);
+
+    const { accountSid, authToken } = room.account();
+    const account = new Account({ accountSid, authToken });
+    loadMemberKeys(account, keys, (memberId) => `http://127.0.0.1:1/voice/${memberId}`);
+    const [sakuraKey] = keys;
+    if (!sakuraKey) throw new Error('no key');
+    const tokenFor = (identity: string) =>
+      accessToken(accountSid, sakuraKey.keySid, sakuraKey.secret, identity);
+    expect(verifyVoiceToken(tokenFor('sakura'), account).ok).toBe(true);
+    expect(verifyVoiceToken(tokenFor('sakura-2'), account).ok).toBe(true);
+    expect(verifyVoiceToken(tokenFor('bob'), account)).toMatchObject({
+      ok: false,
+      error: { code: 31204 },
+      identityRefused: { keySid: sakuraKey.keySid, identity: 'bob' },
+    });
   });
 });

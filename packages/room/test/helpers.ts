@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isValidIdentity } from '@kit/shared';
 import type { JoinResponse, StepReport } from '@kit/shared/room';
 import { type RoomServerOptions, type RunningRoom, startRoomServer } from '../src/index.js';
 
@@ -78,8 +79,15 @@ export async function call(
   return { status: response.status, headers: response.headers, text, json };
 }
 
-export async function joinAs(room: RunningRoom, name: string): Promise<JoinResponse> {
-  const answer = await call(room, '/api/join', { body: { code: room.code, name } });
+let joinedCount = 0;
+
+/** Joins as `name`; a name that is no identity (Japanese) owns `attendee<N>`, unique in the process. */
+export async function joinAs(
+  room: RunningRoom,
+  name: string,
+  identity = isValidIdentity(name) ? name : `attendee${++joinedCount}`,
+): Promise<JoinResponse> {
+  const answer = await call(room, '/api/join', { body: { code: room.code, name, identity } });
   if (answer.status !== 201) throw new Error(`join ${name}: ${answer.status} ${answer.text}`);
   return answer.json as JoinResponse;
 }

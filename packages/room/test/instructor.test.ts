@@ -81,7 +81,10 @@ describe('pnpm room', () => {
       // An attendee joins the real room and reports as step:check does.
       const attendee = io();
       const joined = await runCommandInProcess(attendee, () =>
-        joinMain([room.url, '--name', 'さくら', '--code', 'KX3-4MP'], attendee),
+        joinMain(
+          [room.url, '--name', 'さくら', '--code', 'KX3-4MP', '--identity', 'sakura'],
+          attendee,
+        ),
       );
       expect(joined, attendee.out()).toBe(0);
       const read = await readMembership(join(scratch, 'member.json'));
@@ -150,7 +153,10 @@ describe('pnpm room:export', () => {
     try {
       expect(
         await runCommandInProcess(attendee, () =>
-          joinMain([room.url, '--name', '=HYPERLINK("x")', '--code', room.code], attendee),
+          joinMain(
+            [room.url, '--name', '=HYPERLINK("x")', '--code', room.code, '--identity', 'formula'],
+            attendee,
+          ),
         ),
       ).toBe(0);
     } finally {

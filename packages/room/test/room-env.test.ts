@@ -54,7 +54,18 @@ async function run(
   return { code: await main(argv, io), output };
 }
 
-const joinRoom = () => run(joinMain, [room.url, '--name', '花子', '--code', room.code]);
+/** Every join in this file is another member of the one room: each owns an identity of its own. */
+let joins = 0;
+const joinRoom = () =>
+  run(joinMain, [
+    room.url,
+    '--name',
+    '花子',
+    '--code',
+    room.code,
+    '--identity',
+    `hanako${++joins}`,
+  ]);
 
 const ORIGINAL = [
   '# 自分の Twilio アカウント',

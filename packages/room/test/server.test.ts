@@ -35,7 +35,9 @@ describe('join', () => {
 
   it('joins with the code as typed and answers a token of the contract', async () => {
     const typed = `${room.code.slice(0, 3).toLowerCase()}-${room.code.slice(3)}`;
-    const answer = await call(room, '/api/join', { body: { code: typed, name: ' 山田 ' } });
+    const answer = await call(room, '/api/join', {
+      body: { code: typed, name: ' 山田 ', identity: 'yamada' },
+    });
     expect(answer.status).toBe(201);
     const joined = answer.json as { memberId: string; token: string; name: string };
     expect(joined.memberId).toMatch(/^m-[0-9a-f]{16}$/);

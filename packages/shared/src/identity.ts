@@ -47,3 +47,31 @@ export function isValidIdentity(value: unknown): value is string {
 function fail(code: ApiError['code'], message: string): IdentityCheck {
   return { ok: false, error: { code, message } };
 }
+
+/**
+ * In a room, a member's own identity and the names of their other tabs: the
+ * identity, `-`, then 1–8 ASCII letters or digits (`alice-2`, `alice-phone`).
+ */
+export const SECOND_TAB_SUFFIX_PATTERN = /^[A-Za-z0-9]{1,8}$/;
+
+/**
+ * Whether a room member whose identity is `owner` may register as `identity`:
+ * their own name, or it with a second tab's suffix. Exact, as Twilio compares
+ * identities; nobody else's name.
+ */
+export function ownsIdentity(owner: string, identity: string): boolean {
+  if (identity === owner) return true;
+  return (
+    identity.startsWith(`${owner}-`) &&
+    SECOND_TAB_SUFFIX_PATTERN.test(identity.slice(owner.length + 1))
+  );
+}
+
+/**
+ * Two members' identities collide when either could register a name the other
+ * owns, letter case aside (`Alice` beside `alice` on one board is a mix-up).
+ */
+export function identitiesCollide(a: string, b: string): boolean {
+  const [lowerA, lowerB] = [a.toLowerCase(), b.toLowerCase()];
+  return ownsIdentity(lowerA, lowerB) || ownsIdentity(lowerB, lowerA);
+}

@@ -58,6 +58,11 @@ export type RoomErrorCode =
   | 'body_invalid'
   | 'body_too_large'
   | 'name_invalid'
+  /** A display name that is no identity (Japanese) and no identity given, or an identity the rule refuses. */
+  | 'identity_required'
+  | 'identity_invalid'
+  /** The identity, or a second tab's name of it, belongs to another member of the room. */
+  | 'identity_taken'
   | 'message_invalid'
   | 'code_invalid'
   | 'code_wrong'
@@ -134,6 +139,12 @@ export function checkHandMessage(value: unknown): Checked<string> {
 export interface JoinRequest {
   code: string;
   name: string;
+  /**
+   * The Client identity the member will call and be called by (the identity rule of
+   * @kit/shared). Optional when the display name itself fits the rule (`sakura`);
+   * a Japanese display name needs one.
+   */
+  identity?: string;
 }
 /**
  * What the room gives each member at the join: what an instructor would create
@@ -187,6 +198,8 @@ export interface JoinResponse {
   memberId: string;
   token: string;
   name: string;
+  /** The identity the member owns: their phone registers as it, or as it plus `-` and 1–8 letters or digits in a second tab. */
+  identity: string;
   credentials: RoomCredentials;
 }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkIdentity, IDENTITY_MAX_LENGTH } from '../src/identity.js';
+import {
+  checkIdentity,
+  IDENTITY_MAX_LENGTH,
+  identitiesCollide,
+  ownsIdentity,
+} from '../src/identity.js';
 import { HOSTILE_IDENTITIES } from '../src/testing/index.js';
 
 const JAPANESE = /[ぁ-んァ-ヶ一-龠]/;
@@ -43,5 +48,34 @@ describe('checkIdentity', () => {
     const result = checkIdentity('', 'To');
     expect(result.ok || result.error.message.startsWith('To ')).toBe(true);
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('identities owned by a room member', () => {
+  it('owns its identity and second-tab names of it, nothing that only looks alike', () => {
+    for (const identity of ['alice', 'alice-2', 'alice-phone', 'alice-Tab12345'])
+      expect(ownsIdentity('alice', identity), identity).toBe(true);
+    for (const identity of [
+      'bob',
+      'Alice',
+      'alicex',
+      'alice-',
+      'alice-2-3',
+      'alice-123456789',
+      'alice-タブ',
+      'alice_2',
+    ])
+      expect(ownsIdentity('alice', identity), identity).toBe(false);
+  });
+
+  it('sees two members collide when either could register the other’s names, letter case aside', () => {
+    expect(identitiesCollide('alice', 'alice')).toBe(true);
+    expect(identitiesCollide('alice', 'Alice')).toBe(true);
+    expect(identitiesCollide('alice', 'alice-2')).toBe(true);
+    expect(identitiesCollide('alice-2', 'alice')).toBe(true);
+    expect(identitiesCollide('alice', 'alicex')).toBe(false);
+    expect(identitiesCollide('alice', 'bob')).toBe(false);
+    for (const hostile of HOSTILE_IDENTITIES.filter((value) => typeof value === 'string'))
+      expect(ownsIdentity('alice', hostile as string)).toBe(false);
   });
 });

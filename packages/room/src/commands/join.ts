@@ -1,3 +1,4 @@
+import { checkIdentity, isValidIdentity } from '@kit/shared';
 import {
   fail,
   parseCommandLine,
@@ -19,15 +20,19 @@ import { applyRoomCredentials, envBackupPath } from './room-env.js';
 // pnpm room:join URL [--name 名前] [--code コード]: joins the instructor's room.
 
 export const JOIN_USAGE: Usage = {
-  japanese: `使い方: pnpm room:join <教室の URL> [--name 表示名] [--code 参加コード]
+  japanese: `使い方: pnpm room:join <教室の URL> [--name 表示名] [--code 参加コード] [--identity 名前]
   教室の URL    講師が示す URL(例: http://192.168.0.10:4600)
   --name        講師の一覧に出る名前(1〜32 文字、日本語可)。省略すると尋ねます
   --code        講師が示す 6 文字の参加コード(例: KX3-4MP)。省略すると尋ねます
+  --identity    電話で使う名前(半角英数字と _ - .)。表示名がそのまま使えるときは省略できます。
+                日本語の表示名のときは尋ねます
   -h, --help    この説明を表示する
-  端末でないとき(スクリプトなど)は尋ねないので、--name と --code を指定してください。`,
-  english: `usage: pnpm room:join <room URL> [--name NAME] [--code CODE]
+  端末でないとき(スクリプトなど)は尋ねないので、--name と --code(日本語の表示名なら --identity も)を指定してください。`,
+  english: `usage: pnpm room:join <room URL> [--name NAME] [--code CODE] [--identity IDENTITY]
   Joins the instructor's room: afterwards pnpm step:check reports each check's outcome to it
-  and pnpm room:help raises your hand. Without a terminal, --name and --code are required.`,
+  and pnpm room:help raises your hand. --identity is the name your phone registers as
+  (ASCII letters, digits, _ - .); it defaults to the display name when that fits.
+  Without a terminal, --name and --code are required (and --identity for a Japanese name).`,
 };
 
 /** Said when the join wrote the room's credentials into `.env` (never the values themselves). */
@@ -66,6 +71,13 @@ function nameCheck(answer: string) {
   return checked.ok ? checked : { ok: false as const, message: checked.error.error.message };
 }
 
+function identityCheck(answer: string) {
+  const checked = checkIdentity(answer.trim());
+  return checked.ok
+    ? { ok: true as const, value: checked.identity }
+    : { ok: false as const, message: checked.error.message };
+}
+
 function codeCheck(answer: string) {
   const code = normalizeRoomCode(answer);
   return code === null
@@ -83,6 +95,7 @@ export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
       options: {
         name: { type: 'string', value: '表示名' },
         code: { type: 'string', value: '参加コード' },
+        identity: { type: 'string', value: '名前' },
       },
       positionals: 1,
       args: argv,
@@ -102,6 +115,10 @@ export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
       const checked = nameCheck(values.name);
       if (!checked.ok) usageError(checked.message, 'the display name is not valid', JOIN_USAGE);
     }
+    if (values.identity !== undefined) {
+      const checked = identityCheck(values.identity);
+      if (!checked.ok) usageError(checked.message, 'the identity is not valid', JOIN_USAGE);
+    }
     if (values.code !== undefined && !codeCheck(values.code).ok) {
       usageError(
         '参加コードは 6 文字です(例: KX3-4MP)。',
@@ -109,9 +126,12 @@ export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
         JOIN_USAGE,
       );
     }
+    const needsIdentity =
+      values.identity === undefined && values.name !== undefined && !isValidIdentity(values.name);
     const missing = [
       ...(values.name === undefined ? ['--name 表示名'] : []),
       ...(values.code === undefined ? ['--code 参加コード'] : []),
+      ...(needsIdentity ? ['--identity 名前'] : []),
     ];
     if (missing.length > 0 && io.ask === undefined) {
       usageError(
@@ -139,8 +159,29 @@ export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
       (io.ask ? await askFor(io.ask, '表示名(講師の一覧に出ます): ', nameCheck) : '');
     const code =
       values.code ?? (io.ask ? await askFor(io.ask, '参加コード(例: KX3-4MP): ', codeCheck) : '');
+    // The phone's name: the display name when it fits the identity rule, else asked for.
+    let identity = values.identity;
+    if (identity === undefined && !isValidIdentity(name)) {
+      if (!io.ask) {
+        usageError(
+          `表示名「${name}」は電話の名前(identity)に使えません。--identity で指定してください(例: --identity sakura)。`,
+          'the display name cannot be an identity: give --identity',
+          JOIN_USAGE,
+        );
+      }
+      identity = await askFor(
+        io.ask,
+        '電話で使う名前(identity。半角英数字と _ - .、例: sakura): ',
+        identityCheck,
+      );
+    }
 
-    const joined = await joinRoom(hello.url, code, name);
+    const joined = await joinRoom(
+      hello.url,
+      code,
+      name,
+      identity === undefined ? {} : { identity: identity.trim() },
+    );
     if (!joined.ok) fail(joined.message, joined.english);
     if (joined.credentials !== null) {
       await applyRoomCredentials(envFile(io), envBackupPath(file), joined.credentials);
@@ -151,6 +192,11 @@ export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
     const lines = [
       `✓ 教室(${membership.roomUrl}、コード ${formatRoomCode(normalizeRoomCode(code) ?? code)})に「${membership.name}」として参加しました。`,
       `  (joined the room at ${membership.roomUrl} as ${JSON.stringify(membership.name)})`,
+      ...(membership.identity
+        ? [
+            `  電話の名前(identity): ${membership.identity}。2 つ目のタブでは ${membership.identity}-2 のように、${membership.identity}- に英数字 1〜8 文字を続けます。ほかの人の名前では登録できません。`,
+          ]
+        : []),
       ...SHARING_NOTICE,
       ...(joined.credentials !== null ? ENV_CHANGED : []),
       '  困ったら: pnpm room:help "メッセージ"(手を挙げる) / やめるとき: pnpm room:leave',

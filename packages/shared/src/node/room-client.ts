@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isValidIdentity } from '../identity.js';
 import {
   checkDisplayName,
   checkHandMessage,
@@ -31,6 +32,11 @@ export interface Membership {
   memberId: string;
   token: string;
   name: string;
+  /**
+   * The Client identity the member owns in the room (their phone's name; a second
+   * tab adds `-` and 1–8 letters or digits). Absent in a membership from before identities.
+   */
+  identity?: string;
   /** ISO time of the join. */
   joinedAt: string;
 }
@@ -72,8 +78,9 @@ export type MembershipRead =
 
 function isMembership(value: unknown): value is Membership {
   if (typeof value !== 'object' || value === null) return false;
-  const { roomUrl, memberId, token, name, joinedAt } = value as Record<string, unknown>;
+  const { roomUrl, memberId, token, name, joinedAt, identity } = value as Record<string, unknown>;
   return (
+    (identity === undefined || isValidIdentity(identity)) &&
     typeof roomUrl === 'string' &&
     normalizeRoomUrl(roomUrl).ok &&
     typeof memberId === 'string' &&
@@ -322,7 +329,13 @@ export async function joinRoom(
   url: string,
   code: string,
   name: string,
-  { timeoutMs = ROOM_REQUEST_TIMEOUT_MS }: RequestOptions = {},
+  {
+    timeoutMs = ROOM_REQUEST_TIMEOUT_MS,
+    identity,
+  }: RequestOptions & {
+    /** The identity to own; omitted, the room takes the display name when it fits the rule. */
+    identity?: string;
+  } = {},
 ): Promise<RoomResult<{ membership: Membership; credentials: RoomCredentials | null }>> {
   const origin = normalizeRoomUrl(url);
   if (!origin.ok) return failure('invalid', origin.message, origin.english);
@@ -343,7 +356,11 @@ export async function joinRoom(
   }
   const result = await request(origin.url, ROOM_PATHS.join, {
     method: 'POST',
-    body: { code: checkedCode, name: checkedName.value },
+    body: {
+      code: checkedCode,
+      name: checkedName.value,
+      ...(identity === undefined ? {} : { identity }),
+    },
     timeoutMs,
   });
   if (!result.ok) return result;
@@ -355,6 +372,7 @@ export async function joinRoom(
     memberId: body?.memberId,
     token: body?.token,
     name: typeof body?.name === 'string' ? body.name : checkedName.value,
+    ...(isValidIdentity(body?.identity) ? { identity: body.identity } : {}),
     joinedAt: new Date().toISOString(),
   };
   if (!isMembership(membership)) {
