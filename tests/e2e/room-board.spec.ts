@@ -54,6 +54,8 @@ function member(name: string, overrides: Partial<BoardMember> = {}): BoardMember
   return {
     memberId: `m-${nextId.toString(16).padStart(16, '0')}`,
     name,
+    identity: null,
+    refusedIdentity: null,
     joinedAt: ago(40 * 60_000),
     latest: null,
     failingSince: null,
@@ -66,6 +68,7 @@ function member(name: string, overrides: Partial<BoardMember> = {}): BoardMember
 
 const MEMBERS = [
   member('佐藤 花子', {
+    identity: 'hanako',
     latest: report(3, 3, 7, 4 * 60_000),
     failingSince: ago(14 * 60_000),
     passedStep: 2,
@@ -73,13 +76,16 @@ const MEMBERS = [
     stuck: true,
   }),
   member('Tanaka', {
+    identity: 'tanaka',
+    // Tried to register as someone else's name: the room refused it.
+    refusedIdentity: { identity: 'hanako', at: ago(90_000) },
     latest: report(3, 5, 7, 90_000),
     failingSince: ago(2 * 60_000),
     passedStep: 2,
     hand: { message: '', raisedAt: ago(40_000) },
   }),
-  member('鈴木', { latest: report(3, 7, 7, 30_000), passedStep: 3 }),
-  member('高橋 一郎'),
+  member('鈴木', { identity: 'suzuki', latest: report(3, 7, 7, 30_000), passedStep: 3 }),
+  member('高橋 一郎', { identity: 'ichiro' }),
 ];
 
 function snapshot(members: BoardMember[]): BoardSnapshot {
@@ -167,10 +173,10 @@ for (const theme of THEMES) {
           `/api/export.csv?key=${KEY}`,
         );
         await expect(rows(page).locator('th')).toHaveText([
-          '佐藤 花子つまずき',
-          'Tanaka',
-          '鈴木',
-          '高橋 一郎',
+          '佐藤 花子つまずきhanako',
+          'Tanakatanaka⚠ hanako として登録しようとしました(拒否済み)',
+          '鈴木suzuki',
+          '高橋 一郎ichiro',
         ]);
         const first = rows(page).first();
         await expect(first).toContainText('手順3');

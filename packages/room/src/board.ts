@@ -25,6 +25,11 @@ function boardMember(member: MemberState, options: BoardOptions): BoardMember {
   return {
     memberId: member.memberId,
     name: member.name,
+    identity: member.identity,
+    refusedIdentity: member.refusedIdentity && {
+      identity: member.refusedIdentity.identity,
+      at: iso(member.refusedIdentity.at),
+    },
     joinedAt: iso(member.joinedAt),
     latest: member.latest && { ...member.latest.report, at: iso(member.latest.at) },
     failingSince: member.failing && iso(member.failing.since),

@@ -30,7 +30,13 @@ export type RoomEventBody =
   | { type: 'member-revoked'; memberId: string; by: 'instructor' }
   | { type: 'report'; memberId: string; report: StepReport }
   | { type: 'hand-raised'; memberId: string; message: string }
-  | { type: 'hand-lowered'; memberId: string; by: 'member' | 'instructor' };
+  | { type: 'hand-lowered'; memberId: string; by: 'member' | 'instructor' }
+  /**
+   * The member's key signed a token for a name they do not own (another member's):
+   * the room's emulator refused it, and the board shows who tried. The name is the
+   * token's, cut to 64 characters, shown as text only.
+   */
+  | { type: 'identity-refused'; memberId: string; identity: string };
 
 /** `seq` counts from 1 in each log; `at` is an ISO time. */
 export type RoomEvent = RoomEventBody & { seq: number; at: string };
@@ -92,6 +98,12 @@ export function parseEvent(value: unknown): RoomEvent | null {
       const { by } = value;
       if (by !== 'member' && by !== 'instructor') return null;
       return { seq, at, type, memberId, by };
+    }
+    case 'identity-refused': {
+      const { identity } = value;
+      if (typeof identity !== 'string' || identity.length === 0 || identity.length > 64)
+        return null;
+      return { seq, at, type, memberId, identity };
     }
     default:
       return null;

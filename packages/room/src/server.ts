@@ -87,6 +87,12 @@ export interface RunningRoom {
    * what an emulator account for the room loads (`loadMemberKeys`).
    */
   memberKeys(): MemberKey[];
+  /**
+   * The room's emulator refused a token because its key's member does not own the
+   * name (`Account.onIdentityRefused` of @kit/emulator): recorded, and shown on the
+   * board against the member who tried. False for a key no member holds.
+   */
+  identityRefused(refusal: { keySid: string; identity: string }): Promise<boolean>;
   /** The CSV of GET /api/export.csv. */
   csv(): string;
   /** Closes the server, the open board streams and the log. */
@@ -365,6 +371,19 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     });
   }
 
+  async function identityRefused(refusal: { keySid: string; identity: string }): Promise<boolean> {
+    return eventLog.serial(async () => {
+      const tried = [...state.members.values()].find(
+        (candidate) => candidate.apiKeySid === refusal.keySid,
+      );
+      if (!tried || tried.revoked) return false;
+      const identity = refusal.identity.slice(0, 64);
+      if (identity.length === 0) return false;
+      await commit({ type: 'identity-refused', memberId: tried.memberId, identity });
+      return true;
+    });
+  }
+
   function memberKeys(): MemberKey[] {
     const keys: MemberKey[] = [];
     for (const member of state.members.values()) {
@@ -563,6 +582,7 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     snapshot,
     account: () => ({ ...account }),
     memberKeys,
+    identityRefused,
     csv,
     close() {
       closing ??= (async () => {

@@ -18,6 +18,8 @@ export interface MemberState {
   twimlAppSid: string | null;
   /** The Client identity the member owns (null for a member who joined before identities). */
   identity: string | null;
+  /** The last name this member's key tried to register without owning it, and when. */
+  refusedIdentity: { identity: string; at: number } | null;
   /** Removed from the board by the instructor (退室させる): token and key refused from then on. */
   revoked: boolean;
 }
@@ -92,6 +94,7 @@ export function reduce(state: RoomState, event: RoomEvent): RoomState {
         apiKeySid: event.apiKeySid ?? null,
         twimlAppSid: event.twimlAppSid ?? null,
         identity: event.identity ?? null,
+        refusedIdentity: null,
         revoked: false,
       },
     );
@@ -122,6 +125,8 @@ export function reduce(state: RoomState, event: RoomEvent): RoomState {
       return withMember(next, { ...member, hand: null });
     case 'member-revoked':
       return withMember(next, { ...member, hand: null, revoked: true });
+    case 'identity-refused':
+      return withMember(next, { ...member, refusedIdentity: { identity: event.identity, at } });
   }
 }
 

@@ -262,3 +262,37 @@ describe('the identity each member owns', () => {
     });
   });
 });
+
+describe('who tried to register as someone else', () => {
+  let room: RunningRoom;
+  beforeAll(async () => {
+    room = await startTestRoom(join(dir, '..', 'refused-room'));
+  });
+  afterAll(() => room.close());
+
+  it('is recorded against the member whose key tried, shown on the board, and kept across a restart', async () => {
+    const sakura = await joinAs(room, 'さくら', 'sakura');
+    await joinAs(room, 'bob');
+    expect(
+      await room.identityRefused({ keySid: sakura.credentials.API_KEY, identity: 'bob' }),
+    ).toBe(true);
+    // A key no member holds is nobody's attempt.
+    expect(await room.identityRefused({ keySid: `SK${'0'.repeat(32)}`, identity: 'x' })).toBe(
+      false,
+    );
+    const shown = () =>
+      room.snapshot().members.map(({ identity, refusedIdentity }) => ({
+        identity,
+        tried: refusedIdentity?.identity ?? null,
+      }));
+    expect(shown()).toEqual(
+      expect.arrayContaining([
+        { identity: 'sakura', tried: 'bob' },
+        { identity: 'bob', tried: null },
+      ]),
+    );
+    await room.close();
+    room = await startTestRoom(join(dir, '..', 'refused-room'));
+    expect(shown()).toEqual(expect.arrayContaining([{ identity: 'sakura', tried: 'bob' }]));
+  });
+});

@@ -320,6 +320,10 @@ export function isRoomHello(value: unknown): value is RoomHello {
 export interface BoardMember {
   memberId: string;
   name: string;
+  /** The Client identity the member owns (null for a member from before identities). */
+  identity: string | null;
+  /** The last name the member's key tried to register without owning it (another member's), and when. */
+  refusedIdentity: { identity: string; at: string } | null;
   joinedAt: string;
   /** The latest report, or null before the first check. */
   latest: (StepReport & { at: string }) | null;

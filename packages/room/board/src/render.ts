@@ -149,6 +149,15 @@ function nameCell(member: BoardMember): HTMLTableCellElement {
   return h('th', { scope: 'row', className: 'name' }, [
     h('bdi', {}, [member.name]),
     member.stuck && h('span', { className: 'badge badge--stuck' }, ['つまずき']),
+    // The phone's name, as others call it (identity).
+    member.identity !== null && h('span', { className: 'identity' }, [member.identity]),
+    // Who tried to register as somebody else: their key was refused.
+    member.refusedIdentity !== null &&
+      h('span', { className: 'refused' }, [
+        '⚠ ',
+        h('bdi', {}, [member.refusedIdentity.identity]),
+        ' として登録しようとしました(拒否済み)',
+      ]),
   ]);
 }
 

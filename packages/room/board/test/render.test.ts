@@ -31,6 +31,8 @@ function member(overrides: Partial<BoardMember> = {}): BoardMember {
   return {
     memberId: 'm-0123456789abcdef',
     name: '山田',
+    identity: 'yamada',
+    refusedIdentity: null,
     joinedAt: ago(3_600_000),
     latest: {
       step: 3,
@@ -111,7 +113,7 @@ describe('the rows', () => {
     });
     const cells = [...(rows[0]?.children ?? [])].map((cell) => cell.textContent);
     expect(cells).toEqual([
-      '山田つまずき',
+      '山田つまずきyamada',
       '手順3',
       '3 / 4 段階',
       '3-4 identity の検査ヒント: stage:3-412 分前から',
@@ -138,6 +140,23 @@ describe('the rows', () => {
     );
     expect(rows[0]?.children[2]?.textContent).toBe('未検査');
     expect(rows[1]?.children[3]?.textContent).toBe('合格');
+  });
+
+  it("shows each member's phone name, and who tried to register as someone else", () => {
+    const { rows } = renderRows(
+      snapshot([
+        member({ identity: 'yamada' }),
+        member({ identity: 'bob', refusedIdentity: { identity: 'yamada', at: ago(5000) } }),
+        member({ identity: null }),
+      ]),
+      { projector: false, now: NOW },
+    );
+    expect(rows[0]?.querySelector('.identity')?.textContent).toBe('yamada');
+    expect(rows[0]?.querySelector('.refused')).toBeNull();
+    expect(rows[1]?.querySelector('.refused')?.textContent).toBe(
+      '⚠ yamada として登録しようとしました(拒否済み)',
+    );
+    expect(rows[2]?.querySelector('.identity')).toBeNull();
   });
 
   it('keeps the order of the snapshot, with a button to lower each raised hand', () => {
@@ -259,15 +278,19 @@ describe('the buttons as requests', () => {
 
 describe('hostile names and messages', () => {
   it.each(HOSTILE)('%s shows as text, nothing more', (text) => {
-    const hostile = member({ name: text, hand: { message: text, raisedAt: ago(1000) } });
+    const hostile = member({
+      name: text,
+      refusedIdentity: { identity: text, at: ago(2000) },
+      hand: { message: text, raisedAt: ago(1000) },
+    });
     const { rows } = renderRows(
       { ...snapshot([hostile]), stageTitles: { '3-4': text } },
       { projector: false, now: NOW },
     );
     const row = rows[0] as HTMLTableRowElement;
     const bdis = [...row.querySelectorAll('bdi')].map((bdi) => bdi.textContent);
-    // The name, the message and the two buttons' hidden labels, each exactly as sent.
-    expect(bdis).toEqual([text, text, text, text]);
+    // The name, the name tried, the message and the two buttons' hidden labels, each exactly as sent.
+    expect(bdis).toEqual([text, text, text, text, text]);
     expect(row.children[3]?.textContent).toContain(text);
     expect([...tagsOf([row])].every((tag) => ROW_TAGS.has(tag))).toBe(true);
     expect(row.querySelectorAll('img, script, b')).toHaveLength(0);

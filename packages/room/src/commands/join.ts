@@ -43,8 +43,8 @@ export const ENV_CHANGED = [
 
 /** What the room learns, and what it never does: said once, at the join. */
 export const SHARING_NOTICE = [
-  '  講師に送るもの: 表示名、pnpm step:check の手順番号、各段階の合否、ヒントの種類(id)、所要時間、キットのバージョン、挙手(pnpm room:help)とそのメッセージ',
-  '  (shared with the instructor: your display name, the step of each pnpm step:check, whether each stage passed, the id of the hint shown, how long the check took, the kit version, a raised hand and its message)',
+  '  講師に送るもの: 表示名、電話の名前(identity)、pnpm step:check の手順番号、各段階の合否、ヒントの種類(id)、所要時間、キットのバージョン、挙手(pnpm room:help)とそのメッセージ',
+  '  (shared with the instructor: your display name, your phone name (identity), the step of each pnpm step:check, whether each stage passed, the id of the hint shown, how long the check took, the kit version, a raised hand and its message)',
   '  送らないもの: コード、ファイルの中身、パス、.env の値、秘密の値(API キーや認証トークンなど)',
   '  (never shared: your code, file contents, paths, .env values, secrets such as API keys or auth tokens)',
 ];
