@@ -2,7 +2,7 @@ import type { DeviceConnection } from './connection.js';
 import { SignalError, type WireError, wireError } from './error-codes.js';
 import { newReconnectToken, newSid } from './sids.js';
 import { parseTwiml, type Verb } from './twiml.js';
-import { fetchVoiceTwiml } from './webhook.js';
+import type { VoiceWebhookSender } from './webhook.js';
 
 /** One side of a call as one device sees it, under its own CallSid. */
 export interface Leg {
@@ -23,6 +23,8 @@ export interface CallHost {
   /** Signs the webhook. */
   authToken: string;
   webhookTimeoutMs: number;
+  /** Sends the Voice webhook (a POST, or the room's member connection). */
+  voiceWebhook: VoiceWebhookSender;
   dialTimeoutSeconds: number;
   /** Registered devices of an identity, split by whether their token allows incoming calls. */
   devicesOf(identity: string): { ringable: DeviceConnection[]; withoutIncomingGrant: number };
@@ -120,7 +122,8 @@ export class Call {
       To: to,
     };
     this.log(`発信 ${from} → To=${JSON.stringify(to)}: Voice URL を呼びます`);
-    const result = await fetchVoiceTwiml({
+    const result = await this.host.voiceWebhook({
+      applicationSid: this.applicationSid,
       url: this.voiceUrl,
       params: webhookParams,
       authToken: this.host.authToken,

@@ -64,6 +64,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     {
       account,
       webhookTimeoutMs: settings.webhookTimeoutMs,
+      voiceWebhook: settings.voiceWebhook,
       dialTimeoutSeconds: settings.dialTimeoutSeconds,
       reconnectGraceMs: settings.reconnectGraceMs,
       devicesOf: (identity) => sessions.devicesOf(identity),

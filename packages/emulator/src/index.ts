@@ -13,3 +13,9 @@ export { SignalError, type SignalErrorCode, type WireError } from './error-codes
 export type { EmulatorOptions } from './options.js';
 export { SIGNAL_PATH } from './transport.js';
 export { parseTwiml, type Verb } from './twiml.js';
+export {
+  fetchVoiceTwiml,
+  type VoiceWebhookRequest,
+  type VoiceWebhookResult,
+  type VoiceWebhookSender,
+} from './webhook.js';

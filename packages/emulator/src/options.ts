@@ -1,5 +1,6 @@
 import type { EmulatorCredentials } from './access-token.js';
 import { Account, checkVoiceUrl } from './account.js';
+import { fetchVoiceTwiml, type VoiceWebhookSender } from './webhook.js';
 
 export interface EmulatorOptions {
   /** Interface to listen on; loopback by default (the emulator has no TLS). */
@@ -18,6 +19,12 @@ export interface EmulatorOptions {
   account?: Account;
   /** Twilio gives the Voice URL 15 s before error 11200. */
   webhookTimeoutMs?: number;
+  /**
+   * How the Voice webhook is sent: POSTed to the App's Voice URL by default. The
+   * room passes its own, which reaches the member's laptop over their connection;
+   * the call handles its results (TwiML, 11200, a hang-up) the same way.
+   */
+  voiceWebhook?: VoiceWebhookSender;
   /** Ring time when `<Dial>` has no `timeout` attribute (Twilio's default: 30 s). */
   dialTimeoutSeconds?: number;
   /** How often `"\n"` goes to every socket; the SDK reconnects after 15 s of silence. */
@@ -39,8 +46,9 @@ export interface EmulatorOptions {
 }
 
 export type ResolvedOptions = Required<
-  Omit<EmulatorOptions, 'log' | 'credentials' | 'voiceUrl' | 'account'>
+  Omit<EmulatorOptions, 'log' | 'credentials' | 'voiceUrl' | 'account' | 'voiceWebhook'>
 > & {
+  voiceWebhook: VoiceWebhookSender;
   account: Account;
   log: (line: string) => void;
 };
@@ -63,6 +71,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     port: options.port ?? 0,
     account: resolveAccount(options),
     webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000,
+    voiceWebhook: options.voiceWebhook ?? fetchVoiceTwiml,
     dialTimeoutSeconds: options.dialTimeoutSeconds ?? 30,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
     silentPeerTimeoutMs: options.silentPeerTimeoutMs ?? 3 * (options.heartbeatIntervalMs ?? 10_000),

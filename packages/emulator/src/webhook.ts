@@ -11,6 +11,15 @@ export interface VoiceWebhookRequest {
   signal: AbortSignal;
 }
 
+/**
+ * How a call's Voice webhook reaches the App's Voice URL. The default POSTs it
+ * (`fetchVoiceTwiml`); the room sends it to the member's laptop over the
+ * connection that laptop opened, with the same request and the same results.
+ */
+export type VoiceWebhookSender = (
+  request: VoiceWebhookRequest & { applicationSid: string },
+) => Promise<VoiceWebhookResult>;
+
 export type VoiceWebhookResult =
   | { ok: true; twiml: string; elapsedMs: number }
   | { ok: false; aborted: true; elapsedMs: number }

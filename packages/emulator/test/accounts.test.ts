@@ -6,6 +6,7 @@ import {
   Account,
   type Emulator,
   type EmulatorCredentials,
+  SignalError,
   startEmulator,
   verifyVoiceToken,
 } from '../src/index.js';
@@ -337,5 +338,57 @@ describe("a room member's key signs only the member's own identities", () => {
     // A key without an owner (the account's own, as on Twilio) signs any identity.
     expect((await (await device()).listen(voiceToken(memberA, 'bob'))).type).toBe('connected');
     expect(() => account.addKey(`SK${'0'.repeat(32)}`, 'x', 'さくら')).toThrow(/identity/);
+  });
+});
+
+describe('a Voice webhook sent another way (the room: over the member’s own connection)', () => {
+  it('asks the sender for the App of the call, rings what its TwiML dials, and gives 11200 for its failure', async () => {
+    const sent: { applicationSid: string; url: string; params: Record<string, string> }[] = [];
+    const room = await startEmulator({
+      account,
+      log: (line) => logs.push(line),
+      // App 1 answers with a <Dial> to bob; App 2's member is away (no connection).
+      voiceWebhook: async ({ applicationSid, url, params, authToken }) => {
+        sent.push({ applicationSid, url, params });
+        expect(authToken).toBe(base.AUTH_TOKEN);
+        return applicationSid === app1
+          ? { ok: true, twiml: dialTwiml(['bob']), elapsedMs: 1 }
+          : {
+              ok: false,
+              aborted: false,
+              error: { code: SignalError.webhookFailed, message: 'member away' },
+              elapsedMs: 1,
+            };
+      },
+    });
+    try {
+      const connect = async (credentials: EmulatorCredentials, identity: string) => {
+        const connected = await TestDevice.connect(room.url);
+        devices.push(connected);
+        await connected.register(voiceToken(credentials, identity));
+        return connected;
+      };
+      const alice = await connect(memberA, 'alice');
+      const bob = await connect(memberB, 'bob');
+
+      alice.invite('bob');
+      const invite = await bob.next('invite');
+      bob.send('reject', { callsid: invite.payload.callsid });
+      await alice.next('hangup');
+
+      bob.invite('alice');
+      expect((await bob.next('hangup')).payload.error).toMatchObject({ code: 11200 });
+      expect(sent.map(({ applicationSid, url }) => ({ applicationSid, url }))).toEqual([
+        { applicationSid: app1, url: voiceUrl1.url },
+        { applicationSid: app2, url: voiceUrl2.url },
+      ]);
+      expect(sent[0]?.params).toMatchObject({ From: 'client:alice', To: 'bob' });
+      // Nothing was POSTed: the sender is the only way out.
+      expect([...voiceUrl1.requests, ...voiceUrl2.requests]).toEqual([]);
+    } finally {
+      await Promise.all(devices.map((device) => device.close()));
+      devices = [];
+      await room.close();
+    }
   });
 });
