@@ -5,10 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findStep, KIT_SERVER_INFO_PATH, type KitServerInfo } from '@kit/shared';
+import { runCommandInProcess } from '@kit/shared/cli';
 import { advertiseKit, runningKitsDir } from '@kit/shared/kits';
 import { freePort } from '@kit/shared/ports';
 import { type CommandRun, runCommand } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callSignedMain } from '../src/call-signed.js';
 import { writeLocalEnvFile } from '../src/env-file.js';
 import { type StepServer, startStepServer } from '../src/server/index.js';
 import { FUNCTIONS_PACKAGE_DIR, referenceStepDir } from '../src/steps-dir.js';
@@ -49,14 +51,46 @@ async function run(
   return result;
 }
 
-/** The package's script, as the root command runs it (without pnpm's own start-up). */
-function callSigned(args: string[], env: Record<string, string>): Promise<CommandRun> {
+/** The package's script, as the root command runs it (without pnpm's own start-up): a child process. */
+function callSignedBin(args: string[], env: Record<string, string>): Promise<CommandRun> {
   return run(
     process.execPath,
     ['--import', 'tsx', 'scripts/call-signed.ts', ...args],
     FUNCTIONS_PACKAGE_DIR,
     env,
   );
+}
+
+/**
+ * The command's own code, run in this process (runCommandInProcess) with the
+ * environment a child would get: the bin itself runs in two tests (from the
+ * repository root through pnpm, and for exit code 1), the rest call the code.
+ */
+async function callSigned(args: string[], env: Record<string, string>): Promise<CommandRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCommandInProcess(
+    {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? tmpdir(),
+        NO_COLOR: '1',
+        ...env,
+      },
+    },
+    () => callSignedMain(args),
+  );
+  const output = `${stdout}\n${stderr}`;
+  for (const secret of [credentials.AUTH_TOKEN, credentials.API_SECRET]) {
+    expect(output).not.toContain(secret);
+  }
+  return { code, stdout, stderr, output };
 }
 
 /** The status line, content type and body the command printed for the answer. */
@@ -217,7 +251,8 @@ describe('pnpm call:signed', { timeout: 120_000, concurrent: true }, () => {
 
   it('says how to start the server when nothing listens on PORT (exit 1, no stack trace)', async () => {
     const closed = await freePort();
-    const result = await callSigned(['To=bob', 'From=client:alice'], {
+    // The bin itself: its exit code and stderr as a shell sees them.
+    const result = await callSignedBin(['To=bob', 'From=client:alice'], {
       ...env,
       PORT: String(closed),
     });

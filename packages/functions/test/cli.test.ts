@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runCommandInProcess } from '@kit/shared/cli';
 import { runCommand, usageProblem } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callSignedMain } from '../src/call-signed.js';
 import { stepMain } from '../src/learner/step-cli.js';
 import { FUNCTIONS_PACKAGE_DIR } from '../src/steps-dir.js';
 
@@ -79,6 +80,27 @@ async function stepInProcess(args: string[]) {
   return { code, stdout, stderr };
 }
 
+/** `pnpm call:signed` in this process, with the scratch .env and the listening server's PORT. */
+async function runCallSigned(args: string[]) {
+  const address = server.address();
+  const port = address !== null && typeof address === 'object' ? address.port : 0;
+  let stdout = '';
+  let stderr = '';
+  const code = await runCommandInProcess(
+    {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      env: { KIT_ENV_FILE: envFile, PORT: String(port) },
+    },
+    () => callSignedMain(args),
+  );
+  return { code, stdout, stderr };
+}
+
 describe('pnpm step:* command line', { timeout: 60_000 }, () => {
   it.each([
     [['start', '3', '--froce'], '--froce'],
@@ -130,7 +152,7 @@ describe('pnpm call:signed command line', { timeout: 60_000 }, () => {
     [['To=bob', '--path'], '--path の後にパス(例: /call)を指定してください。'],
     [['--path', '--print', 'To=bob'], '--path の後にパス(例: /call)を指定してください。'],
   ])('refuses %j with the usage (exit 2), sending nothing', async (args, reason) => {
-    const result = await runScript('scripts/call-signed.ts', args);
+    const result = await runCallSigned(args);
     expect(result.code, result.stderr).toBe(2);
     expectUsage(result.stderr, reason, 'call:signed');
     expect(result.stdout).toBe('');
