@@ -17,9 +17,16 @@ export { EventLog, readLog } from './event-log.js';
 export { parseEvent, type RoomEvent, type RoomEventBody } from './events.js';
 export { exportMain } from './instructor/export-command.js';
 export { ROOM_DEFAULT_PORT, roomDataDir, roomMain } from './instructor/room-command.js';
+export {
+  memberVoiceUrl,
+  type RoomEmulator,
+  type RoomEmulatorOptions,
+  startRoomEmulator,
+} from './room-emulator.js';
 export { KEY_FILE, LOG_FILE, RoomStartError } from './room-files.js';
 export {
   checkReportAgainstSteps,
+  type MemberKeyChange,
   ROOM_HELLO,
   type RoomServerOptions,
   type RunningRoom,

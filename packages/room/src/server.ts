@@ -68,6 +68,11 @@ export interface RoomServerOptions {
   csvTimeZone?: string;
 }
 
+/** A member key added at a join, or revoked from the board. */
+export type MemberKeyChange =
+  | { type: 'added'; key: MemberKey }
+  | { type: 'revoked'; key: MemberKey };
+
 export interface RunningRoom {
   /** http://host:port */
   url: string;
@@ -93,6 +98,12 @@ export interface RunningRoom {
    * board against the member who tried. False for a key no member holds.
    */
   identityRefused(refusal: { keySid: string; identity: string }): Promise<boolean>;
+  /**
+   * Called with every member key added (a join) or revoked (退室させる) from now on,
+   * after the event is on disk: the room's emulator keeps its account in step.
+   * Returns the unsubscribe.
+   */
+  onMemberKeys(listener: (change: MemberKeyChange) => void): () => void;
   /** The CSV of GET /api/export.csv. */
   csv(): string;
   /** Closes the server, the open board streams and the log. */
@@ -167,11 +178,22 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
   const wrongCodes = new StrikeCounter(WRONG_CODE_LIMIT, WRONG_CODE_WINDOW_MS);
   const memberWrites = new StrikeCounter(MEMBER_WRITES_PER_MINUTE, 60_000);
 
+  const keyListeners = new Set<(change: MemberKeyChange) => void>();
+
   /** Writes an event (fsync'ed) and applies it; call inside `eventLog.serial`. */
   async function commit(body: RoomEventBody): Promise<RoomEvent> {
     const event = await eventLog.write(body);
     state = reduce(state, event);
     stream.changed();
+    if (event.type === 'member-joined' || event.type === 'member-revoked') {
+      const member = state.members.get(event.memberId);
+      const key = member && keyOf(member);
+      if (key) {
+        const change: MemberKeyChange =
+          event.type === 'member-joined' ? { type: 'added', key } : { type: 'revoked', key };
+        for (const listener of [...keyListeners]) listener(change);
+      }
+    }
     return event;
   }
 
@@ -384,20 +406,21 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     });
   }
 
+  /** A member's key and App as the emulator's account holds them (null for a member from before keys). */
+  function keyOf(member: MemberState): MemberKey | null {
+    if (member.apiKeySid === null || member.twimlAppSid === null) return null;
+    return {
+      memberId: member.memberId,
+      keySid: member.apiKeySid,
+      secret: memberKeySecret(opened.roomSecret, member.memberId),
+      appSid: member.twimlAppSid,
+      owner: member.identity ?? member.memberId,
+      revoked: member.revoked,
+    };
+  }
+
   function memberKeys(): MemberKey[] {
-    const keys: MemberKey[] = [];
-    for (const member of state.members.values()) {
-      if (member.apiKeySid === null || member.twimlAppSid === null) continue;
-      keys.push({
-        memberId: member.memberId,
-        keySid: member.apiKeySid,
-        secret: memberKeySecret(opened.roomSecret, member.memberId),
-        appSid: member.twimlAppSid,
-        owner: member.identity ?? member.memberId,
-        revoked: member.revoked,
-      });
-    }
-    return keys;
+    return [...state.members.values()].flatMap((member) => keyOf(member) ?? []);
   }
 
   /** `host:port` values a request's Host header may carry (filled once the port is known). */
@@ -583,6 +606,10 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     account: () => ({ ...account }),
     memberKeys,
     identityRefused,
+    onMemberKeys(listener) {
+      keyListeners.add(listener);
+      return () => keyListeners.delete(listener);
+    },
     csv,
     close() {
       closing ??= (async () => {

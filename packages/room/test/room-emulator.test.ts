@@ -1,0 +1,99 @@
+import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import { PStreamClient } from '@kit/emulator/client';
+import type { JoinResponse } from '@kit/shared/room';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RoomEmulator, type RunningRoom, startRoomEmulator } from '../src/index.js';
+import { call, joinAs, startTestRoom, tempDir } from './helpers.js';
+
+/**
+ * The room's emulator (教室モードの通話): the room's account with every member's key
+ * and App, kept in step with joins and 退室させる, each key signing only its member's
+ * identity. Real PStream clients (the protocol the Voice SDK speaks) on loopback.
+ */
+
+/** A Voice Access Token as the member's Functions mint it with their room credentials. */
+function voiceToken(member: JoinResponse, identity: string): string {
+  const { ACCOUNT_SID, API_KEY, API_SECRET, TWIML_APP_SID } = member.credentials;
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${part({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' })}.${part({
+    jti: `${API_KEY}-${now}-${identity}`,
+    iss: API_KEY,
+    sub: ACCOUNT_SID,
+    iat: now,
+    exp: now + 600,
+    grants: {
+      identity,
+      voice: { incoming: { allow: true }, outgoing: { application_sid: TWIML_APP_SID } },
+    },
+  })}`;
+  return `${body}.${createHmac('sha256', API_SECRET).update(body).digest('base64url')}`;
+}
+
+let temp: Awaited<ReturnType<typeof tempDir>>;
+let room: RunningRoom;
+let phones: RoomEmulator;
+const clients: PStreamClient[] = [];
+
+beforeAll(async () => {
+  temp = await tempDir();
+  room = await startTestRoom(join(temp.dir, 'data'));
+  phones = await startRoomEmulator(room, { host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await phones?.close();
+  await room?.close();
+  await temp?.remove();
+});
+
+async function phone(): Promise<PStreamClient> {
+  const client = await PStreamClient.connect(phones.url, { timeoutMs: 5000, userAgent: 'vitest' });
+  clients.push(client);
+  return client;
+}
+
+describe("the room's emulator", () => {
+  it("registers each member as their own identity, refuses another's and shows who tried", async () => {
+    const sakura = await joinAs(room, 'さくら', 'sakura');
+    const bob = await joinAs(room, 'bob');
+    await (await phone()).register(voiceToken(sakura, 'sakura'));
+    await (await phone()).register(voiceToken(bob, 'bob'));
+    await (await phone()).register(voiceToken(sakura, 'sakura-2'));
+    expect(phones.emulator.stats().registrations).toBe(3);
+
+    const reply = await (await phone()).listen(voiceToken(sakura, 'bob'));
+    expect(reply.type).toBe('error');
+    expect(reply.payload.error).toMatchObject({ code: 31204 });
+    await expect
+      .poll(
+        () =>
+          room.snapshot().members.find((member) => member.identity === 'sakura')?.refusedIdentity
+            ?.identity,
+      )
+      .toBe('bob');
+  });
+
+  it("ends a member's call with 11200 while their laptop has no connection to the room", async () => {
+    const carol = await joinAs(room, 'carol'); // joined after the emulator started
+    const caller = await phone();
+    await caller.register(voiceToken(carol, 'carol'));
+    caller.invite('bob');
+    const hangup = await caller.next('hangup');
+    expect(hangup.payload.error).toMatchObject({ code: 11200 });
+  });
+
+  it('unregisters a member removed from the board (退室させる) and refuses their key', async () => {
+    const dave = await joinAs(room, 'dave');
+    const daves = await phone();
+    await daves.register(voiceToken(dave, 'dave'));
+    const revoked = await call(room, `/api/board/members/${dave.memberId}/revoke`, {
+      method: 'POST',
+    });
+    expect(revoked.status).toBe(200);
+    expect((await daves.next('error')).payload.error).toMatchObject({ code: 31204 });
+    const again = await (await phone()).listen(voiceToken(dave, 'dave'));
+    expect(again.payload.error).toMatchObject({ code: 31204 });
+  });
+});
