@@ -5,10 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findStep, KIT_SERVER_INFO_PATH, type KitServerInfo } from '@kit/shared';
-import { runCommandInProcess } from '@kit/shared/cli';
 import { advertiseKit, runningKitsDir } from '@kit/shared/kits';
 import { freePort } from '@kit/shared/ports';
-import { type CommandRun, runCommand } from '@kit/shared/testing';
+import { type CommandRun, runCommand, runMainInProcess } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callSignedMain } from '../src/call-signed.js';
 import { writeLocalEnvFile } from '../src/env-file.js';
@@ -67,30 +66,16 @@ function callSignedBin(args: string[], env: Record<string, string>): Promise<Com
  * repository root through pnpm, and for exit code 1), the rest call the code.
  */
 async function callSigned(args: string[], env: Record<string, string>): Promise<CommandRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCommandInProcess(
-    {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? tmpdir(),
-        NO_COLOR: '1',
-        ...env,
-      },
-    },
-    () => callSignedMain(args),
-  );
-  const output = `${stdout}\n${stderr}`;
+  const result = await runMainInProcess(() => callSignedMain(args), {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    NO_COLOR: '1',
+    ...env,
+  });
   for (const secret of [credentials.AUTH_TOKEN, credentials.API_SECRET]) {
-    expect(output).not.toContain(secret);
+    expect(result.output).not.toContain(secret);
   }
-  return { code, stdout, stderr, output };
+  return result;
 }
 
 /** The status line, content type and body the command printed for the answer. */

@@ -4,8 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommandInProcess } from '@kit/shared/cli';
-import { runCommand, usageProblem } from '@kit/shared/testing';
+import { runCommand, runMainInProcess, usageProblem } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callSignedMain } from '../src/call-signed.js';
 import { stepMain } from '../src/learner/step-cli.js';
@@ -62,43 +61,18 @@ function expectUsage(stderr: string, reason: string, command: string): void {
 }
 
 /** `pnpm step:*` in this process (stepMain, what the bin runs), its output collected. */
-async function stepInProcess(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCommandInProcess(
-    {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      env: { KIT_WORKSPACE_DIR: workspace },
-    },
-    () => stepMain(args),
-  );
-  return { code, stdout, stderr };
+function stepInProcess(args: string[]) {
+  return runMainInProcess(() => stepMain(args), { KIT_WORKSPACE_DIR: workspace });
 }
 
 /** `pnpm call:signed` in this process, with the scratch .env and the listening server's PORT. */
-async function runCallSigned(args: string[]) {
+function runCallSigned(args: string[]) {
   const address = server.address();
   const port = address !== null && typeof address === 'object' ? address.port : 0;
-  let stdout = '';
-  let stderr = '';
-  const code = await runCommandInProcess(
-    {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      env: { KIT_ENV_FILE: envFile, PORT: String(port) },
-    },
-    () => callSignedMain(args),
-  );
-  return { code, stdout, stderr };
+  return runMainInProcess(() => callSignedMain(args), {
+    KIT_ENV_FILE: envFile,
+    PORT: String(port),
+  });
 }
 
 describe('pnpm step:* command line', { timeout: 60_000 }, () => {

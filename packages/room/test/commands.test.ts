@@ -59,6 +59,9 @@ async function run(
 
 const join_ = (...argv: string[]) => run(joinMain, argv);
 
+/** 花子's join, as an attendee types it (a Japanese name needs the phone's name). */
+const HANAKO = ['--name', '花子', '--code', 'KX34MP', '--identity', 'hanako'] as const;
+
 describe('pnpm room:join', () => {
   it('joins with a Japanese name, stores the membership (0600) and says what is shared', async () => {
     const result = await join_(
@@ -154,37 +157,19 @@ describe('pnpm room:join', () => {
   });
 
   it('says when the room does not answer, exit 1', async () => {
-    const result = await join_(
-      await closedRoomUrl(),
-      '--name',
-      '花子',
-      '--code',
-      'KX34MP',
-      '--identity',
-      'hanako',
-    );
+    const result = await join_(await closedRoomUrl(), ...HANAKO);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('に接続できません');
   });
 
   it('refuses a URL that is not http(s), exit 2', async () => {
-    const result = await join_(
-      'file:///etc/passwd',
-      '--name',
-      '花子',
-      '--code',
-      'KX34MP',
-      '--identity',
-      'hanako',
-    );
+    const result = await join_('file:///etc/passwd', ...HANAKO);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('http:// か https://');
   });
 
   it('does not join twice: room:leave first', async () => {
-    expect(
-      (await join_(room.url, '--name', '花子', '--code', 'KX34MP', '--identity', 'hanako')).code,
-    ).toBe(0);
+    expect((await join_(room.url, ...HANAKO)).code).toBe(0);
     const first = await readFile(file, 'utf8');
     const again = await join_(room.url, '--name', '太郎', '--code', 'KX34MP', '--identity', 'taro');
     expect(again.code).toBe(1);
@@ -196,9 +181,7 @@ describe('pnpm room:join', () => {
 
 describe('pnpm room:leave', () => {
   it('forgets the membership, and says so when there was none', async () => {
-    expect(
-      (await join_(room.url, '--name', '花子', '--code', 'KX34MP', '--identity', 'hanako')).code,
-    ).toBe(0);
+    expect((await join_(room.url, ...HANAKO)).code).toBe(0);
     const left = await run(leaveMain, []);
     expect(left.code).toBe(0);
     expect(left.stdout).toContain('教室の参加情報');
@@ -212,9 +195,7 @@ describe('pnpm room:leave', () => {
 
 describe('pnpm room:help', () => {
   it('raises the hand with a message, and lowers it with --done', async () => {
-    expect(
-      (await join_(room.url, '--name', '花子', '--code', 'KX34MP', '--identity', 'hanako')).code,
-    ).toBe(0);
+    expect((await join_(room.url, ...HANAKO)).code).toBe(0);
     const { token } = JSON.parse(await readFile(file, 'utf8'));
     const raised = await run(helpMain, ['3-4 で 403 になります']);
     expect(raised.code).toBe(0);
@@ -231,9 +212,7 @@ describe('pnpm room:help', () => {
   });
 
   it('refuses a message of 141 characters before sending it', async () => {
-    expect(
-      (await join_(room.url, '--name', '花子', '--code', 'KX34MP', '--identity', 'hanako')).code,
-    ).toBe(0);
+    expect((await join_(room.url, ...HANAKO)).code).toBe(0);
     const before = room.requests.length;
     const result = await run(helpMain, ['あ'.repeat(141)]);
     expect(result.code).toBe(2);
@@ -251,9 +230,7 @@ describe('pnpm room:help', () => {
   });
 
   it('says to join again when the room has forgotten the member', async () => {
-    expect(
-      (await join_(room.url, '--name', '花子', '--code', 'KX34MP', '--identity', 'hanako')).code,
-    ).toBe(0);
+    expect((await join_(room.url, ...HANAKO)).code).toBe(0);
     const { token } = JSON.parse(await readFile(file, 'utf8'));
     room.members.delete(token);
     const result = await run(helpMain, []);

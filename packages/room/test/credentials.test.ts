@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Account, verifyVoiceToken } from '@kit/emulator';
+import { signAccessToken, voiceTokenClaims } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMemberKeys, type RunningRoom } from '../src/index.js';
 import { call, errorCode, joinAs, report, startTestRoom, tempDir } from './helpers.js';
@@ -186,21 +186,6 @@ describe('退室させる (revoke)', () => {
   });
 });
 
-/** A Voice Access Token as the member's Functions mint it (HS256, Twilio's claims). */
-function accessToken(accountSid: string, keySid: string, secret: string, identity: string) {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${part({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' })}.${part({
-    jti: `${keySid}-${now}`,
-    iss: keySid,
-    sub: accountSid,
-    iat: now,
-    exp: now + 600,
-    grants: { identity, voice: { incoming: { allow: true } } },
-  })}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
-}
-
 describe('the identity each member owns', () => {
   let room: RunningRoom;
   const roomDir = () => join(dir, '..', 'identity-room');
@@ -252,7 +237,13 @@ describe('the identity each member owns', () => {
     const [sakuraKey] = keys;
     if (!sakuraKey) throw new Error('no key');
     const tokenFor = (identity: string) =>
-      accessToken(accountSid, sakuraKey.keySid, sakuraKey.secret, identity);
+      signAccessToken(
+        voiceTokenClaims(
+          { ACCOUNT_SID: accountSid, API_KEY: sakuraKey.keySid, TWIML_APP_SID: sakuraKey.appSid },
+          identity,
+        ),
+        sakuraKey.secret,
+      );
     expect(verifyVoiceToken(tokenFor('sakura'), account).ok).toBe(true);
     expect(verifyVoiceToken(tokenFor('sakura-2'), account).ok).toBe(true);
     expect(verifyVoiceToken(tokenFor('bob'), account)).toMatchObject({

@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { PStreamClient } from '@kit/emulator/client';
 import type { JoinResponse } from '@kit/shared/room';
+import { signAccessToken, voiceTokenClaims } from '@kit/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RoomEmulator, type RunningRoom, startRoomEmulator } from '../src/index.js';
 import { call, joinAs, startTestRoom, tempDir } from './helpers.js';
@@ -14,21 +14,12 @@ import { call, joinAs, startTestRoom, tempDir } from './helpers.js';
 
 /** A Voice Access Token as the member's Functions mint it with their room credentials. */
 function voiceToken(member: JoinResponse, identity: string): string {
-  const { ACCOUNT_SID, API_KEY, API_SECRET, TWIML_APP_SID } = member.credentials;
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${part({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' })}.${part({
-    jti: `${API_KEY}-${now}-${identity}`,
-    iss: API_KEY,
-    sub: ACCOUNT_SID,
-    iat: now,
-    exp: now + 600,
-    grants: {
-      identity,
-      voice: { incoming: { allow: true }, outgoing: { application_sid: TWIML_APP_SID } },
-    },
-  })}`;
-  return `${body}.${createHmac('sha256', API_SECRET).update(body).digest('base64url')}`;
+  return signAccessToken(
+    voiceTokenClaims(member.credentials, identity, {
+      jti: `${member.credentials.API_KEY}-${identity}`,
+    }),
+    member.credentials.API_SECRET,
+  );
 }
 
 let temp: Awaited<ReturnType<typeof tempDir>>;

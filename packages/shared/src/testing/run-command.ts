@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { runCommandInProcess } from '../cli-run.js';
 
 /** What a command printed and how it ended. */
 export interface CommandRun {
@@ -101,4 +102,30 @@ export function usageProblem(stderr: string, reason: string, command: string): s
     return `no "(usage: ${command}" after the Japanese usage:\n${stderr}`;
   }
   return undefined;
+}
+
+/**
+ * A command's `main` run in this process (`runCommandInProcess`), with `env` as
+ * the whole environment it reads and its output collected: what a test gets from
+ * `runCommand` without a child process.
+ */
+export async function runMainInProcess(
+  main: () => unknown,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<CommandRun & { code: number }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCommandInProcess(
+    {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      env,
+    },
+    main,
+  );
+  return { code, stdout, stderr, output: `${stdout}\n${stderr}` };
 }
