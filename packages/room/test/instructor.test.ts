@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommandIo, runCommandInProcess } from '@kit/shared/cli';
@@ -21,9 +22,26 @@ const LOOPBACK_AS_LAN: LanAddress[] = [
 ];
 let scratch = '';
 let port = 0;
+/** A free port whose next one is free too: `pnpm room` serves the phones on port + 1. */
+async function freePortAndNext(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const candidate = await freePort();
+    const next = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      next.once('error', () => resolve(false));
+      next.listen(candidate + 1, '127.0.0.1', () => resolve(true));
+    });
+    if (free) {
+      await new Promise((done) => next.close(done));
+      return candidate;
+    }
+  }
+  throw new Error('no free pair of ports');
+}
+
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'kit-room-instructor-'));
-  port = await freePort();
+  port = await freePortAndNext();
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
@@ -75,6 +93,8 @@ describe('pnpm room', () => {
       expect(plain.split('\n').filter((line) => /^[ █▀▄]{20,}$/.test(line)).length).toBeGreaterThan(
         10,
       );
+      // The members' phones register with the room's emulator, on the room's address, the next port.
+      expect(output).toContain(`電話の接続先:     ws://127.0.0.1:${port + 1}/signal`);
       expect(output).toContain(`/board?key=${room.instructorKey}`);
       expect(output).toContain('プロジェクターに映さないでください');
 

@@ -5,6 +5,7 @@ import { type CommandIo, fail, parseCommandLine, type Usage, usageError } from '
 import { formatRoomCode, normalizeRoomCode } from '@kit/shared/room';
 import QRCode from 'qrcode';
 import { BOARD_DIST_DIR } from '../board-dir.js';
+import { startRoomEmulator } from '../room-emulator.js';
 import { type RunningRoom, startRoomServer } from '../server.js';
 import { chooseHost, type LanAddress, lanAddresses } from './lan.js';
 
@@ -109,9 +110,32 @@ export async function roomMain(
     }
     throw error;
   }
-  options.onRunning?.(room);
-  io.stdout(await describeRoom(room, choice.host, choice.others));
-  return room;
+  // The members' phones register here (教室モードの通話): the room's own address, the next port.
+  const phonesPort = port === 0 ? 0 : port + 1;
+  let phones: Awaited<ReturnType<typeof startRoomEmulator>>;
+  try {
+    phones = await startRoomEmulator(room, { host: choice.host.address, port: phonesPort });
+  } catch (error) {
+    await room.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    if (/EADDRINUSE/.test(reason)) {
+      fail(
+        `ポート ${phonesPort}(教室の電話の接続先)は使われています。--port で別の番号を指定してください(その次の番号も使います)。`,
+        `port ${phonesPort} (the room's phones) is in use: choose another --port (the next one is used too)`,
+      );
+    }
+    throw error;
+  }
+  const opened: RunningRoom = {
+    ...room,
+    async close() {
+      await phones.close();
+      await room.close();
+    },
+  };
+  options.onRunning?.(opened);
+  io.stdout(await describeRoom(opened, choice.host, choice.others, phones.url));
+  return opened;
 }
 
 /** What the instructor reads aloud, projects (the QR code) and keeps to themself (the key). */
@@ -119,6 +143,7 @@ async function describeRoom(
   room: RunningRoom,
   host: LanAddress,
   others: LanAddress[],
+  phonesUrl: string,
 ): Promise<string> {
   const shownCode = formatRoomCode(room.code);
   const join = `pnpm room:join ${room.url} --code ${shownCode}`;
@@ -136,6 +161,8 @@ async function describeRoom(
     `  参加者のコマンド: ${join}`,
     '',
     qr.trimEnd(),
+    '',
+    `  電話の接続先:     ${phonesUrl}(教室モードの通話。参加者の電話が登録します)`,
     '',
     `  ボード(この PC):  http://127.0.0.1:${port}/board`,
     `  ボード(ほかの PC): ${room.url}/board?key=${room.instructorKey}`,
