@@ -159,6 +159,42 @@ phoneTest.describe('the built phone in a workspace that joined a room (教室モ
     await expect(page.getByRole('heading', { name: '教室' })).toBeHidden();
   });
 
+  phoneTest(
+    'fills in the phone name the attendee owns, and refuses another’s before any token',
+    async ({ page }) => {
+      const dir = await mkdtemp(join(tmpdir(), 'phone-room-'));
+      const room = await startFakeRoom();
+      const member = room.addMember('はなこ');
+      const roomFile = join(dir, 'room.json');
+      await writeMembership(roomFile, {
+        roomUrl: room.url,
+        ...member,
+        identity: 'hanako',
+        joinedAt: new Date().toISOString(),
+      });
+      const server = await startPhoneStep({}, { roomFile });
+      const tokenRequests: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/voice-token')) tokenRequests.push(request.url());
+      });
+      try {
+        await page.goto(`${server.url}/index.html`);
+        const panel = page.getByRole('region', { name: '教室' });
+        await expect(panel).toContainText('はなこ(電話の名前: hanako)');
+        const identity = page.getByLabel('あなたの名前(identity)');
+        await expect(identity).toHaveValue('hanako');
+        await identity.fill('bob');
+        await page.getByRole('button', { name: '初期化' }).click();
+        await expect(page.getByRole('alert')).toContainText('あなたの電話の名前は hanako です');
+        expect(tokenRequests).toEqual([]);
+      } finally {
+        await server.close();
+        await room.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
   phoneTest('raises the hand in the room with a message, then lowers it', async ({ page }) => {
     const dir = await mkdtemp(join(tmpdir(), 'phone-room-'));
     const room = await startFakeRoom();

@@ -13,7 +13,7 @@ import { renderDiagnostics, renderPhone, type ShownError, showError } from './re
 import { Ringback } from './sounds.js';
 import { fetchVoiceToken, type TokenResult } from './token-client.js';
 import { explainTwilioError, meaningfulCode } from './twilio-errors.js';
-import { checkDestinationField, checkIdentityField } from './validation.js';
+import { checkDestinationField, checkIdentityField, checkRoomIdentity } from './validation.js';
 import { deviceOptions, loadVoiceSdk, rtcConfiguration } from './voice.js';
 
 /** How long 終了 stays on the status line before the phone shows 登録済み again. */
@@ -43,6 +43,15 @@ export class PhoneApp {
   private lastToken = '';
   private readonly recentErrors: ShownError[] = [];
   private microphone: DiagnosticSnapshot['microphone'] = 'unsupported';
+
+  /** In a room (教室モード), the identity the attendee owns: the phone registers as nobody else. */
+  private roomIdentity: string | null = null;
+
+  /** The room's identity for this attendee: filled in when the field is empty, and enforced at 初期化. */
+  useRoomIdentity(identity: string): void {
+    this.roomIdentity = identity;
+    if (this.elements.identity.value.trim() === '') this.elements.identity.value = identity;
+  }
 
   constructor(
     private readonly elements: PhoneElements,
@@ -175,7 +184,11 @@ export class PhoneApp {
   }
 
   private async initialize(): Promise<void> {
-    const identity = checkIdentityField(this.elements.identity.value);
+    const field = checkIdentityField(this.elements.identity.value);
+    const identity =
+      field.ok && this.roomIdentity !== null
+        ? checkRoomIdentity(this.roomIdentity, field.value)
+        : field;
     if (!identity.ok) {
       this.showError({ message: identity.message, code: 'identity_invalid' });
       this.elements.identity.focus();

@@ -11,8 +11,13 @@ import { findRoom, findRoomElements, startRoomPanel } from './room-panel.js';
 const TOKEN_URL = new URL('/voice-token', window.location.href).toString();
 
 // Asked once, at start-up: the kit's local server says where its emulator is; Twilio does not.
-new PhoneApp(findPhoneElements(), TOKEN_URL, findEmulator()).start();
+const app = new PhoneApp(findPhoneElements(), TOKEN_URL, findEmulator());
+app.start();
 
-// The 「教室」 panel, only when the kit's local server says this workspace joined a room.
+// The 「教室」 panel, only when the kit's local server says this workspace joined a room;
+// there the phone registers only as the name the attendee owns in the room.
 const roomElements = findRoomElements();
-void findRoom().then((room) => startRoomPanel(roomElements, room));
+void findRoom().then((room) => {
+  startRoomPanel(roomElements, room);
+  if (room?.identity) app.useRoomIdentity(room.identity);
+});

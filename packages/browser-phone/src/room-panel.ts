@@ -32,9 +32,11 @@ export function findRoomElements(root: ParentNode = document): RoomElements {
   };
 }
 
-/** What the page needs of the room: the attendee's name as the room knows it. */
+/** What the page needs of the room: the attendee's name as the room knows it, and their phone's name. */
 export interface JoinedRoom {
   name: string;
+  /** The identity the attendee owns in the room (null for a membership from before identities). */
+  identity: string | null;
 }
 
 /** Hosts the kit's local server listens on; a page anywhere else is on Twilio. */
@@ -56,7 +58,9 @@ export async function findRoom(
     });
     if (!response.ok) return null;
     const body: unknown = await response.json();
-    return isKitRoomInfo(body) && body.joined ? { name: body.name } : null;
+    return isKitRoomInfo(body) && body.joined
+      ? { name: body.name, identity: body.identity ?? null }
+      : null;
   } catch {
     return null;
   }
@@ -115,7 +119,8 @@ export function startRoomPanel(
     return;
   }
   elements.message.setAttribute('maxlength', String(HAND_MESSAGE_MAX_LENGTH));
-  elements.name.textContent = room.name;
+  elements.name.textContent =
+    room.identity === null ? room.name : `${room.name}(電話の名前: ${room.identity})`;
   elements.panel.hidden = false;
   let raised = false;
   const show = (text: string, kind: 'ok' | 'error') => {

@@ -27,10 +27,22 @@ describe('findRoom', () => {
     const server = answering(() =>
       json({ joined: true, name: 'はなこ', roomUrl: 'http://192.168.0.10:4600' }),
     );
-    expect(await findRoom(localPage, server.fetchImpl)).toEqual({ name: 'はなこ' });
+    expect(await findRoom(localPage, server.fetchImpl)).toEqual({ name: 'はなこ', identity: null });
     expect(server.asked.map((request) => request.url)).toEqual([
       'http://127.0.0.1:3000/kit/room.json',
     ]);
+  });
+
+  it('takes the phone name the attendee owns in the room, and no identity the rule refuses', async () => {
+    const room = (identity: unknown) =>
+      answering(() =>
+        json({ joined: true, name: 'はなこ', roomUrl: 'http://192.168.0.10:4600', identity }),
+      ).fetchImpl;
+    expect(await findRoom(localPage, room('hanako'))).toEqual({
+      name: 'はなこ',
+      identity: 'hanako',
+    });
+    expect(await findRoom(localPage, room('<b>x</b>'))).toBeNull();
   });
 
   it.each([
@@ -104,7 +116,7 @@ describe('the 教室 panel', () => {
   });
 
   it('shows the name (as text) and a labelled, capped message field when joined', () => {
-    startRoomPanel(elements, { name: '<b>はなこ</b>' });
+    startRoomPanel(elements, { name: '<b>はなこ</b>', identity: null });
     expect(elements.panel.hidden).toBe(false);
     expect(elements.name.textContent).toBe('<b>はなこ</b>');
     expect(elements.name.querySelector('b')).toBeNull();
@@ -118,7 +130,7 @@ describe('the 教室 panel', () => {
 
   it('raises the hand with the message, says so, then offers to lower it', async () => {
     const sent: [string, string][] = [];
-    startRoomPanel(elements, { name: 'はなこ' }, async (action, message) => {
+    startRoomPanel(elements, { name: 'はなこ', identity: 'hanako' }, async (action, message) => {
       sent.push([action, message]);
       return { ok: true };
     });
@@ -138,7 +150,7 @@ describe('the 教室 panel', () => {
   });
 
   it('shows a refusal in the status line, as text, and keeps 手を挙げる', async () => {
-    startRoomPanel(elements, { name: 'はなこ' }, async () => ({
+    startRoomPanel(elements, { name: 'はなこ', identity: null }, async () => ({
       ok: false,
       message: '<i>教室</i>に接続できません。',
     }));

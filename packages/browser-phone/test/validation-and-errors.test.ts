@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainTwilioError, meaningfulCode } from '../src/twilio-errors.js';
-import { checkDestinationField, checkIdentityField } from '../src/validation.js';
+import { checkDestinationField, checkIdentityField, checkRoomIdentity } from '../src/validation.js';
 
 describe('checkIdentityField', () => {
   it('accepts the shared rule, ignoring surrounding spaces typed by a person', () => {
@@ -24,6 +24,20 @@ describe('checkDestinationField', () => {
     const self = checkDestinationField('alice', 'alice');
     expect(self.ok).toBe(false);
     if (!self.ok) expect(self.message).toContain('自分自身');
+  });
+});
+
+describe('checkRoomIdentity (教室モード)', () => {
+  it('lets the attendee register as their own name or a second tab of it, and says why not otherwise', () => {
+    expect(checkRoomIdentity('hanako', 'hanako')).toEqual({ ok: true, value: 'hanako' });
+    expect(checkRoomIdentity('hanako', 'hanako-2')).toEqual({ ok: true, value: 'hanako-2' });
+    const other = checkRoomIdentity('hanako', 'bob');
+    expect(other.ok).toBe(false);
+    if (!other.ok) {
+      expect(other.message).toContain('あなたの電話の名前は hanako です');
+      expect(other.message).toContain('hanako-2');
+    }
+    expect(checkRoomIdentity('hanako', 'Hanako').ok).toBe(false);
   });
 });
 

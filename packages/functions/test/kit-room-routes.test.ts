@@ -96,14 +96,20 @@ describe('the kit’s room routes', () => {
       memberId: member.memberId,
       token: member.token,
       name: member.name,
+      identity: 'hanako',
       joinedAt: new Date().toISOString(),
     });
   });
 
-  it('says the room and the name, never the token, uncached', async () => {
+  it('says the room, the name and the phone name it owns, never the token, uncached', async () => {
     const answer = await send(server, 'GET', KIT_ROOM_INFO_PATH);
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ joined: true, name: 'はなこ', roomUrl: room.url });
+    expect(answer.body).toEqual({
+      joined: true,
+      name: 'はなこ',
+      roomUrl: room.url,
+      identity: 'hanako',
+    });
     expect(answer.text).not.toContain(token);
     const response = await fetch(`${server.url}${KIT_ROOM_INFO_PATH}`);
     expect(response.headers.get('cache-control')).toBe('no-store');

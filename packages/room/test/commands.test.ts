@@ -77,13 +77,15 @@ describe('pnpm room:join', () => {
     expect(result.code).toBe(0);
     const stored = JSON.parse(await readFile(file, 'utf8'));
     expect(Object.keys(stored).sort()).toEqual([
+      'identity',
       'joinedAt',
       'memberId',
       'name',
       'roomUrl',
       'token',
     ]);
-    expect(stored).toMatchObject({ roomUrl: room.url, name: '山田 花子' });
+    expect(stored).toMatchObject({ roomUrl: room.url, name: '山田 花子', identity: 'hanako' });
+    expect(result.stdout).toContain('電話の名前(identity): hanako');
     expect(room.members.get(stored.token)?.name).toBe('山田 花子');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(result.stdout).toContain('「山田 花子」として参加しました');

@@ -1,3 +1,5 @@
+import { isValidIdentity } from './identity.js';
+
 /** The token endpoints' successful answer (`/token`, `/voice-token`). */
 export interface TokenResponse {
   token: string;
@@ -76,14 +78,25 @@ export function isKitServerInfo(value: unknown): value is KitServerInfo {
 export const KIT_ROOM_INFO_PATH = '/kit/room.json';
 export const KIT_ROOM_HAND_PATH = '/kit/room/hand';
 
-/** The JSON at `KIT_ROOM_INFO_PATH`: never the member's token. */
-export type KitRoomInfo = { joined: false } | { joined: true; name: string; roomUrl: string };
+/**
+ * The JSON at `KIT_ROOM_INFO_PATH`: never the member's token. `identity` is the
+ * phone's name the member owns in the room (absent for a membership from before
+ * identities): the phone fills it in and registers as nobody else.
+ */
+export type KitRoomInfo =
+  | { joined: false }
+  | { joined: true; name: string; roomUrl: string; identity?: string };
 
 export function isKitRoomInfo(value: unknown): value is KitRoomInfo {
   if (typeof value !== 'object' || value === null) return false;
-  const { joined, name, roomUrl } = value as Record<string, unknown>;
+  const { joined, name, roomUrl, identity } = value as Record<string, unknown>;
   if (joined === false) return true;
-  return joined === true && typeof name === 'string' && typeof roomUrl === 'string';
+  return (
+    joined === true &&
+    typeof name === 'string' &&
+    typeof roomUrl === 'string' &&
+    (identity === undefined || isValidIdentity(identity))
+  );
 }
 
 /** The body of POST `KIT_ROOM_HAND_PATH` (JSON); the message is optional. */

@@ -91,6 +91,17 @@ describe('the membership file', () => {
     expect(await forgetMembership(file)).toBe(false);
   });
 
+  it('keeps the phone name the member owns in the room, and refuses one the rule does not allow', async () => {
+    const file = join(scratch, 'with-identity.json');
+    await writeMembership(file, { ...membership, identity: 'hanako' });
+    expect(await readMembership(file)).toEqual({
+      kind: 'member',
+      membership: { ...membership, identity: 'hanako' },
+    });
+    await writeFile(file, JSON.stringify({ ...membership, identity: '<b>x</b>' }));
+    expect((await readMembership(file)).kind).toBe('invalid');
+  });
+
   it('says a file that is not a membership is invalid', async () => {
     const file = join(scratch, 'broken.json');
     await writeFile(file, '{"roomUrl": "file:///x"}');

@@ -86,7 +86,12 @@ async function answerInfo(roomFile: string, _request: Request, response: Respons
   const read = await readMembership(roomFile);
   const info: KitRoomInfo =
     read.kind === 'member'
-      ? { joined: true, name: read.membership.name, roomUrl: read.membership.roomUrl }
+      ? {
+          joined: true,
+          name: read.membership.name,
+          roomUrl: read.membership.roomUrl,
+          ...(read.membership.identity ? { identity: read.membership.identity } : {}),
+        }
       : { joined: false };
   response.status(200).json(info);
 }

@@ -104,8 +104,11 @@ export async function readMembership(file: string): Promise<MembershipRead> {
   try {
     const value: unknown = JSON.parse(text);
     if (isMembership(value)) {
-      const { roomUrl, memberId, token, name, joinedAt } = value;
-      return { kind: 'member', membership: { roomUrl, memberId, token, name, joinedAt } };
+      const { roomUrl, memberId, token, name, identity, joinedAt } = value;
+      return {
+        kind: 'member',
+        membership: { roomUrl, memberId, token, name, ...(identity ? { identity } : {}), joinedAt },
+      };
     }
   } catch {
     // Falls through: not JSON.
@@ -117,13 +120,10 @@ export async function readMembership(file: string): Promise<MembershipRead> {
 export async function writeMembership(file: string, membership: Membership): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const { roomUrl, memberId, token, name, joinedAt } = membership;
+  const { roomUrl, memberId, token, name, identity, joinedAt } = membership;
+  const stored = { roomUrl, memberId, token, name, ...(identity ? { identity } : {}), joinedAt };
   try {
-    await writeFile(
-      temporary,
-      `${JSON.stringify({ roomUrl, memberId, token, name, joinedAt }, null, 2)}\n`,
-      { mode: 0o600, flag: 'wx' },
-    );
+    await writeFile(temporary, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });

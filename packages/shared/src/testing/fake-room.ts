@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isValidIdentity } from '../identity.js';
 import { ROOM_PATHS, type RoomCredentials, type RoomErrorCode, roomError } from '../room.js';
 
 /**
@@ -101,7 +102,11 @@ export async function startFakeRoom(options: FakeRoomOptions = {}): Promise<Fake
       }
       if (typeof body.name !== 'string')
         return error(response, 400, 'name_invalid', '表示名が不正です。');
-      return send(response, 201, addMember(body.name));
+      // The phone name the member owns: the one asked for, or the display name when it fits the rule.
+      const asked = (body as { identity?: unknown }).identity;
+      const identity = asked === undefined ? body.name : asked;
+      const joined = addMember(body.name);
+      return send(response, 201, isValidIdentity(identity) ? { ...joined, identity } : joined);
     }
     const token = /^Bearer (\S+)$/.exec(record.authorization ?? '')?.[1];
     const member = token === undefined ? undefined : members.get(token);
