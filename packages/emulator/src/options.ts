@@ -8,6 +8,12 @@ export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   /**
+   * The names a request's Host header may give (without the port): any other is
+   * refused with 403 before a WebSocket opens, so a DNS-rebound page cannot reach
+   * the emulator under a name of its own. Empty (the default): any name, as on loopback.
+   */
+  allowedHostnames?: readonly string[];
+  /**
    * The single-laptop shorthand, with `voiceUrl`: an account with one API key
    * (API_KEY/API_SECRET) and one TwiML App (TWIML_APP_SID). Give either
    * these two or `account`.
@@ -69,6 +75,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
+    allowedHostnames: options.allowedHostnames ?? [],
     account: resolveAccount(options),
     webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000,
     voiceWebhook: options.voiceWebhook ?? fetchVoiceTwiml,

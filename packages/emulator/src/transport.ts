@@ -13,6 +13,8 @@ export const SIGNAL_PATH = '/signal';
 export interface TransportSettings {
   host: string;
   port: number;
+  /** Host header names answered; empty: any. */
+  allowedHostnames: readonly string[];
   maxFrameBytes: number;
   log: (line: string) => void;
 }
@@ -50,13 +52,24 @@ export class SignalTransport {
     private readonly settings: TransportSettings,
     private readonly handlers: TransportHandlers,
   ) {
-    this.http = createServer((request, response) => answerHttp(request, response, handlers));
+    this.http = createServer((request, response) => {
+      if (!hostAllowed(request, settings.allowedHostnames)) {
+        response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('この名前(Host)では接続できません。表示された接続先を使ってください\n');
+        return;
+      }
+      answerHttp(request, response, handlers);
+    });
     // The socket cap sits above maxFrameBytes so an oversize frame gets a reply, not a 1009 close.
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: Math.max(1024 * 1024, settings.maxFrameBytes * 2),
     });
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!hostAllowed(request, settings.allowedHostnames)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        return;
+      }
       if (pathOf(request) !== SIGNAL_PATH) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
@@ -164,6 +177,14 @@ function answerHttp(
       ? 'WebSocket で接続してください(Twilio Voice SDK の chunderw)\n'
       : 'Not Found\n',
   );
+}
+
+/** The Host header's name (no port, IPv6 brackets kept) is one of `allowed`; any name when none are given. */
+function hostAllowed(request: IncomingMessage, allowed: readonly string[]): boolean {
+  if (allowed.length === 0) return true;
+  const host = request.headers.host ?? '';
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+  return allowed.includes((name ?? '').toLowerCase());
 }
 
 function pathOf(request: IncomingMessage): string {

@@ -69,6 +69,8 @@ export async function startRoomEmulator(
     account,
     host: options.host,
     port: options.port,
+    // Only the room's own address, as the room's routes (a DNS-rebound name gets 403).
+    allowedHostnames: [options.host.toLowerCase()],
     voiceWebhook: memberNotConnected,
     ...(options.log ? { log: options.log } : {}),
   });

@@ -87,4 +87,19 @@ describe("the room's emulator", () => {
     const again = await (await phone()).listen(voiceToken(dave, 'dave'));
     expect(again.payload.error).toMatchObject({ code: 31204 });
   });
+
+  it('answers only requests that name its own address, as the room does (no DNS-rebound name)', async () => {
+    const healthz = phones.url.replace(/^ws:/, 'http:').replace(/\/signal$/, '/healthz');
+    expect((await fetch(healthz)).status).toBe(200);
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const asked = request(healthz, { headers: { host: 'rebound.example:4601' } }, (answer) => {
+        answer.resume();
+        resolve(answer.statusCode ?? 0);
+      });
+      asked.on('error', reject);
+      asked.end();
+    });
+    expect(status).toBe(403);
+  });
 });
