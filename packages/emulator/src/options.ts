@@ -8,9 +8,9 @@ export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   /**
-   * The names a request's Host header may give (without the port): any other is
-   * refused with 403 before a WebSocket opens, so a DNS-rebound page cannot reach
-   * the emulator under a name of its own. Empty (the default): any name, as on loopback.
+   * The names a request's Host header may give (each with the emulator's port): any
+   * other Host is refused with 403 before a WebSocket opens, so a DNS-rebound page
+   * cannot reach the emulator under a name of its own. Empty (the default): any, as on loopback.
    */
   allowedHostnames?: readonly string[];
   /**

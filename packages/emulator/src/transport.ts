@@ -13,7 +13,7 @@ export const SIGNAL_PATH = '/signal';
 export interface TransportSettings {
   host: string;
   port: number;
-  /** Host header names answered; empty: any. */
+  /** Host names answered, with the listening port (`name:port`); empty: any. */
   allowedHostnames: readonly string[];
   maxFrameBytes: number;
   log: (line: string) => void;
@@ -47,13 +47,19 @@ export class SignalTransport {
   private readonly wss: WebSocketServer;
   private nextConnectionId = 1;
   private listeningPort = 0;
+  /**
+   * The Host headers answered (`name:port`, exact, as the room's and the kit's own
+   * routes compare them), or null for any. Empty until the port is known.
+   */
+  private allowedHosts: Set<string> | null;
 
   private constructor(
     private readonly settings: TransportSettings,
     private readonly handlers: TransportHandlers,
   ) {
+    this.allowedHosts = settings.allowedHostnames.length > 0 ? new Set() : null;
     this.http = createServer((request, response) => {
-      if (!hostAllowed(request, settings.allowedHostnames)) {
+      if (!this.hostAllowed(request)) {
         response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
         response.end('この名前(Host)では接続できません。表示された接続先を使ってください\n');
         return;
@@ -66,7 +72,7 @@ export class SignalTransport {
       maxPayload: Math.max(1024 * 1024, settings.maxFrameBytes * 2),
     });
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!hostAllowed(request, settings.allowedHostnames)) {
+      if (!this.hostAllowed(request)) {
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
         return;
       }
@@ -90,7 +96,18 @@ export class SignalTransport {
     transport.http.listen(settings.port, settings.host);
     await once(transport.http, 'listening');
     transport.listeningPort = (transport.http.address() as AddressInfo).port;
+    for (const name of settings.allowedHostnames) {
+      const shown = name.includes(':') ? `[${name}]` : name;
+      transport.allowedHosts?.add(`${shown}:${transport.listeningPort}`.toLowerCase());
+    }
     return transport;
+  }
+
+  private hostAllowed(request: IncomingMessage): boolean {
+    return (
+      this.allowedHosts === null ||
+      this.allowedHosts.has((request.headers.host ?? '').toLowerCase())
+    );
   }
 
   get port(): number {
@@ -177,14 +194,6 @@ function answerHttp(
       ? 'WebSocket で接続してください(Twilio Voice SDK の chunderw)\n'
       : 'Not Found\n',
   );
-}
-
-/** The Host header's name (no port, IPv6 brackets kept) is one of `allowed`; any name when none are given. */
-function hostAllowed(request: IncomingMessage, allowed: readonly string[]): boolean {
-  if (allowed.length === 0) return true;
-  const host = request.headers.host ?? '';
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
-  return allowed.includes((name ?? '').toLowerCase());
 }
 
 function pathOf(request: IncomingMessage): string {

@@ -38,6 +38,8 @@ describe('allowedHostnames', () => {
     expect(await handshake(`127.0.0.1:${port}`)).toBe(101);
     expect(await handshake(`rebound.example:${port}`)).toBe(403);
     expect(await handshake(`localhost:${port}`)).toBe(403);
+    // The name with another port is another Host, as the room's own routes see it.
+    expect(await handshake(`127.0.0.1:${Number(port) + 1}`)).toBe(403);
     const device = await TestDevice.connect(emulator.url);
     await device.close();
   });

@@ -70,7 +70,7 @@ export async function startRoomEmulator(
     host: options.host,
     port: options.port,
     // Only the room's own address, as the room's routes (a DNS-rebound name gets 403).
-    allowedHostnames: [options.host.toLowerCase()],
+    allowedHostnames: [options.host],
     voiceWebhook: memberNotConnected,
     ...(options.log ? { log: options.log } : {}),
   });
