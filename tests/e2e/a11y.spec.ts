@@ -180,6 +180,11 @@ test.afterAll(async () => {
  * of every page cost more than the check itself (issue #22). The pages are split
  * in two tests, the step pages (the large ones) and the rest.
  */
+/** Every step page, as the built site links to it. */
+const STEP_PATHS = STEPS.map(
+  (step) => `${SITE_BASE}${stepDocPath(step).replace(/\.md$/, '.html')}`,
+);
+
 test.describe('docs pages', () => {
   let context: BrowserContext;
   let page: Page;
@@ -213,20 +218,14 @@ test.describe('docs pages', () => {
 
   test('every step page, every code-group tab shown, light then dark', async () => {
     test.setTimeout(300_000); // axe over ~4,600 code spans per step page: slow on a busy 2-core machine
-    const stepPaths = STEPS.map(
-      (step) => `${SITE_BASE}${stepDocPath(step).replace(/\.md$/, '.html')}`,
-    );
-    for (const path of stepPaths) expect(sidebar).toContain(path);
-    for (const path of stepPaths) await checkBothThemes(path);
+    for (const path of STEP_PATHS) expect(sidebar).toContain(path);
+    for (const path of STEP_PATHS) await checkBothThemes(path);
     guard.verify();
   });
 
   test('the home page, every guide page and the 404 page, light then dark', async () => {
     test.setTimeout(300_000);
-    const stepPaths = new Set(
-      STEPS.map((step) => `${SITE_BASE}${stepDocPath(step).replace(/\.md$/, '.html')}`),
-    );
-    const guides = sidebar.filter((path) => !stepPaths.has(path));
+    const guides = sidebar.filter((path) => !STEP_PATHS.includes(path));
     expect(guides.length, 'guide pages besides the steps').toBeGreaterThan(0);
     for (const path of [SITE_BASE, ...guides, `${SITE_BASE}no-such-page.html`]) {
       await checkBothThemes(path);

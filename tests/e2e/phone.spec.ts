@@ -5,7 +5,7 @@ import type { StepServer } from '@kit/functions/server';
 import { CHROMIUM_ARGS, chromiumExecutable } from '@kit/launcher/chromium';
 import { PHONE_CONSOLE_ASSETS } from '@kit/shared';
 import { writeMembership } from '@kit/shared/room-client';
-import { startFakeRoom } from '@kit/shared/testing';
+import { type FakeRoom, startFakeRoom } from '@kit/shared/testing';
 import { chromium } from '@playwright/test';
 import { expect, guardPage, test } from './support/fixtures.js';
 import { startPhoneStep } from './support/phone-server.js';
@@ -159,25 +159,41 @@ phoneTest.describe('the built phone in a workspace that joined a room (教室モ
     await expect(page.getByRole('heading', { name: '教室' })).toBeHidden();
   });
 
+  /**
+   * はなこ's workspace, joined to a fake room (with `identity` when given), served by
+   * step 04's kit server on the membership; the test runs inside `use`.
+   */
+  async function inRoom(
+    identity: string | undefined,
+    use: (server: { url: string }, room: FakeRoom) => Promise<void>,
+  ): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'phone-room-'));
+    const room = await startFakeRoom();
+    const roomFile = join(dir, 'room.json');
+    await writeMembership(roomFile, {
+      roomUrl: room.url,
+      ...room.addMember('はなこ'),
+      ...(identity === undefined ? {} : { identity }),
+      joinedAt: new Date().toISOString(),
+    });
+    const server = await startPhoneStep({}, { roomFile });
+    try {
+      await use(server, room);
+    } finally {
+      await server.close();
+      await room.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   phoneTest(
     'fills in the phone name the attendee owns, and refuses another’s before any token',
     async ({ page }) => {
-      const dir = await mkdtemp(join(tmpdir(), 'phone-room-'));
-      const room = await startFakeRoom();
-      const member = room.addMember('はなこ');
-      const roomFile = join(dir, 'room.json');
-      await writeMembership(roomFile, {
-        roomUrl: room.url,
-        ...member,
-        identity: 'hanako',
-        joinedAt: new Date().toISOString(),
-      });
-      const server = await startPhoneStep({}, { roomFile });
       const tokenRequests: string[] = [];
       page.on('request', (request) => {
         if (request.url().includes('/voice-token')) tokenRequests.push(request.url());
       });
-      try {
+      await inRoom('hanako', async (server) => {
         await page.goto(`${server.url}/index.html`);
         const panel = page.getByRole('region', { name: '教室' });
         await expect(panel).toContainText('はなこ(電話の名前: hanako)');
@@ -187,26 +203,12 @@ phoneTest.describe('the built phone in a workspace that joined a room (教室モ
         await page.getByRole('button', { name: '初期化' }).click();
         await expect(page.getByRole('alert')).toContainText('あなたの電話の名前は hanako です');
         expect(tokenRequests).toEqual([]);
-      } finally {
-        await server.close();
-        await room.close();
-        await rm(dir, { recursive: true, force: true });
-      }
+      });
     },
   );
 
   phoneTest('raises the hand in the room with a message, then lowers it', async ({ page }) => {
-    const dir = await mkdtemp(join(tmpdir(), 'phone-room-'));
-    const room = await startFakeRoom();
-    const member = room.addMember('はなこ');
-    const roomFile = join(dir, 'room.json');
-    await writeMembership(roomFile, {
-      roomUrl: room.url,
-      ...member,
-      joinedAt: new Date().toISOString(),
-    });
-    const server = await startPhoneStep({}, { roomFile });
-    try {
+    await inRoom(undefined, async (server, room) => {
       await page.goto(`${server.url}/index.html`);
       const panel = page.getByRole('region', { name: '教室' });
       await expect(panel).toBeVisible();
@@ -222,10 +224,6 @@ phoneTest.describe('the built phone in a workspace that joined a room (教室モ
       await panel.getByRole('button', { name: '手を下ろす' }).click();
       await expect(panel.getByRole('status')).toHaveText('手を下ろしました。');
       expect(room.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/hand' });
-    } finally {
-      await server.close();
-      await room.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

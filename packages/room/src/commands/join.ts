@@ -160,7 +160,7 @@ export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
     const code =
       values.code ?? (io.ask ? await askFor(io.ask, '参加コード(例: KX3-4MP): ', codeCheck) : '');
     // The phone's name: the display name when it fits the identity rule, else asked for.
-    let identity = values.identity;
+    let identity = values.identity?.trim();
     if (identity === undefined && !isValidIdentity(name)) {
       if (!io.ask) {
         usageError(
@@ -180,7 +180,7 @@ export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
       hello.url,
       code,
       name,
-      identity === undefined ? {} : { identity: identity.trim() },
+      identity === undefined ? {} : { identity },
     );
     if (!joined.ok) fail(joined.message, joined.english);
     if (joined.credentials !== null) {
