@@ -1,4 +1,5 @@
 import { EMULATOR_INFO_PATH, type EmulatorInfo, isEmulatorInfo } from '@kit/shared';
+import { findRoom } from './room-panel.js';
 
 /**
  * What the real Voice SDK needs to talk to the local emulator instead of Twilio.
@@ -13,7 +14,7 @@ const LOOPBACK_HOSTNAME = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
  * Asks the server that served the page where its emulator is (the path is
  * relative to the page). A 404, a network error or an unusable answer all
  * mean real Twilio mode. A page on Twilio's domains is not asked about at all:
- * the emulator only ever listens on loopback, and the request would only put
+ * the kit only ever serves the phone on loopback, and the request would only put
  * a 404 in every attendee's console.
  */
 export async function findEmulator(
@@ -26,7 +27,12 @@ export async function findEmulator(
     const response = await fetchImpl(url, { cache: 'no-store' });
     if (!response.ok) return null;
     const body: unknown = await response.json();
-    return isEmulatorInfo(body) ? { signalingHost: body.signalingHost } : null;
+    if (isEmulatorInfo(body)) return { signalingHost: body.signalingHost };
+    // Room mode (pnpm dev --room): the room's emulator, on the room's own host as
+    // this workspace's kit names it, and no other host.
+    const room = await findRoom(page, fetchImpl);
+    const roomHostname = room ? new URL(room.roomUrl).hostname : undefined;
+    return isEmulatorInfo(body, roomHostname) ? { signalingHost: body.signalingHost } : null;
   } catch {
     return null;
   }

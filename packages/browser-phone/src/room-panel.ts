@@ -37,6 +37,8 @@ export interface JoinedRoom {
   name: string;
   /** The identity the attendee owns in the room (null for a membership from before identities). */
   identity: string | null;
+  /** The room's origin as this workspace's kit names it (`http://192.168.0.10:4600`). */
+  roomUrl: string;
 }
 
 /** Hosts the kit's local server listens on; a page anywhere else is on Twilio. */
@@ -59,7 +61,7 @@ export async function findRoom(
     if (!response.ok) return null;
     const body: unknown = await response.json();
     return isKitRoomInfo(body) && body.joined
-      ? { name: body.name, identity: body.identity ?? null }
+      ? { name: body.name, identity: body.identity ?? null, roomUrl: body.roomUrl }
       : null;
   } catch {
     return null;

@@ -84,6 +84,40 @@ describe('findEmulator', () => {
     expect(await findEmulator(localPage, answering(response).fetchImpl)).toBeNull();
   });
 
+  describe('in room mode (pnpm dev --room)', () => {
+    /** The kit's two answers: where the emulator is, and which room this workspace joined. */
+    function kit(signalingHost: string, room: unknown) {
+      const asked: string[] = [];
+      const fetchImpl = (async (url: string | URL | Request) => {
+        asked.push(String(url));
+        return String(url).endsWith('/kit/room.json') ? json(room) : json({ signalingHost });
+      }) as typeof fetch;
+      return { asked, fetchImpl };
+    }
+    const joined = { joined: true, name: 'はなこ', roomUrl: 'http://10.200.0.1:4600' };
+
+    it("uses the room's emulator on the room's own host, as the kit names the room", async () => {
+      const server = kit('10.200.0.1:4601', joined);
+      expect(await findEmulator(localPage, server.fetchImpl)).toEqual({
+        signalingHost: '10.200.0.1:4601',
+      });
+      expect(server.asked).toEqual([
+        'http://127.0.0.1:3000/kit/emulator.json',
+        'http://127.0.0.1:3000/kit/room.json',
+      ]);
+    });
+
+    it.each([
+      ['another host than the room', kit('10.200.0.9:4601', joined)],
+      ['a name that only starts with the room host', kit('10.200.0.10:4601', joined)],
+      ['no port', kit('10.200.0.1', joined)],
+      ['a workspace that has not joined', kit('10.200.0.1:4601', { joined: false })],
+      ['a kit without room routes', kit('10.200.0.1:4601', null)],
+    ])('refuses %s', async (_case, server) => {
+      expect(await findEmulator(localPage, server.fetchImpl)).toBeNull();
+    });
+  });
+
   it('does not ask at all from a page on Twilio', async () => {
     const server = answering(() => json({ signalingHost: '127.0.0.1:4100' }));
     const twilioPage = {

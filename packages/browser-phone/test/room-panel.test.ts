@@ -20,6 +20,8 @@ function answering(response: () => Response | Promise<Response>) {
   return { asked, fetchImpl };
 }
 
+const ROOM_URL = 'http://192.168.0.10:4600';
+
 describe('findRoom', () => {
   const localPage = { href: 'http://127.0.0.1:3000/index.html', hostname: '127.0.0.1' };
 
@@ -27,7 +29,11 @@ describe('findRoom', () => {
     const server = answering(() =>
       json({ joined: true, name: 'はなこ', roomUrl: 'http://192.168.0.10:4600' }),
     );
-    expect(await findRoom(localPage, server.fetchImpl)).toEqual({ name: 'はなこ', identity: null });
+    expect(await findRoom(localPage, server.fetchImpl)).toEqual({
+      name: 'はなこ',
+      identity: null,
+      roomUrl: 'http://192.168.0.10:4600',
+    });
     expect(server.asked.map((request) => request.url)).toEqual([
       'http://127.0.0.1:3000/kit/room.json',
     ]);
@@ -41,6 +47,7 @@ describe('findRoom', () => {
     expect(await findRoom(localPage, room('hanako'))).toEqual({
       name: 'はなこ',
       identity: 'hanako',
+      roomUrl: 'http://192.168.0.10:4600',
     });
     expect(await findRoom(localPage, room('<b>x</b>'))).toBeNull();
   });
@@ -116,7 +123,7 @@ describe('the 教室 panel', () => {
   });
 
   it('shows the name (as text) and a labelled, capped message field when joined', () => {
-    startRoomPanel(elements, { name: '<b>はなこ</b>', identity: null });
+    startRoomPanel(elements, { name: '<b>はなこ</b>', identity: null, roomUrl: ROOM_URL });
     expect(elements.panel.hidden).toBe(false);
     expect(elements.name.textContent).toBe('<b>はなこ</b>');
     expect(elements.name.querySelector('b')).toBeNull();
@@ -130,10 +137,14 @@ describe('the 教室 panel', () => {
 
   it('raises the hand with the message, says so, then offers to lower it', async () => {
     const sent: [string, string][] = [];
-    startRoomPanel(elements, { name: 'はなこ', identity: 'hanako' }, async (action, message) => {
-      sent.push([action, message]);
-      return { ok: true };
-    });
+    startRoomPanel(
+      elements,
+      { name: 'はなこ', identity: 'hanako', roomUrl: ROOM_URL },
+      async (action, message) => {
+        sent.push([action, message]);
+        return { ok: true };
+      },
+    );
     elements.message.value = ' 3-4 で 403 ';
     elements.form.requestSubmit();
     await expect.poll(() => elements.status.textContent).toContain('手を挙げました');
@@ -150,7 +161,7 @@ describe('the 教室 panel', () => {
   });
 
   it('shows a refusal in the status line, as text, and keeps 手を挙げる', async () => {
-    startRoomPanel(elements, { name: 'はなこ', identity: null }, async () => ({
+    startRoomPanel(elements, { name: 'はなこ', identity: null, roomUrl: ROOM_URL }, async () => ({
       ok: false,
       message: '<i>教室</i>に接続できません。',
     }));

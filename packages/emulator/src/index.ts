@@ -15,6 +15,9 @@ export { SIGNAL_PATH } from './transport.js';
 export { parseTwiml, type Verb } from './twiml.js';
 export {
   fetchVoiceTwiml,
+  readVoiceAnswer,
+  signVoiceWebhook,
+  type VoiceAnswer,
   type VoiceWebhookRequest,
   type VoiceWebhookResult,
   type VoiceWebhookSender,

@@ -28,6 +28,50 @@ export type VoiceWebhookResult =
 /** Twilio refuses TwiML documents over 64 KB. */
 const MAX_TWIML_BYTES = 64 * 1024;
 
+/** X-Twilio-Signature, computed by Twilio's own helper library (HMAC-SHA1 of the URL plus sorted params). */
+export function signVoiceWebhook(
+  authToken: string,
+  url: string,
+  params: Record<string, string>,
+): string {
+  return twilio.getExpectedTwilioSignature(authToken, url, params);
+}
+
+/** A Voice URL's HTTP answer, however it travelled (a POST, or the room's member link). */
+export interface VoiceAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/**
+ * What Twilio makes of a Voice URL's answer: TwiML, or the error the caller
+ * gets (11200 for a non-2xx status, 12300 for a content type that is not XML,
+ * 12100 over 64 KB).
+ */
+export function readVoiceAnswer(
+  answer: VoiceAnswer,
+): { ok: true; twiml: string } | { ok: false; aborted: false; error: WireError } {
+  const failure = (code: SignalErrorCode, reason: string) => ({
+    ok: false as const,
+    aborted: false as const,
+    error: wireError(code, reason),
+  });
+  if (answer.status < 200 || answer.status > 299) {
+    return failure(SignalError.webhookFailed, `Voice URL が HTTP ${answer.status} を返しました`);
+  }
+  if (!/^(text|application)\/xml\b|^text\/html\b/i.test(answer.contentType)) {
+    return failure(
+      SignalError.twimlContentType,
+      `Voice URL の Content-Type が XML ではありません(${answer.contentType || 'なし'})`,
+    );
+  }
+  if (Buffer.byteLength(answer.body) > MAX_TWIML_BYTES) {
+    return failure(SignalError.twimlInvalid, 'TwiML が 64 KB を超えています');
+  }
+  return { ok: true, twiml: answer.body };
+}
+
 /**
  * POSTs Twilio's Voice webhook parameters as a form, signed with
  * X-Twilio-Signature (HMAC-SHA1 of the URL plus sorted params, keyed by the
@@ -45,11 +89,7 @@ export async function fetchVoiceTwiml(request: VoiceWebhookRequest): Promise<Voi
   });
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const signal = AbortSignal.any([timeout, request.signal]);
-  const signature = twilio.getExpectedTwilioSignature(
-    request.authToken,
-    request.url,
-    request.params,
-  );
+  const signature = signVoiceWebhook(request.authToken, request.url, request.params);
   try {
     const response = await fetch(request.url, {
       method: 'POST',
@@ -63,23 +103,14 @@ export async function fetchVoiceTwiml(request: VoiceWebhookRequest): Promise<Voi
       signal,
     });
     const body = await response.text();
-    if (response.status < 200 || response.status > 299) {
-      return failure(
-        SignalError.webhookFailed,
-        `Voice URL が HTTP ${response.status} を返しました`,
-      );
-    }
-    const contentType = response.headers.get('content-type') ?? '';
-    if (!/^(text|application)\/xml\b|^text\/html\b/i.test(contentType)) {
-      return failure(
-        SignalError.twimlContentType,
-        `Voice URL の Content-Type が XML ではありません(${contentType || 'なし'})`,
-      );
-    }
-    if (Buffer.byteLength(body) > MAX_TWIML_BYTES) {
-      return failure(SignalError.twimlInvalid, 'TwiML が 64 KB を超えています');
-    }
-    return { ok: true, twiml: body, elapsedMs: elapsedMs() };
+    return {
+      ...readVoiceAnswer({
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        body,
+      }),
+      elapsedMs: elapsedMs(),
+    };
   } catch (error) {
     if (request.signal.aborted) {
       return { ok: false, aborted: true, elapsedMs: elapsedMs() };

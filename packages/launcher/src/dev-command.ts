@@ -10,6 +10,7 @@ import {
   usageError,
 } from '@kit/shared/cli';
 import { advertiseKit, runningKitsDir } from '@kit/shared/kits';
+import { type Membership, readMembership, roomFilePath } from '@kit/shared/room-client';
 
 // `pnpm dev` (the finished phone, offline) and `pnpm dev:step N [--workspace]`:
 // step N's Functions on the real runtime at PORT (default 3000) and, for steps
@@ -19,32 +20,44 @@ import { advertiseKit, runningKitsDir } from '@kit/shared/kits';
 
 const finished = finishedPhoneStep().number;
 const USAGE: Usage = {
-  japanese: `使い方: pnpm dev:step <手順番号 1〜${STEPS.length}> [--workspace]
-       pnpm dev [--workspace]
+  japanese: `使い方: pnpm dev:step <手順番号 1〜${STEPS.length}> [--workspace] [--room]
+       pnpm dev [--workspace] [--room]
   pnpm dev:step N  手順 N の完成コードを本物の Functions ランタイムで起動する(/call がある手順ではエミュレーターも)
   pnpm dev         完成した電話(手順${finished})を起動する
   --workspace      完成コードの代わりに、作業フォルダー(pnpm step:start N で作ったもの)を起動する
+  --room           教室モードの通話: 電話を教室(pnpm room:join で参加したもの)に登録し、
+                   隣の人と通話する。あなたの /call は、この PC で動いたまま教室から呼ばれる
   -h, --help       この説明を表示する
   ポートは PORT(既定: 3000)と EMULATOR_PORT(既定: PORT+1)で変えられます。`,
-  english: `usage: pnpm dev:step <1-${STEPS.length}> [--workspace] | pnpm dev [--workspace]
+  english: `usage: pnpm dev:step <1-${STEPS.length}> [--workspace] [--room] | pnpm dev [--workspace] [--room]
   Serves step N's Functions on the real runtime, with the local Voice emulator for the steps
   with /call; pnpm dev serves the finished phone (step ${finished}). --workspace serves your own
-  folder (pnpm step:start N) instead of the finished code. PORT defaults to 3000,
-  EMULATOR_PORT to PORT+1.`,
+  folder (pnpm step:start N) instead of the finished code. --room registers the phone with the
+  room you joined (pnpm room:join), which calls your /call through one outgoing link.
+  PORT defaults to 3000, EMULATOR_PORT to PORT+1.`,
 };
 
-function chooseStep(args: readonly string[]): { step: Step; useWorkspace: boolean } {
+function chooseStep(args: readonly string[]): {
+  step: Step;
+  useWorkspace: boolean;
+  inRoom: boolean;
+} {
   const { values, positionals } = parseCommandLine({
     usage: USAGE,
     // --finished: what `pnpm dev` adds (root package.json), not typed by anyone.
-    options: { finished: { type: 'boolean' }, workspace: { type: 'boolean' } },
+    options: {
+      finished: { type: 'boolean' },
+      workspace: { type: 'boolean' },
+      room: { type: 'boolean' },
+    },
     positionals: 1,
     args,
   });
   const useWorkspace = values.workspace ?? false;
+  const inRoom = values.room ?? false;
   const [ref] = positionals;
   if (!values.finished)
-    return { step: requireStep(ref, { name: 'dev:step', usage: USAGE }), useWorkspace };
+    return { step: requireStep(ref, { name: 'dev:step', usage: USAGE }), useWorkspace, inRoom };
   if (ref !== undefined) {
     usageError(
       `pnpm dev は手順番号を取りません。手順 ${ref} を起動するには pnpm dev:step ${ref} を実行してください。`,
@@ -52,7 +65,20 @@ function chooseStep(args: readonly string[]): { step: Step; useWorkspace: boolea
       USAGE,
     );
   }
-  return { step: finishedPhoneStep(), useWorkspace };
+  return { step: finishedPhoneStep(), useWorkspace, inRoom };
+}
+
+/** The membership `pnpm room:join` left, which `--room` needs (its room and token). */
+async function requireMembership(env: CommandIo['env']): Promise<Membership> {
+  const file = roomFilePath(env);
+  const read = await readMembership(file);
+  if (read.kind === 'member') return read.membership;
+  if (read.kind === 'invalid')
+    fail(`${read.message} pnpm room:join で参加し直してください。`, 'invalid membership file');
+  return fail(
+    '--room を使うには、先に教室に参加してください: pnpm room:join <教室の URL>',
+    'not in a room: run pnpm room:join first',
+  );
 }
 
 /** A kit that started: serving until `stop`. */
@@ -82,7 +108,8 @@ export async function startDev(
   let running: RunningDev | undefined;
   const say = (line: string) => io.stdout(`${line}\n`);
   const exitCode = await runCommandInProcess(io, async () => {
-    const { step, useWorkspace } = chooseStep(argv);
+    const { step, useWorkspace, inRoom } = chooseStep(argv);
+    const membership = inRoom ? await requireMembership(io.env) : null;
     const port = readPort('PORT', 3000, io.env);
     const emulatorPort = readPort('EMULATOR_PORT', port + 1, io.env);
     // Loaded once the command line is read: it brings in the Functions runtime and the
@@ -100,6 +127,7 @@ export async function startDev(
         envFile,
         processEnv: io.env,
         log: say,
+        ...(membership ? { room: membership } : {}),
       });
     } catch (error) {
       if (error instanceof LaunchError) fail(error.japanese, error.english);
@@ -119,7 +147,7 @@ export async function startDev(
     };
     options.onRunning?.(running);
 
-    const { server, emulator } = launched;
+    const { server, emulator, roomLink } = launched;
     if (launched.createdEnvFile) {
       say(
         'ℹ .env がなかったので、ローカル専用の偽の認証情報で作成しました(Twilio では使えません)。',
@@ -133,11 +161,20 @@ export async function startDev(
     }
     if (emulator)
       say(`  エミュレーター: ${emulator.url}(Twilio の代わりにローカルで通話をつなぎます)`);
+    if (roomLink && membership) {
+      say(
+        `  教室: ${membership.roomUrl}(電話は ws://${roomLink.signalingHost}/signal に登録し、あなたの /call は教室からこの PC へ届きます)`,
+      );
+    }
     const phonePage = phonePagePath(step);
     if (phonePage) {
       // The page's Console path: the same URL as on Twilio (which serves `/` only from /assets/index.html).
       say(`\n📞 ブラウザ電話: ${base}${phonePage}`);
-      say('   2 つのタブで開き、それぞれ別の名前で「初期化」すると、お互いに発信できます。');
+      say(
+        roomLink && membership
+          ? `   電話の名前は ${membership.identity ?? '参加時の identity'} です。教室の誰かの名前を宛先にして発信できます。`
+          : '   2 つのタブで開き、それぞれ別の名前で「初期化」すると、お互いに発信できます。',
+      );
     } else {
       for (const page of server.routes.assets.filter((asset) => asset.path.endsWith('.html'))) {
         say(`  ${base}${page.path}`);

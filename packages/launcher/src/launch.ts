@@ -12,8 +12,9 @@ import { readTwimlApp } from '@kit/functions/twiml-app';
 import { workspaceDir } from '@kit/functions/workspace';
 import type { Step } from '@kit/shared';
 import { isPortFree } from '@kit/shared/ports';
-import { roomFilePath } from '@kit/shared/room-client';
+import { type Membership, roomFilePath } from '@kit/shared/room-client';
 import { watchStepFolder } from './live-reload.js';
+import { openRoomLink, type RoomLink, RoomLinkError } from './room-link.js';
 import { voiceUrlSetting } from './voice-url.js';
 
 /** A problem the user can fix, said in Japanese first, then in English. */
@@ -40,11 +41,19 @@ export interface LaunchOptions {
   log: (line: string) => void;
   /** Rebuild and serve the folder's code on every save (default: true). */
   watch?: boolean;
+  /**
+   * 教室モードの通話 (`--room`): the phone registers with the room's emulator instead
+   * of a local one, and the room reaches this kit's `/call` through the member link.
+   */
+  room?: Pick<Membership, 'roomUrl' | 'token'>;
 }
 
 export interface Launched {
   server: StepServer;
+  /** The local emulator; null for a step without /call, and in room mode. */
   emulator: Emulator | null;
+  /** Room mode: the link to the room, whose emulator the phone registers with. */
+  roomLink: RoomLink | null;
   createdEnvFile: boolean;
   close(): Promise<void>;
 }
@@ -77,7 +86,14 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     );
   }
 
-  for (const [candidate, name] of emulated
+  if (options.room && !emulated) {
+    throw new LaunchError(
+      `--room は /call のある手順で使います。${step.tag} には通話がありません。`,
+      `--room needs a step with /call; ${step.tag} has none`,
+    );
+  }
+  const localEmulator = emulated && !options.room;
+  for (const [candidate, name] of localEmulator
     ? ([
         [port, 'PORT'],
         [emulatorPort, 'EMULATOR_PORT'],
@@ -111,10 +127,27 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   const twimlApp = await readTwimlApp(stepDir);
   if (twimlApp && !twimlApp.ok) throw new LaunchError(twimlApp.problem, 'invalid twiml-app.json');
 
+  // Room mode: the room's emulator, on the room's host, is where the phone registers.
+  let roomLink: RoomLink | null = null;
+  if (options.room) {
+    try {
+      roomLink = await openRoomLink({ membership: options.room, log });
+    } catch (error) {
+      if (error instanceof RoomLinkError) throw new LaunchError(error.japanese, error.message);
+      throw error;
+    }
+  }
+  const signalingHost = roomLink
+    ? roomLink.signalingHost
+    : localEmulator
+      ? `${HOST}:${emulatorPort}`
+      : null;
+
   // The Functions get only the step's own variables; the kit's server itself
   // tells the phone where the emulator is (GET /kit/emulator.json).
   const lesson = callbackLesson();
   const server = await startStepServer({
+    ...(roomLink ? { roomHostname: new URL(options.room?.roomUrl ?? '').hostname } : {}),
     stepDir,
     env,
     port,
@@ -123,14 +156,18 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     about: { step: step.tag, workspace: options.useWorkspace },
     // The phone's 「教室」 panel: the membership `pnpm room:join` left (KIT_ROOM_FILE in tests).
     roomFile: roomFilePath(options.processEnv),
-    ...(emulated ? { emulatorSignalingHost: `${HOST}:${emulatorPort}` } : {}),
+    ...(signalingHost ? { emulatorSignalingHost: signalingHost } : {}),
+  }).catch(async (error: unknown) => {
+    await roomLink?.close();
+    throw error;
   });
   const serverBase = `http://${HOST}:${server.port}`;
   // The TwiML App's Voice URL: what the step declares (step 04), else the step's /call.
   const voiceUrl = await voiceUrlSetting(stepDir, server, serverBase);
   if (emulated && voiceUrl.warning) log(`⚠ ${voiceUrl.warning}`);
+  if (roomLink && voiceUrl.url) roomLink.setVoiceUrl(voiceUrl.url);
   let emulator: Emulator | null = null;
-  if (emulated) {
+  if (localEmulator) {
     try {
       emulator = await startEmulator({
         host: HOST,
@@ -154,14 +191,28 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   const reload =
     options.watch === false
       ? null
-      : watchStepFolder({ step, stepDir, server, emulator, serverBase, log, voiceUrl });
+      : watchStepFolder({
+          step,
+          stepDir,
+          server,
+          setVoiceUrl: roomLink
+            ? (url) => roomLink.setVoiceUrl(url)
+            : emulator
+              ? (url) => emulator?.setVoiceUrl(url)
+              : null,
+          serverBase,
+          log,
+          voiceUrl,
+        });
   await reload?.ready;
   return {
     server,
     emulator,
+    roomLink,
     createdEnvFile,
     close: async () => {
       await reload?.close();
+      await roomLink?.close();
       await emulator?.close();
       await server.close();
     },

@@ -1,5 +1,4 @@
 import { join, relative } from 'node:path';
-import type { Emulator } from '@kit/emulator';
 import { buildStepFolder } from '@kit/functions/build';
 import { StepBuildError } from '@kit/functions/build-step';
 import type { StepServer } from '@kit/functions/server';
@@ -11,7 +10,11 @@ export interface LiveReloadOptions {
   step: Step;
   stepDir: string;
   server: StepServer;
-  emulator: Emulator | null;
+  /**
+   * Where a changed Voice URL goes: the local emulator's App, or the room link
+   * (which signs for it); null for a step without /call.
+   */
+  setVoiceUrl: ((url: string) => void) | null;
   /** How the emulator reaches the step server (`http://127.0.0.1:PORT`). */
   serverBase: string;
   log: (line: string) => void;
@@ -101,10 +104,10 @@ async function rebuild(
   await server.reload();
   const ms = Math.round(performance.now() - started);
   log(`↻ ${files.join(', ')} の変更を反映しました(${ms} ms)`);
-  if (options.emulator) {
+  if (options.setVoiceUrl) {
     const setting = await voiceUrlSetting(stepDir, server, options.serverBase);
     if (setting.url !== null && setting.url !== state.voiceUrl?.url) {
-      options.emulator.setVoiceUrl(setting.url);
+      options.setVoiceUrl(setting.url);
     }
     if (setting.warning && setting.warning !== state.voiceUrl?.warning) log(`⚠ ${setting.warning}`);
     state.voiceUrl = { url: setting.url ?? state.voiceUrl?.url ?? null, warning: setting.warning };

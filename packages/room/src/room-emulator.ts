@@ -1,11 +1,5 @@
-import {
-  Account,
-  type Emulator,
-  SignalError,
-  startEmulator,
-  type VoiceWebhookSender,
-} from '@kit/emulator';
-import { loadMemberKeys } from './credentials.js';
+import { Account, type Emulator, startEmulator, type VoiceWebhookSender } from '@kit/emulator';
+import { loadMemberKeys, type MemberKey } from './credentials.js';
 import type { RunningRoom } from './server.js';
 
 /**
@@ -15,9 +9,10 @@ import type { RunningRoom } from './server.js';
  * 退室させる revokes the key (the member's phones are unregistered at once), and a
  * token for a name the member does not own is shown on the board as who tried.
  *
- * A member's Voice webhook goes to their own laptop over the connection it opens
- * to the room. Until their kit has opened one, their calls end with 11200, as a
- * call to a Voice URL that does not answer does.
+ * A member's Voice webhook goes to their own laptop over the link their kit opens
+ * to the room (`pnpm dev --room`, MemberLinks), signed for their own Voice URL.
+ * Until their kit has opened one, their calls end with 11200, as a call to a
+ * Voice URL that does not answer does.
  */
 export interface RoomEmulator {
   /** `ws://host:port/signal`: where the members' phones register. */
@@ -32,6 +27,8 @@ export interface RoomEmulatorOptions {
   /** 0 picks a free port. */
   port: number;
   log?: (line: string) => void;
+  /** How long a member's /call may take (default: the emulator's, Twilio's 15 s). */
+  webhookTimeoutMs?: number;
 }
 
 /** A member App's Voice URL as the account records it: `.invalid` never resolves, nothing is POSTed to it. */
@@ -39,28 +36,27 @@ export function memberVoiceUrl(memberId: string): string {
   return `https://room.invalid/members/${memberId}/call`;
 }
 
-/** No member connection yet: the caller gets 11200, and nobody else notices. */
-const memberNotConnected: VoiceWebhookSender = async () => ({
-  ok: false,
-  aborted: false,
-  error: {
-    code: SignalError.webhookFailed,
-    message:
-      '発信した参加者の PC が教室につながっていないため、その人の /call を呼べません(pnpm dev --room で起動してください)',
-  },
-  elapsedMs: 0,
-});
-
 export async function startRoomEmulator(
-  room: Pick<RunningRoom, 'account' | 'memberKeys' | 'identityRefused' | 'onMemberKeys'>,
+  room: Pick<
+    RunningRoom,
+    'account' | 'memberKeys' | 'identityRefused' | 'onMemberKeys' | 'memberLinks'
+  >,
   options: RoomEmulatorOptions,
 ): Promise<RoomEmulator> {
   const account = new Account(room.account());
-  loadMemberKeys(account, room.memberKeys(), memberVoiceUrl);
+  /** Each member's TwiML App → the member: whose link carries the App's Voice webhook. */
+  const appMembers = new Map<string, string>();
+  const load = (keys: MemberKey[]) => {
+    loadMemberKeys(account, keys, memberVoiceUrl);
+    for (const key of keys) appMembers.set(key.appSid, key.memberId);
+  };
+  load(room.memberKeys());
   const stopKeys = room.onMemberKeys((change) => {
-    if (change.type === 'added') loadMemberKeys(account, [change.key], memberVoiceUrl);
+    if (change.type === 'added') load([change.key]);
     else account.revokeKey(change.key.keySid);
   });
+  const viaMemberLink: VoiceWebhookSender = ({ applicationSid, url: _url, ...request }) =>
+    room.memberLinks.webhook(appMembers.get(applicationSid) ?? '', request);
   const stopRefusals = account.onIdentityRefused((refusal) => {
     // Recorded for the board; a room that is closing may no longer write, and that is all.
     room.identityRefused(refusal).catch(() => {});
@@ -71,9 +67,11 @@ export async function startRoomEmulator(
     port: options.port,
     // Only the room's own address, as the room's routes (a DNS-rebound name gets 403).
     allowedHostnames: [options.host],
-    voiceWebhook: memberNotConnected,
+    voiceWebhook: viaMemberLink,
+    ...(options.webhookTimeoutMs ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
+  room.memberLinks.setEmulatorPort(emulator.port);
   return {
     url: emulator.url,
     emulator,

@@ -1,7 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { checkIdentity, identitiesCollide, isValidIdentity, STEPS } from '@kit/shared';
+import { MEMBER_LINK_CLOSE, MEMBER_LINK_PATH } from '@kit/shared/member-link';
 import {
   type BoardSnapshot,
   checkDisplayName,
@@ -31,6 +33,7 @@ import {
 import { exportCsv } from './csv.js';
 import type { RoomEvent, RoomEventBody } from './events.js';
 import { HttpError, objectWith, readJsonBody, sendError, sendJson, sendText } from './http-io.js';
+import { MemberLinks } from './member-links.js';
 import { StrikeCounter } from './rate-limit.js';
 import { openRoom, RoomStartError, randomSecret, sha256Hex } from './room-files.js';
 import { type MemberState, type RoomState, reduce } from './state.js';
@@ -104,6 +107,11 @@ export interface RunningRoom {
    * Returns the unsubscribe.
    */
   onMemberKeys(listener: (change: MemberKeyChange) => void): () => void;
+  /**
+   * The members' kits' links (`pnpm dev --room`): the room's emulator sends each
+   * member's Voice webhook through them, and tells them its port.
+   */
+  memberLinks: MemberLinks;
   /** The CSV of GET /api/export.csv. */
   csv(): string;
   /** Closes the server, the open board streams and the log. */
@@ -179,6 +187,7 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
   const memberWrites = new StrikeCounter(MEMBER_WRITES_PER_MINUTE, 60_000);
 
   const keyListeners = new Set<(change: MemberKeyChange) => void>();
+  const memberLinks = new MemberLinks(log);
 
   /** Writes an event (fsync'ed) and applies it; call inside `eventLog.serial`. */
   async function commit(body: RoomEventBody): Promise<RoomEvent> {
@@ -192,6 +201,9 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
         const change: MemberKeyChange =
           event.type === 'member-joined' ? { type: 'added', key } : { type: 'revoked', key };
         for (const listener of [...keyListeners]) listener(change);
+      }
+      if (event.type === 'member-revoked') {
+        memberLinks.drop(event.memberId, MEMBER_LINK_CLOSE.revoked, '講師が退室させました');
       }
     }
     return event;
@@ -533,6 +545,31 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     throw new HttpError(404, 'not_found', 'そのページはありません。');
   }
 
+  /** `GET /api/member-link` with a member's token: the kit's link (everything else is refused in HTTP). */
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => {});
+    try {
+      const path = new URL(req.url ?? '/', 'http://room.invalid').pathname;
+      if (path !== MEMBER_LINK_PATH)
+        throw new HttpError(404, 'not_found', 'そのページはありません。');
+      if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+        throw new HttpError(403, 'host_not_allowed', '教室の URL で接続してください。');
+      }
+      memberLinks.accept(member(req).memberId, req, socket, head);
+    } catch (error) {
+      const refusal =
+        error instanceof HttpError
+          ? error
+          : new HttpError(500, 'internal_error', '教室サーバーで問題が起きました。');
+      const body = JSON.stringify(roomError(refusal.code, refusal.message));
+      socket.end(
+        `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ''}\r\n` +
+          'content-type: application/json; charset=utf-8\r\n' +
+          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    }
+  }
+
   const createRoomServer = () =>
     createServer(
       {
@@ -557,6 +594,8 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
   const server = createRoomServer();
   const loopbackServer =
     options.loopback && !isLoopbackAddress(options.host) ? createRoomServer() : null;
+  server.on('upgrade', upgrade);
+  loopbackServer?.on('upgrade', upgrade);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -610,10 +649,12 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
       keyListeners.add(listener);
       return () => keyListeners.delete(listener);
     },
+    memberLinks,
     csv,
     close() {
       closing ??= (async () => {
         stream.close();
+        await memberLinks.close();
         await Promise.all(
           [server, loopbackServer].map(
             (open) =>

@@ -25,11 +25,28 @@ export interface EmulatorInfo {
 /** `127.0.0.1:4000`, `localhost:4000`: loopback only, the emulator has no TLS. */
 export const SIGNALING_HOST_PATTERN = /^(localhost|127(\.\d{1,3}){3}|\[::1\]):\d{1,5}$/;
 
-/** Whether a parsed `EMULATOR_INFO_PATH` answer is usable: a loopback `host:port`, nothing else. */
-export function isEmulatorInfo(value: unknown): value is EmulatorInfo {
+/**
+ * Where a phone may register: the local emulator on loopback, or in room mode
+ * (`pnpm dev --room`) the room's emulator on the room's own host, as the member's
+ * kit names it (`roomHostname`, from its `.kit/room.json`); nothing else.
+ */
+export function isSignalingHost(host: string, roomHostname?: string): boolean {
+  if (SIGNALING_HOST_PATTERN.test(host)) return true;
+  if (roomHostname === undefined || roomHostname === '') return false;
+  const port = host.toLowerCase().startsWith(`${roomHostname.toLowerCase()}:`)
+    ? host.slice(roomHostname.length + 1)
+    : null;
+  return port !== null && /^\d{1,5}$/.test(port) && Number(port) > 0 && Number(port) < 65536;
+}
+
+/**
+ * Whether a parsed `EMULATOR_INFO_PATH` answer is usable: a loopback `host:port`,
+ * or the room's own host when the kit says it is in a room (`isSignalingHost`).
+ */
+export function isEmulatorInfo(value: unknown, roomHostname?: string): value is EmulatorInfo {
   if (typeof value !== 'object' || value === null) return false;
   const { signalingHost } = value as { signalingHost?: unknown };
-  return typeof signalingHost === 'string' && SIGNALING_HOST_PATTERN.test(signalingHost);
+  return typeof signalingHost === 'string' && isSignalingHost(signalingHost, roomHostname);
 }
 
 /**

@@ -7,9 +7,9 @@ import {
   EMULATOR_INFO_PATH,
   type EmulatorInfo,
   errorBody,
+  isSignalingHost,
   KIT_SERVER_INFO_PATH,
   type KitServerInfo,
-  SIGNALING_HOST_PATTERN,
 } from '@kit/shared';
 import { LocalDevelopmentServer } from '@twilio/runtime-handler/dev';
 import express, { type RequestHandler } from 'express';
@@ -38,6 +38,11 @@ export interface StepServerOptions {
    * emulator; when unset that path is the runtime's 404, as on Twilio.
    */
   emulatorSignalingHost?: string;
+  /**
+   * Room mode (`pnpm dev --room`): the room's host name from the membership, the
+   * one non-loopback host `emulatorSignalingHost` may name.
+   */
+  roomHostname?: string;
   /** Twilio's execution limit (10 s); a Function that has not called back by then gets 504. */
   executionLimitMs?: number;
   /** Where `callback` is taught, named in the terminal when a Function never calls it. */
@@ -94,9 +99,12 @@ export interface StepServer {
  */
 export async function startStepServer(options: StepServerOptions): Promise<StepServer> {
   const { emulatorSignalingHost } = options;
-  if (emulatorSignalingHost !== undefined && !SIGNALING_HOST_PATTERN.test(emulatorSignalingHost)) {
+  if (
+    emulatorSignalingHost !== undefined &&
+    !isSignalingHost(emulatorSignalingHost, options.roomHostname)
+  ) {
     throw new Error(
-      `emulatorSignalingHost must be a loopback host:port such as 127.0.0.1:3001, not ${JSON.stringify(emulatorSignalingHost)}`,
+      `emulatorSignalingHost must be a loopback host:port such as 127.0.0.1:3001, or the room's host, not ${JSON.stringify(emulatorSignalingHost)}`,
     );
   }
   // Loopback only, always: the instructor's room is the kit's one server on the network.
