@@ -29,6 +29,8 @@ export interface CallHost {
   /** Registered devices of an identity, split by whether their token allows incoming calls. */
   devicesOf(identity: string): { ringable: DeviceConnection[]; withoutIncomingGrant: number };
   addLeg(leg: Leg): void;
+  /** A callee answered: the call is connected (what a watcher of the calls sees). */
+  callConnected(call: Call): void;
   callEnded(call: Call): void;
   log(line: string): void;
 }
@@ -57,9 +59,12 @@ export class Call {
   readonly temporarySid: string;
   readonly callerLeg: Leg;
   readonly startedAt = performance.now();
+  /** Wall-clock times, for the people watching (the room's board). */
+  readonly placedAt = Date.now();
+  connectedAt: number | null = null;
   phase: 'webhook' | 'twiml' | 'ringing' | 'bridged' | 'ended' = 'webhook';
   private readonly offerSdp: string;
-  private readonly applicationSid: string;
+  readonly applicationSid: string;
   private readonly voiceUrl: string;
   private readonly params: Record<string, string>;
   private readonly abort = new AbortController();
@@ -92,6 +97,16 @@ export class Call {
 
   get isEnded(): boolean {
     return this.phase === 'ended';
+  }
+
+  /** What the caller dialled (`To`), as the caller's `connect({ params })` gave it. */
+  get to(): string {
+    return this.params.To ?? '';
+  }
+
+  /** The identity that answered; null until then. */
+  get answeredBy(): string | null {
+    return this.answeredLeg?.identity ?? null;
   }
 
   /** Runs the Voice URL and its TwiML to the end; never throws. */
@@ -310,6 +325,7 @@ export class Call {
     this.answeredLeg = leg;
     this.ringingLegs = this.ringingLegs.filter((other) => other !== leg);
     this.phase = 'bridged';
+    this.connectedAt = Date.now();
     this.callerLeg.state = 'answered';
     this.callerLeg.connection?.send({
       type: 'answer',
@@ -318,6 +334,7 @@ export class Call {
     const elapsed = Math.round(performance.now() - this.startedAt);
     this.log(`応答 ${leg.connection?.label ?? leg.identity}(発信から ${elapsed} ms)`);
     this.finishDial({ bridged: true });
+    this.host.callConnected(this);
   }
 
   /** A callee declined: like a SIP 603, it ends the Dial for every device. */

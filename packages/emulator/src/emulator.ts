@@ -4,7 +4,7 @@ import { SignalError, wireError } from './error-codes.js';
 import type { ClientFrame } from './frames.js';
 import { type EmulatorOptions, resolveOptions } from './options.js';
 import { Sessions } from './session.js';
-import { Switchboard } from './switchboard.js';
+import { type CallView, Switchboard } from './switchboard.js';
 import { SIGNAL_PATH, SignalTransport } from './transport.js';
 
 export interface EmulatorStats {
@@ -25,6 +25,11 @@ export interface EmulatorStats {
   };
 }
 
+export interface RegistrationView {
+  identity: string;
+  keySid: string;
+}
+
 export interface Emulator {
   /** `host:port`: the Device option `chunderw`. */
   signalingHost: string;
@@ -32,6 +37,12 @@ export interface Emulator {
   url: string;
   port: number;
   stats(): EmulatorStats;
+  /** The registered devices now: each one's identity and the API key its token was signed with. */
+  registrations(): RegistrationView[];
+  /** The calls in progress now (placed and not yet ended). */
+  calls(): CallView[];
+  /** Called each time a callee answers. Returns the unsubscribe. */
+  onCallConnected(listener: (call: CallView) => void): () => void;
   /**
    * The account whose keys and TwiML Apps this emulator serves: change it
    * here (`addKey`, `revokeKey`, `addApp`, `setVoiceUrl(appSid, url)`) while
@@ -121,6 +132,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     url: `ws://${signalingHost}${SIGNAL_PATH}`,
     port,
     stats,
+    registrations: () =>
+      sessions
+        .registered()
+        .flatMap((connection) =>
+          connection.token
+            ? [{ identity: connection.token.identity, keySid: connection.token.keySid }]
+            : [],
+        ),
+    calls: () => switchboard.views(),
+    onCallConnected: (listener) => switchboard.onConnected(listener),
     account,
     setVoiceUrl(url) {
       const appSids = [...account.apps.keys()];

@@ -7,7 +7,10 @@ import { offersMediaWithoutCandidates } from './sdp.js';
 import { revokedKeyError } from './session.js';
 
 export interface SwitchboardSettings
-  extends Omit<CallHost, 'accountSid' | 'authToken' | 'addLeg' | 'callEnded' | 'log'> {
+  extends Omit<
+    CallHost,
+    'accountSid' | 'authToken' | 'addLeg' | 'callConnected' | 'callEnded' | 'log'
+  > {
   /** Whose keys a caller's token must still be signed by, and whose Apps route its calls. */
   account: Account;
   reconnectGraceMs: number;
@@ -22,6 +25,34 @@ const OFFER_WITHOUT_CANDIDATES =
   '電話をエミュレーターモードで動かしてください(kit/emulator.json を読み、ICE 候補を集め終えてから SDP を送る RTCPeerConnection を Device に渡します)。' +
   '(The offer has no ICE candidates, no a=candidate line, so the call would carry no audio. ' +
   'Run the phone in emulator mode: read kit/emulator.json and give the Device an RTCPeerConnection that sends its SDP once ICE gathering is complete.)';
+
+/** One call as a watcher (the room's board) sees it: who, whom, since when; no SDP, no tokens. */
+export interface CallView {
+  callSid: string;
+  /** The caller's TwiML App: whose Voice URL routes the call. */
+  applicationSid: string;
+  from: string;
+  /** What the caller dialled (`To`); the identity that answered may differ in case. */
+  to: string;
+  answeredBy: string | null;
+  phase: 'webhook' | 'twiml' | 'ringing' | 'bridged';
+  /** Epoch ms. */
+  placedAt: number;
+  connectedAt: number | null;
+}
+
+function callView(call: Call): CallView {
+  return {
+    callSid: call.sid,
+    applicationSid: call.applicationSid,
+    from: call.callerLeg.identity,
+    to: call.to,
+    answeredBy: call.answeredBy,
+    phase: call.phase === 'ended' ? 'bridged' : call.phase,
+    placedAt: call.placedAt,
+    connectedAt: call.connectedAt,
+  };
+}
 
 /** DTMF the SDK may send as a message: digits, `*`, `#`, and `w` pauses. */
 const DTMF_PATTERN = /^[0-9A-Da-d*#wW]{1,64}$/;
@@ -38,6 +69,7 @@ export class Switchboard {
   private readonly callsByTemporarySid = new Map<string, Call>();
   private readonly legsByReconnectToken = new Map<string, Leg>();
   private readonly host: CallHost;
+  private readonly connectedListeners = new Set<(call: CallView) => void>();
 
   constructor(
     private readonly settings: SwitchboardSettings,
@@ -49,6 +81,10 @@ export class Switchboard {
       accountSid: account.accountSid,
       authToken: account.authToken,
       addLeg: (leg) => this.indexLeg(leg),
+      callConnected: (call) => {
+        const view = callView(call);
+        for (const listener of [...this.connectedListeners]) listener(view);
+      },
       callEnded: (call) => this.forget(call),
       log,
     };
@@ -59,6 +95,16 @@ export class Switchboard {
 
   get callCount(): number {
     return this.calls.size;
+  }
+
+  /** The calls in the table now, as the people watching see them. */
+  views(): CallView[] {
+    return [...this.calls].filter((call) => !call.isEnded).map(callView);
+  }
+
+  onConnected(listener: (call: CallView) => void): () => void {
+    this.connectedListeners.add(listener);
+    return () => this.connectedListeners.delete(listener);
   }
 
   /** Handles one call-control frame from an authenticated connection. */

@@ -11,6 +11,7 @@ import {
   verifyVoiceToken,
 } from '../src/index.js';
 import { TestDevice } from './support/device.js';
+import { ANSWER_SDP } from './support/harness.js';
 import { signClaims, voiceToken } from './support/tokens.js';
 import { dialTwiml, TwimlServer } from './support/twiml-server.js';
 
@@ -163,6 +164,49 @@ describe('two keys and two TwiML Apps in one account', () => {
       // Not a key secret: the auth token alone signs webhooks.
       expect(twilio.validateRequest(keyA.secret, signature, server.url, params)).toBe(false);
     }
+  });
+});
+
+describe('what a watcher sees (the room board)', () => {
+  it('lists registered devices by key, the calls in progress, and says when a call connects', async () => {
+    voiceUrl1.reply = { body: dialTwiml(['bob']) };
+    const connected: unknown[] = [];
+    const stop = emulator.onCallConnected((call) => connected.push(call));
+    const alice = await registered(memberA, 'alice');
+    const bob = await registered(memberB, 'bob');
+    expect(emulator.registrations()).toEqual(
+      expect.arrayContaining([
+        { identity: 'alice', keySid: keyA.sid },
+        { identity: 'bob', keySid: keyB.sid },
+      ]),
+    );
+    alice.invite('bob');
+    const invite = await bob.next('invite');
+    expect(emulator.calls()).toEqual([
+      expect.objectContaining({
+        from: 'alice',
+        to: 'bob',
+        applicationSid: app1,
+        phase: 'ringing',
+        connectedAt: null,
+      }),
+    ]);
+    bob.send('answer', { callsid: invite.payload.callsid, sdp: ANSWER_SDP });
+    await alice.next('answer');
+    expect(connected).toEqual([
+      expect.objectContaining({
+        from: 'alice',
+        answeredBy: 'bob',
+        applicationSid: app1,
+        phase: 'bridged',
+      }),
+    ]);
+    const [call] = emulator.calls();
+    expect(call?.connectedAt).toBeGreaterThanOrEqual(call?.placedAt ?? Infinity);
+    bob.send('hangup', { callsid: invite.payload.callsid });
+    await alice.next('hangup');
+    expect(emulator.calls()).toEqual([]);
+    stop();
   });
 });
 
