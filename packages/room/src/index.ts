@@ -28,6 +28,7 @@ export {
   checkReportAgainstSteps,
   type MemberKeyChange,
   ROOM_HELLO,
+  type RoomPhones,
   type RoomServerOptions,
   type RunningRoom,
   startRoomServer,

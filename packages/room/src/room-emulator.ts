@@ -39,7 +39,7 @@ export function memberVoiceUrl(memberId: string): string {
 export async function startRoomEmulator(
   room: Pick<
     RunningRoom,
-    'account' | 'memberKeys' | 'identityRefused' | 'onMemberKeys' | 'memberLinks'
+    'account' | 'memberKeys' | 'identityRefused' | 'onMemberKeys' | 'memberLinks' | 'watchPhones'
   >,
   options: RoomEmulatorOptions,
 ): Promise<RoomEmulator> {
@@ -72,12 +72,14 @@ export async function startRoomEmulator(
     ...(options.log ? { log: options.log } : {}),
   });
   room.memberLinks.setEmulatorPort(emulator.port);
+  const stopWatching = room.watchPhones(emulator);
   return {
     url: emulator.url,
     emulator,
     async close() {
       stopKeys();
       stopRefusals();
+      stopWatching();
       await emulator.close();
     },
   };

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Emulator } from '@kit/emulator';
 import { checkIdentity, identitiesCollide, isValidIdentity, STEPS } from '@kit/shared';
 import { MEMBER_LINK_CLOSE, MEMBER_LINK_PATH } from '@kit/shared/member-link';
 import {
@@ -71,6 +72,9 @@ export interface RoomServerOptions {
   csvTimeZone?: string;
 }
 
+/** What the room reads of its emulator (`Emulator` of @kit/emulator has all three). */
+export type RoomPhones = Pick<Emulator, 'registrations' | 'calls' | 'onCallConnected'>;
+
 /** A member key added at a join, or revoked from the board. */
 export type MemberKeyChange =
   | { type: 'added'; key: MemberKey }
@@ -112,6 +116,11 @@ export interface RunningRoom {
    * member's Voice webhook through them, and tells them its port.
    */
   memberLinks: MemberLinks;
+  /**
+   * The room's emulator, once it runs (`startRoomEmulator`): who is registered and
+   * who is calling whom, for the board and the members' directory. Returns the detach.
+   */
+  watchPhones(phones: RoomPhones): () => void;
   /** The CSV of GET /api/export.csv. */
   csv(): string;
   /** Closes the server, the open board streams and the log. */
@@ -188,6 +197,8 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
 
   const keyListeners = new Set<(change: MemberKeyChange) => void>();
   const memberLinks = new MemberLinks(log);
+  /** The room's emulator, once attached (null in tests of the room alone). */
+  let phones: RoomPhones | null = null;
 
   /** Writes an event (fsync'ed) and applies it; call inside `eventLog.serial`. */
   async function commit(body: RoomEventBody): Promise<RoomEvent> {
@@ -650,6 +661,12 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
       return () => keyListeners.delete(listener);
     },
     memberLinks,
+    watchPhones(attached) {
+      phones = attached;
+      return () => {
+        if (phones === attached) phones = null;
+      };
+    },
     csv,
     close() {
       closing ??= (async () => {
