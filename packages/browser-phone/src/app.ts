@@ -2,6 +2,7 @@ import type { EmulatorInfo } from '@kit/shared';
 import type { Call, Device } from '@twilio/voice-sdk';
 import { type DiagnosticSnapshot, diagnose, type TokenInfo } from './diagnostics.js';
 import type { PhoneElements } from './dom.js';
+import { inRoomEmulator } from './emulator-mode.js';
 import { appendLog } from './event-log.js';
 import {
   initialPhoneState,
@@ -12,7 +13,7 @@ import {
 import { renderDiagnostics, renderPhone, type ShownError, showError } from './render.js';
 import { Ringback } from './sounds.js';
 import { fetchVoiceToken, type TokenResult } from './token-client.js';
-import { explainTwilioError, meaningfulCode } from './twilio-errors.js';
+import { explainRoomError, explainTwilioError, meaningfulCode } from './twilio-errors.js';
 import { checkDestinationField, checkIdentityField, checkRoomIdentity } from './validation.js';
 import { deviceOptions, loadVoiceSdk, rtcConfiguration } from './voice.js';
 
@@ -179,7 +180,10 @@ export class PhoneApp {
 
   private fail(error: TwilioErrorLike): void {
     const code = meaningfulCode(error);
-    const { message, hint } = explainTwilioError(code);
+    const { message, hint } =
+      this.emulator && inRoomEmulator(this.emulator)
+        ? explainRoomError(code)
+        : explainTwilioError(code);
     this.showError({ message, hint, ...(code !== undefined ? { code } : {}) });
   }
 
@@ -216,7 +220,9 @@ export class PhoneApp {
       const emulator = await this.emulatorFound;
       this.emulator = emulator;
       this.elements.mode.textContent = emulator
-        ? '(ローカルのエミュレーターに接続)'
+        ? inRoomEmulator(emulator)
+          ? `(教室のエミュレーター ${emulator.signalingHost} に接続)`
+          : '(ローカルのエミュレーターに接続)'
         : '(Twilio に接続)';
       const { Device } = await loadVoiceSdk(emulator);
       const device = new Device(token.token, deviceOptions(emulator));

@@ -1,4 +1,9 @@
-import { EMULATOR_INFO_PATH, type EmulatorInfo, isEmulatorInfo } from '@kit/shared';
+import {
+  EMULATOR_INFO_PATH,
+  type EmulatorInfo,
+  isEmulatorInfo,
+  SIGNALING_HOST_PATTERN,
+} from '@kit/shared';
 import { findRoom } from './room-panel.js';
 
 /**
@@ -36,6 +41,11 @@ export async function findEmulator(
   } catch {
     return null;
   }
+}
+
+/** Whether the emulator is the room's (`pnpm dev --room`): anything off loopback is. */
+export function inRoomEmulator(emulator: EmulatorInfo): boolean {
+  return !SIGNALING_HOST_PATTERN.test(emulator.signalingHost);
 }
 
 export interface SignalingRewrite {

@@ -143,6 +143,21 @@ export function explainTwilioError(code: number | undefined): ErrorExplanation {
   };
 }
 
+/**
+ * In a room (`pnpm dev --room`), the room's emulator refuses a token (31204, which
+ * the SDK shows as 20101) only when the instructor removed the attendee or the
+ * token names someone else's phone: say that, not "check your credentials".
+ */
+export function explainRoomError(code: number | undefined): ErrorExplanation {
+  if (code === 20101 || code === 31204) {
+    return {
+      message: '教室がこの電話の登録を断りました。',
+      hint: '講師があなたを教室から退室させたか、トークンの名前があなたの電話の名前ではありません。講師に確かめてください(もう一度参加するには pnpm room:leave と pnpm room:join)。',
+    };
+  }
+  return explainTwilioError(code);
+}
+
 interface TwilioErrorShape {
   code?: number;
   originalError?: { code?: unknown };

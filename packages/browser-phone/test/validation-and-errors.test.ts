@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainTwilioError, meaningfulCode } from '../src/twilio-errors.js';
+import { explainRoomError, explainTwilioError, meaningfulCode } from '../src/twilio-errors.js';
 import { checkDestinationField, checkIdentityField, checkRoomIdentity } from '../src/validation.js';
 
 describe('checkIdentityField', () => {
@@ -53,6 +53,20 @@ describe('explainTwilioError', () => {
   it('points at the microphone setting for permission errors', () => {
     expect(explainTwilioError(31401).hint).toContain('マイク');
     expect(explainTwilioError(20101).hint).toContain('API_SECRET');
+  });
+});
+
+describe('explainRoomError (pnpm dev --room)', () => {
+  it("says the room refused the phone for a refused token, not the credentials' wording", () => {
+    for (const code of [20101, 31204]) {
+      const { message, hint } = explainRoomError(code);
+      expect(message).toContain('教室');
+      expect(hint).toContain('退室');
+      expect(hint).not.toContain('API_SECRET');
+    }
+  });
+  it('explains every other code as in single-laptop mode', () => {
+    expect(explainRoomError(11200)).toEqual(explainTwilioError(11200));
   });
 });
 

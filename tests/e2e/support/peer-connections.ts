@@ -34,3 +34,32 @@ export function inboundAudioPackets(page: Page): Promise<number> {
     return total;
   });
 }
+
+/**
+ * The remote address of the candidate pair each open connection uses now
+ * (WebRTC stats: transport → selected pair → remote candidate): where the
+ * page's media actually goes.
+ */
+export function selectedRemoteAddresses(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const connections =
+      (window as unknown as { __kitPeerConnections?: RTCPeerConnection[] }).__kitPeerConnections ??
+      [];
+    const addresses: string[] = [];
+    for (const connection of connections) {
+      if (connection.connectionState === 'closed') continue;
+      const reports = new Map<string, Record<string, unknown>>();
+      (await connection.getStats()).forEach((report: Record<string, unknown>) => {
+        reports.set(String(report.id), report);
+      });
+      for (const report of reports.values()) {
+        if (report.type !== 'transport' || typeof report.selectedCandidatePairId !== 'string')
+          continue;
+        const pair = reports.get(report.selectedCandidatePairId);
+        const remote = pair ? reports.get(String(pair.remoteCandidateId)) : undefined;
+        if (typeof remote?.address === 'string') addresses.push(remote.address);
+      }
+    }
+    return addresses;
+  });
+}
