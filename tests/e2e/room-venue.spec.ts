@@ -291,6 +291,20 @@ test.describe('a venue: the instructor’s room and two attendees’ laptops', (
       await sakura.getByRole('button', { name: '終了' }).click();
       await expect(bob.locator('#status')).toHaveText('登録済み');
 
+      // The venue's Wi-Fi isolates its clients: signaling still reaches the room, media
+      // cannot go laptop to laptop. Both phones say so in words, not as silence.
+      venue.isolate(['sakura', 'bob'], true);
+      await dial(sakura, 'bob');
+      await bob.getByRole('button', { name: '応答' }).click();
+      for (const page of [sakura, bob]) {
+        await expect(page.getByRole('alert')).toContainText(
+          '相手の PC と音声がつながりませんでした',
+          { timeout: 15_000 }, // the phone gives media 5 s to connect
+        );
+        await expect(page.locator('#status')).toHaveText('登録済み');
+      }
+      venue.isolate(['sakura', 'bob'], false);
+
       // さくら stops her kit: her /call is gone. Her next call ends with 11200; bob hears nothing.
       kits.sakura.kill('SIGTERM');
       await finished(kits.sakura);

@@ -2,7 +2,7 @@ import type { EmulatorInfo } from '@kit/shared';
 import type { Call, Device } from '@twilio/voice-sdk';
 import { type DiagnosticSnapshot, diagnose, type TokenInfo } from './diagnostics.js';
 import type { PhoneElements } from './dom.js';
-import { inRoomEmulator } from './emulator-mode.js';
+import { inRoomEmulator, MEDIA_CONNECT_LIMIT_MS } from './emulator-mode.js';
 import { appendLog } from './event-log.js';
 import {
   initialPhoneState,
@@ -19,6 +19,8 @@ import { deviceOptions, loadVoiceSdk, rtcConfiguration } from './voice.js';
 
 /** How long 終了 stays on the status line before the phone shows 登録済み again. */
 const ENDED_NOTICE_MS = 2000;
+/** A call hung up this long after it was answered, media never up: the other phone gave up on it. */
+const MEDIA_SILENCE_MS = MEDIA_CONNECT_LIMIT_MS / 2;
 /** The 診断 panel keeps this many recent errors. */
 const RECENT_ERRORS = 5;
 
@@ -38,6 +40,8 @@ export class PhoneApp {
   private device: Device | null = null;
   private call: Call | null = null;
   private emulator: EmulatorInfo | null = null;
+  /** Whether this call's media connected (emulator mode; see mediaFailed). */
+  private mediaUp = false;
   private passcode = '';
   private readonly ringback = new Ringback();
   private token: TokenInfo | null = null;
@@ -225,7 +229,15 @@ export class PhoneApp {
           : '(ローカルのエミュレーターに接続)'
         : '(Twilio に接続)';
       const { Device } = await loadVoiceSdk(emulator);
-      const device = new Device(token.token, deviceOptions(emulator));
+      const device = new Device(
+        token.token,
+        deviceOptions(emulator, {
+          connected: () => {
+            this.mediaUp = true;
+          },
+          failed: () => this.mediaFailed(),
+        }),
+      );
       this.device = device;
       this.watchDevice(device);
       await device.register();
@@ -336,14 +348,36 @@ export class PhoneApp {
     this.endCall();
   }
 
+  /**
+   * The browsers' media did not connect (emulator mode: laptop to laptop). Both
+   * phones say it in words: this one ends the call, and the other, hung up on
+   * before its own watch fired, says the same on the disconnect (see watchCall).
+   */
+  private mediaFailed(): void {
+    if (!this.call || this.mediaUp) return;
+    this.showMediaFailure();
+    this.call.disconnect();
+  }
+
+  private showMediaFailure(): void {
+    this.showError({
+      message: '相手の PC と音声がつながりませんでした。',
+      hint: '会場の Wi-Fi が端末どうしの通信を止めている(クライアント分離)か、VPN やファイアウォールが UDP を止めています。VPN を切るか、講師に伝えてください(pnpm run doctor --room で確かめられます)。',
+      code: 'media_unreachable',
+    });
+  }
+
   private watchCall(call: Call): void {
     this.call = call;
+    this.mediaUp = false;
+    let acceptedAt: number | null = null;
     call.on('ringing', () => {
       this.dispatch({ type: 'ringing' });
       this.log('呼び出しています');
       if (this.emulator) this.ringback.start();
     });
     call.on('accept', () => {
+      acceptedAt = performance.now();
       this.ringback.stop();
       this.dispatch({ type: 'accepted' });
       this.log('通話を開始しました');
@@ -356,6 +390,15 @@ export class PhoneApp {
       this.elements.micLevel.value = input;
     });
     call.on('disconnect', () => {
+      // Hung up on after a while without media: the other side's watch gave up first.
+      if (
+        this.emulator &&
+        acceptedAt !== null &&
+        !this.mediaUp &&
+        performance.now() - acceptedAt > MEDIA_SILENCE_MS
+      ) {
+        this.showMediaFailure();
+      }
       this.log('通話が終了しました');
       this.endCall();
     });

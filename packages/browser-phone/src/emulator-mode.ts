@@ -94,22 +94,76 @@ export function installSignalingRewrite(scope: typeof globalThis = globalThis): 
 const ICE_GATHERING_LIMIT_MS = 3000;
 
 /**
+ * Between two laptops on one network, media connects in well under a second.
+ * Not connected after this (Wi-Fi that isolates its clients, a VPN, a firewall
+ * dropping UDP): the phone says so, instead of a call that stays silent.
+ */
+export const MEDIA_CONNECT_LIMIT_MS = 5000;
+
+/** Told whether the browsers' media path came up: the phone ends a silent call in words. */
+export interface MediaWatch {
+  connected(): void;
+  failed(): void;
+}
+
+/**
  * Twilio's media servers need no ICE candidates in the SDP, so the SDK sends its
  * offer right after `setLocalDescription`. Browser-to-browser media does need
  * them: resolve `setLocalDescription` only once gathering is complete, so the
- * SDP the SDK reads afterwards carries the candidates.
+ * SDP the SDK reads afterwards carries the candidates. Once the other side's
+ * description is set, `watch` hears whether media connects in time.
  */
 export function iceGatheringPeerConnection(
   Base: typeof RTCPeerConnection,
+  watch?: MediaWatch,
 ): typeof RTCPeerConnection {
   return class IceGatheringPeerConnection extends Base {
+    private mediaTimer: ReturnType<typeof setTimeout> | null = null;
+
     override async setLocalDescription(
       description?: RTCLocalSessionDescriptionInit,
     ): Promise<void> {
       await super.setLocalDescription(description);
       await waitForIceGathering(this, ICE_GATHERING_LIMIT_MS);
     }
+
+    override async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      await super.setRemoteDescription(description);
+      if (watch && this.mediaTimer === null)
+        watchMedia(this, watch, (timer) => {
+          this.mediaTimer = timer;
+        });
+    }
   };
+}
+
+function watchMedia(
+  connection: RTCPeerConnection,
+  watch: MediaWatch,
+  keep: (timer: ReturnType<typeof setTimeout>) => void,
+): void {
+  let settled = false;
+  const settle = (outcome: 'connected' | 'failed') => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    connection.removeEventListener('connectionstatechange', onChange);
+    watch[outcome]();
+  };
+  const onChange = () => {
+    const state = connection.connectionState;
+    if (state === 'connected') settle('connected');
+    else if (state === 'failed') settle('failed');
+    else if (state === 'closed') {
+      settled = true;
+      clearTimeout(timer);
+      connection.removeEventListener('connectionstatechange', onChange);
+    }
+  };
+  const timer = setTimeout(() => settle('failed'), MEDIA_CONNECT_LIMIT_MS);
+  keep(timer);
+  connection.addEventListener('connectionstatechange', onChange);
+  onChange();
 }
 
 export function waitForIceGathering(connection: RTCPeerConnection, limitMs: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { EmulatorInfo } from '@kit/shared';
 import type { Device } from '@twilio/voice-sdk';
-import { iceGatheringPeerConnection } from './emulator-mode.js';
+import { iceGatheringPeerConnection, type MediaWatch } from './emulator-mode.js';
 import { signaling } from './signaling.js';
 import { sdkSounds } from './sounds.js';
 
@@ -23,7 +23,7 @@ export function loadVoiceSdk(emulator: EmulatorInfo | null): Promise<VoiceSdk> {
 /** Options the SDK documents, plus the internal ones it reads (public in its typings as IExtendedDeviceOptions). */
 type DeviceOptions = Device.Options & { chunderw?: string; publishEvents?: boolean };
 
-export function deviceOptions(emulator: EmulatorInfo | null): DeviceOptions {
+export function deviceOptions(emulator: EmulatorInfo | null, media?: MediaWatch): DeviceOptions {
   const common: DeviceOptions = {
     sounds: sdkSounds(),
     // Report 31480 (no answer), 31486 (busy), 31603 (declined) instead of a generic 31005.
@@ -35,7 +35,7 @@ export function deviceOptions(emulator: EmulatorInfo | null): DeviceOptions {
     ...common,
     chunderw: emulator.signalingHost,
     publishEvents: false,
-    RTCPeerConnection: iceGatheringPeerConnection(RTCPeerConnection),
+    RTCPeerConnection: iceGatheringPeerConnection(RTCPeerConnection, media),
   };
 }
 

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   findEmulator,
+  iceGatheringPeerConnection,
   installSignalingRewrite,
+  MEDIA_CONNECT_LIMIT_MS,
   waitForIceGathering,
 } from '../src/emulator-mode.js';
 
@@ -156,5 +158,67 @@ describe('waitForIceGathering', () => {
     const started = Date.now();
     await waitForIceGathering(fakeConnection('gathering') as unknown as RTCPeerConnection, 50);
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+});
+
+describe('the media watch (a call between laptops that stays silent)', () => {
+  /** Just enough of RTCPeerConnection: a connection state and its change event. */
+  class FakeConnection extends EventTarget {
+    connectionState: RTCPeerConnectionState = 'new';
+    iceGatheringState: RTCIceGatheringState = 'complete';
+    async setLocalDescription() {}
+    async setRemoteDescription() {}
+    become(state: RTCPeerConnectionState) {
+      this.connectionState = state;
+      this.dispatchEvent(new Event('connectionstatechange'));
+    }
+  }
+  function watched() {
+    const heard: string[] = [];
+    const Watched = iceGatheringPeerConnection(
+      FakeConnection as unknown as typeof RTCPeerConnection,
+      {
+        connected: () => heard.push('connected'),
+        failed: () => heard.push('failed'),
+      },
+    );
+    return { heard, connection: new Watched() as unknown as FakeConnection };
+  }
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('says connected once, and nothing more', async () => {
+    vi.useFakeTimers();
+    const { heard, connection } = watched();
+    await connection.setRemoteDescription();
+    connection.become('connected');
+    vi.advanceTimersByTime(MEDIA_CONNECT_LIMIT_MS * 2);
+    expect(heard).toEqual(['connected']);
+  });
+
+  it('says failed when media is not up in time, or when the connection fails', async () => {
+    vi.useFakeTimers();
+    const slow = watched();
+    await slow.connection.setRemoteDescription();
+    slow.connection.become('connecting');
+    vi.advanceTimersByTime(MEDIA_CONNECT_LIMIT_MS - 1);
+    expect(slow.heard).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(slow.heard).toEqual(['failed']);
+
+    const failing = watched();
+    await failing.connection.setRemoteDescription();
+    failing.connection.become('failed');
+    expect(failing.heard).toEqual(['failed']);
+  });
+
+  it('says nothing for a call closed before media came up (a hang-up)', async () => {
+    vi.useFakeTimers();
+    const { heard, connection } = watched();
+    await connection.setRemoteDescription();
+    connection.become('closed');
+    vi.advanceTimersByTime(MEDIA_CONNECT_LIMIT_MS * 2);
+    expect(heard).toEqual([]);
   });
 });

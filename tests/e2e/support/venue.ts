@@ -33,11 +33,20 @@ export interface Venue {
   ): ChildProcess;
   /** A Chromium executable that runs inside the laptop's namespace (for Playwright's `executablePath`). */
   chromium(laptop: string): string;
+  /**
+   * Wi-Fi client isolation, as many venues set it: the laptops named cannot reach
+   * each other, but still reach every other laptop (the instructor's). Linux bridge
+   * port isolation does exactly that.
+   */
+  isolate(laptops: readonly string[], on: boolean): void;
   close(): void;
 }
 
 const SUBNET = '10.77.0';
 const BRIDGE = 'br-venue';
+
+/** The bridge's end of a laptop's cable. */
+const vethOf = (laptop: string) => `v-${laptop}`.slice(0, 15);
 
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: 'pipe' });
@@ -65,7 +74,7 @@ export async function createVenue(laptops: Record<string, number>): Promise<Venu
       throw new Error(`no namespace for ${name}`);
     // The holder is `unshare`, which execs sleep in the new namespace: same pid.
     const netns = `/proc/${holder.pid}/ns/net`;
-    const veth = `v-${name}`.slice(0, 15);
+    const veth = vethOf(name);
     ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', String(holder.pid));
     ip('link', 'set', veth, 'master', BRIDGE, 'up');
     const address = `${SUBNET}.${host}`;
@@ -107,6 +116,18 @@ export async function createVenue(laptops: Record<string, number>): Promise<Venu
       );
       chmodSync(file, 0o755);
       return file;
+    },
+    isolate(names, on) {
+      for (const name of names) {
+        laptopOf(name);
+        execFileSync(
+          'bridge',
+          ['link', 'set', 'dev', vethOf(name), 'isolated', on ? 'on' : 'off'],
+          {
+            stdio: 'pipe',
+          },
+        );
+      }
     },
     close() {
       for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
