@@ -16,6 +16,7 @@ export const SECTION_NAMES = [
   'docs',
   'learner',
   'room',
+  'room calls',
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 

@@ -9,6 +9,7 @@ import { benchBundle } from './sections/bundle.js';
 import { benchDocs } from './sections/docs.js';
 import { benchLearnerCheck } from './sections/learner.js';
 import { benchRoom } from './sections/room.js';
+import { benchRoomCalls } from './sections/room-calls.js';
 import { benchSignaling } from './sections/signaling.js';
 import { benchMinting, benchTokenEndpoint } from './sections/token.js';
 import { BENCH_DIR } from './servers/fixture-step.js';
@@ -44,6 +45,12 @@ function sectionRunners(quick: boolean): Record<SectionName, () => Promise<Figur
         quick
           ? { members: 100, intervalMs: 2000, durationMs: 10_000 }
           : { members: 300, intervalMs: 2000, durationMs: 60_000 },
+      ),
+    'room calls': () =>
+      benchRoomCalls(
+        quick
+          ? { members: 100, heldCalls: 30, waves: 2, callsPerSecond: 100 }
+          : { members: 300, heldCalls: 100, waves: 3, callsPerSecond: 100 },
       ),
   };
 }

@@ -1,3 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 /** Latency summary in milliseconds. */
 export interface Latency {
   count: number;
@@ -32,3 +35,13 @@ export function median(values: readonly number[]): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A full collection, then the heap in use (bytes): `pnpm bench` runs under tsx
+ * without --expose-gc, so the flag is set now and a fresh context gets its `gc`.
+ */
+export function heapAfterGc(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed;
+}

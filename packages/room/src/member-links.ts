@@ -44,6 +44,8 @@ export interface MemberLinkStatus {
   memberId: string;
   /** Whether the kit has said which Voice URL to sign (its hello arrived). */
   ready: boolean;
+  /** Webhooks sent to the kit and not yet answered, timed out or called off: 0 once its calls are set up. */
+  pending: number;
 }
 
 const failed = (reason: string, started: number): VoiceWebhookResult => ({
@@ -82,7 +84,11 @@ export class MemberLinks {
   }
 
   status(): MemberLinkStatus[] {
-    return [...this.links].map(([memberId, link]) => ({ memberId, ready: link.voiceUrl !== null }));
+    return [...this.links].map(([memberId, link]) => ({
+      memberId,
+      ready: link.voiceUrl !== null,
+      pending: link.pending.size,
+    }));
   }
 
   /** Completes an upgrade the room has already authenticated as `memberId`. */

@@ -151,6 +151,9 @@ describe('the member link (the room side)', () => {
     const bobs = await phone(bob, 'bob');
     alices.invite('bob');
     const webhook = await kit.next('webhook');
+    const pendingOf = () =>
+      room.memberLinks.status().find((link) => link.memberId === alice.memberId)?.pending;
+    expect(pendingOf()).toBe(1);
     expect(webhook.params).toMatchObject({
       To: 'bob',
       From: 'client:alice',
@@ -175,6 +178,7 @@ describe('the member link (the room side)', () => {
     });
     const invite = await bobs.next('invite');
     expect(invite.payload.parameters).toMatchObject({ From: 'client:alice' });
+    expect(pendingOf()).toBe(0);
     bobs.send('reject', { callsid: invite.payload.callsid });
     await alices.next('hangup');
   });

@@ -51,7 +51,7 @@ interface CallTimes {
 }
 
 /** One call from `caller` to `callee` (`calleeIdentity`), answered at once; hangs up unless `hold`. */
-async function placeCall(
+export async function placeCall(
   caller: PStreamClient,
   callee: PStreamClient,
   calleeIdentity: string,
@@ -93,7 +93,11 @@ async function sequentialCalls(rig: SignalingRig, count: number) {
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */
-async function inPool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>) {
+export async function inPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+) {
   const results: R[] = [];
   let next = 0;
   const worker = async () => {
