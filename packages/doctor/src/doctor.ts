@@ -15,6 +15,7 @@ import {
 } from './ports.js';
 import { buildReport, type DoctorReport } from './report.js';
 import { checkRoom } from './room.js';
+import { checkRoomCalls } from './room-calls.js';
 import { checkTwilio } from './twilio-mode.js';
 import { checkWorkspace } from './workspace.js';
 
@@ -25,6 +26,8 @@ export interface DoctorOptions {
   emulatorPort: number;
   /** `--local`: check with the emulator even when the credentials look real. */
   forceLocal: boolean;
+  /** `--room`: check room calls too (checkRoomCalls). */
+  roomCalls?: boolean;
   /**
    * `--workspace`: the learner's folder (this path, `pnpm step:start`'s) is
    * checked and run instead of the finished code.
@@ -88,6 +91,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   }
   // Only when this machine joined the instructor's room (pnpm room:join): no membership, no section.
   checks.push(...(await checkRoom(roomFilePath(options.environment))));
+  if (options.roomCalls) {
+    checks.push(
+      ...(await checkRoomCalls({ roomFile: roomFilePath(options.environment), env: fileValues })),
+    );
+  }
   return {
     report: buildReport(step, mode, options.envFile, machine.info, checks),
     secrets,

@@ -19,18 +19,20 @@ import { formatText, redact } from './report.js';
 // the tests call it in-process with their own.
 
 const USAGE: Usage = {
-  japanese: `使い方: pnpm run doctor [--step N] [--workspace] [--json] [--local]
+  japanese: `使い方: pnpm run doctor [--step N] [--workspace] [--json] [--local] [--room]
   --step N    確認する手順(1〜${STEPS.length}、既定: 完成した電話の手順 ${finishedPhoneStep().number})
   --workspace 完成コードの代わりに作業フォルダー(pnpm step:start N)を確認する: Function のファイル、
               twiml-app.json の voiceUrl、動作(pnpm dev:step N --workspace と同じもの)
   --json      結果を JSON で出力(講師が集計する用)
   --local     本物の認証情報でも、ローカル(エミュレーター)で確認する
+  --room      教室モードの通話を確認する: 教室の電話の接続先、.env の API キー、音声(UDP)の通り道
   -h, --help  この説明を表示する`,
-  english: `usage: pnpm run doctor [--step N] [--workspace] [--json] [--local]
+  english: `usage: pnpm run doctor [--step N] [--workspace] [--json] [--local] [--room]
   Checks the machine, the .env and either the local stack or the Twilio account for step N
   (default: the finished phone, step ${finishedPhoneStep().number}); --workspace checks your own folder
   (pnpm step:start N: its Functions, twiml-app.json, and running it) instead of the finished code;
-  --json prints the report as JSON, --local checks locally even with real credentials.
+  --json prints the report as JSON, --local checks locally even with real credentials,
+  --room checks room calls (the room's phones port, this .env's key, UDP for the audio).
   Exit 1 when any check fails.`,
 };
 
@@ -39,6 +41,7 @@ function readCommandLine(args: readonly string[]): {
   json: boolean;
   forceLocal: boolean;
   workspace: boolean;
+  roomCalls: boolean;
 } {
   const { values } = parseCommandLine({
     usage: USAGE,
@@ -47,6 +50,7 @@ function readCommandLine(args: readonly string[]): {
       json: { type: 'boolean' },
       local: { type: 'boolean' },
       workspace: { type: 'boolean' },
+      room: { type: 'boolean' },
     },
     args,
   });
@@ -58,13 +62,14 @@ function readCommandLine(args: readonly string[]): {
     json: values.json ?? false,
     forceLocal: values.local ?? false,
     workspace: values.workspace ?? false,
+    roomCalls: values.room ?? false,
   };
 }
 
 /** The whole command: its exit code is 0 when every check passes, 1 when any fails, 2 on a usage error. */
 export function doctorMain(argv: readonly string[], io: CommandIo): Promise<number> {
   return runCommandInProcess(io, async () => {
-    const { step, json, forceLocal, workspace } = readCommandLine(argv);
+    const { step, json, forceLocal, workspace, roomCalls } = readCommandLine(argv);
     const port = readPort('PORT', 3000, io.env);
     const emulatorPort = readPort('EMULATOR_PORT', port + 1, io.env);
     const { report, secrets } = await runDoctor({
@@ -73,6 +78,7 @@ export function doctorMain(argv: readonly string[], io: CommandIo): Promise<numb
       port,
       emulatorPort,
       forceLocal,
+      roomCalls,
       // The launcher's own folder (KIT_WORKSPACE_DIR in tests), so both look at the same files.
       ...(workspace && { workspaceDir: io.env.KIT_WORKSPACE_DIR ?? workspaceDir() }),
       environment: io.env,

@@ -71,6 +71,11 @@ export class MemberLinks {
     this.pinger.unref();
   }
 
+  /** The room's emulator port (null before it runs): GET /api/room says it too. */
+  get phonesPort(): number | null {
+    return this.emulatorPort;
+  }
+
   /** The room's emulator port, sent to each kit (`ready`) so its phone registers there. */
   setEmulatorPort(port: number): void {
     this.emulatorPort = port;

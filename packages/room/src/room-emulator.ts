@@ -1,5 +1,6 @@
 import { Account, type Emulator, startEmulator, type VoiceWebhookSender } from '@kit/emulator';
 import { loadMemberKeys, type MemberKey } from './credentials.js';
+import { startMediaProbeResponder } from './media-probe.js';
 import type { RunningRoom } from './server.js';
 
 /**
@@ -71,6 +72,13 @@ export async function startRoomEmulator(
     ...(options.webhookTimeoutMs ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
+  // The media probe shares the phones port number, on UDP (doctor --room).
+  const probe = await startMediaProbeResponder(options.host, emulator.port).catch(
+    async (error: unknown) => {
+      await emulator.close();
+      throw error;
+    },
+  );
   room.memberLinks.setEmulatorPort(emulator.port);
   const stopWatching = room.watchPhones(emulator);
   return {
@@ -80,6 +88,7 @@ export async function startRoomEmulator(
       stopKeys();
       stopRefusals();
       stopWatching();
+      await probe.close();
       await emulator.close();
     },
   };

@@ -479,7 +479,10 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     switch (path) {
       case ROOM_PATHS.hello:
         allow('GET');
-        return sendJson(res, 200, ROOM_HELLO);
+        return sendJson(res, 200, {
+          ...ROOM_HELLO,
+          ...(memberLinks.phonesPort !== null ? { phonesPort: memberLinks.phonesPort } : {}),
+        });
       case ROOM_PATHS.join:
         allow('POST');
         return join(req, res);

@@ -88,6 +88,32 @@ describe("the room's emulator", () => {
     expect(again.payload.error).toMatchObject({ code: 31204 });
   });
 
+  it('echoes a media probe byte for byte on its port (UDP), and nothing else, a few a second at most', async () => {
+    const { createSocket } = await import('node:dgram');
+    const { randomBytes } = await import('node:crypto');
+    const { mediaProbe } = await import('@kit/shared/member-link');
+    const socket = createSocket('udp4');
+    const echoes: string[] = [];
+    socket.on('message', (message) => echoes.push(message.toString()));
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const send = (text: string) =>
+      new Promise<void>((resolve) =>
+        socket.send(text, phones.emulator.port, '127.0.0.1', () => resolve()),
+      );
+    const probe = mediaProbe(randomBytes(16).toString('hex'));
+    await send('hello');
+    await send(`${probe}x`);
+    await send(probe);
+    await expect.poll(() => echoes).toEqual([probe]);
+    for (let i = 0; i < 20; i++) await send(probe);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(echoes.length).toBe(10); // the limit per sender and 10 s
+    expect((await call(room, '/api/room')).json).toMatchObject({
+      phonesPort: phones.emulator.port,
+    });
+    socket.close();
+  });
+
   it('answers only requests that name its own address, as the room does (no DNS-rebound name)', async () => {
     const healthz = phones.url.replace(/^ws:/, 'http:').replace(/\/signal$/, '/healthz');
     expect((await fetch(healthz)).status).toBe(200);

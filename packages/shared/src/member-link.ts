@@ -165,3 +165,20 @@ export function parseRoomFrame(text: string): RoomFrame | null {
       return null;
   }
 }
+
+/**
+ * The media probe (`pnpm run doctor --room`): one UDP datagram to the room's
+ * phones port, echoed byte for byte (never larger, so the room cannot be used to
+ * amplify). A reply means UDP, the path the browsers' audio takes, flows between
+ * this laptop and another one on the venue's network.
+ */
+const MEDIA_PROBE_PREFIX = 'kit-media-probe/1 ';
+const MEDIA_PROBE_PATTERN = /^kit-media-probe\/1 [0-9a-f]{32}$/;
+
+export function mediaProbe(nonceHex: string): string {
+  return `${MEDIA_PROBE_PREFIX}${nonceHex}`;
+}
+
+export function isMediaProbe(text: string): boolean {
+  return MEDIA_PROBE_PATTERN.test(text);
+}

@@ -308,6 +308,11 @@ export interface RoomHello {
   kind: 'kit-room';
   /** The API version; a kit that speaks another one says so instead of misreading. */
   version: 1;
+  /**
+   * The room's phones port (its emulator, and the media probe on UDP), on the
+   * room's own host; absent until the room's emulator runs.
+   */
+  phonesPort?: number;
 }
 
 export function isRoomHello(value: unknown): value is RoomHello {

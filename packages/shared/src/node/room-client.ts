@@ -296,13 +296,17 @@ function refusal(answer: Answer): RoomFailure {
 export async function roomHello(
   url: string,
   timeoutMs: number = ROOM_HELLO_TIMEOUT_MS,
-): Promise<RoomResult<{ url: string }>> {
+): Promise<RoomResult<{ url: string; phonesPort: number | null }>> {
   const origin = normalizeRoomUrl(url);
   if (!origin.ok) return failure('invalid', origin.message, origin.english);
   const result = await request(origin.url, ROOM_PATHS.hello, { method: 'GET', timeoutMs });
   if (!result.ok) return result;
   const { answer } = result;
-  if (answer.status === 200 && isRoomHello(answer.body)) return { ok: true, url: origin.url };
+  if (answer.status === 200 && isRoomHello(answer.body)) {
+    const port = answer.body.phonesPort;
+    const phonesPort = Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536 ? (port as number) : null;
+    return { ok: true, url: origin.url, phonesPort };
+  }
   const kind = (answer.body as { kind?: unknown } | null)?.kind;
   if (answer.status === 200 && kind === 'kit-room') {
     return failure(
