@@ -34,6 +34,7 @@ const events = [
   ev(T0 + 4 * minute, { type: 'report', memberId: id(3), report: report(1, '1-2') }),
   ev(T0 + 5 * minute, { type: 'hand-raised', memberId: id(3), message: 'わかりません' }),
   ev(T0 + 6 * minute, { type: 'hand-raised', memberId: id(4), message: '' }),
+  ev(T0 + 7 * minute, { type: 'call-connected', memberId: id(1), to: 'bob' }),
 ];
 
 describe('board snapshot', () => {
@@ -91,11 +92,13 @@ describe('CSV export', () => {
     expect(
       csv.startsWith('\uFEFF"名前","メンバーID","参加時刻","手順1 合格時刻","手順2 合格時刻"'),
     ).toBe(true);
+    expect(csv.split('\r\n')[0]?.endsWith(',"自分のコードで初めて通話した時刻"')).toBe(true);
     const lines = csv.slice(1).split('\r\n');
     expect(lines).toHaveLength(6);
     expect(lines[1]).toBe(
-      `"さとう","${id(1)}","2025-06-01 10:00:00","2025-06-01 10:01:00","","1","手順2 未合格 2025-06-01 10:02:00","2-2"`,
+      `"さとう","${id(1)}","2025-06-01 10:00:00","2025-06-01 10:01:00","","1","手順2 未合格 2025-06-01 10:02:00","2-2","2025-06-01 10:07:00"`,
     );
+    expect(lines[2]?.endsWith(',"2-2",""')).toBe(true);
     expect(lines[4]?.startsWith(`"'=HYPERLINK(""http://x"")"`)).toBe(true);
   });
 });
