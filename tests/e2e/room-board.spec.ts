@@ -62,6 +62,9 @@ function member(name: string, overrides: Partial<BoardMember> = {}): BoardMember
     passedStep: 0,
     hand: null,
     stuck: false,
+    phones: [],
+    calls: [],
+    firstCallAt: null,
     ...overrides,
   };
 }
@@ -95,6 +98,7 @@ function snapshot(members: BoardMember[]): BoardSnapshot {
     stageTitles: { '3-4': 'identity の検査', '3-6': 'トークンの有効期限' },
     passedByStep: { '1': 4, '2': 3, '3': 1 },
     topFailingStage: { id: '3-4', title: 'identity の検査', count: 1 },
+    calledCount: 1,
     members,
   };
 }

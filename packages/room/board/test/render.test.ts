@@ -53,6 +53,9 @@ function member(overrides: Partial<BoardMember> = {}): BoardMember {
     passedStep: 2,
     hand: null,
     stuck: false,
+    phones: [],
+    calls: [],
+    firstCallAt: null,
     ...overrides,
   };
 }
@@ -64,6 +67,7 @@ function snapshot(members: BoardMember[]): BoardSnapshot {
     stageTitles: { '3-4': 'identity の検査' },
     passedByStep: { '2': 5, '1': 8, '10': 0 },
     topFailingStage: { id: '3-4', title: 'identity の検査', count: 8 },
+    calledCount: 3,
     members,
   };
 }
