@@ -62,6 +62,9 @@ function member(name: string, overrides: Partial<BoardMember> = {}): BoardMember
     passedStep: 0,
     hand: null,
     stuck: false,
+    phones: [],
+    calls: [],
+    firstCallAt: null,
     ...overrides,
   };
 }
@@ -84,8 +87,16 @@ const MEMBERS = [
     passedStep: 2,
     hand: { message: '', raisedAt: ago(40_000) },
   }),
-  member('鈴木', { identity: 'suzuki', latest: report(3, 7, 7, 30_000), passedStep: 3 }),
-  member('高橋 一郎', { identity: 'ichiro' }),
+  member('鈴木', {
+    identity: 'suzuki',
+    latest: report(3, 7, 7, 30_000),
+    passedStep: 3,
+    // On a call their own /call routed: the row says whom, and for how long.
+    phones: ['suzuki'],
+    calls: [{ to: 'ichiro', state: 'connected', placedAt: ago(80_000), connectedAt: ago(75_000) }],
+    firstCallAt: ago(5 * 60_000),
+  }),
+  member('高橋 一郎', { identity: 'ichiro', phones: ['ichiro'] }),
 ];
 
 function snapshot(members: BoardMember[]): BoardSnapshot {
@@ -95,6 +106,7 @@ function snapshot(members: BoardMember[]): BoardSnapshot {
     stageTitles: { '3-4': 'identity の検査', '3-6': 'トークンの有効期限' },
     passedByStep: { '1': 4, '2': 3, '3': 1 },
     topFailingStage: { id: '3-4', title: 'identity の検査', count: 1 },
+    calledCount: 1,
     members,
   };
 }
@@ -165,6 +177,7 @@ for (const theme of THEMES) {
         await expect(page.locator('#code')).toHaveText('KX3-4MP');
         await expect(page.locator('#summary')).toContainText('4 人参加');
         await expect(page.locator('#summary')).toContainText('手順1 合格 4 人');
+        await expect(page.locator('#summary')).toContainText('1 人が自分のコードで通話しました');
         await expect(page.locator('#summary')).toContainText(
           'いま多いつまずき: 3-4 identity の検査: 1 人',
         );
@@ -186,6 +199,9 @@ for (const theme of THEMES) {
         await expect(first).toContainText('4 分前');
         await expect(first).toContainText('identity が空と言われます');
         await expect(first).toContainText('3 分待ち');
+        const suzuki = rows(page).nth(2);
+        await expect(suzuki).toContainText('通話済み');
+        await expect(suzuki.locator('.call')).toHaveText(/^→ ichiro 通話中 1 分 \d{1,2} 秒$/);
 
         await page.evaluate(() => Object.assign(window, { boardNotReloaded: true }));
         const newcomer = member('新しい人', { latest: report(1, 2, 4, 0) });
@@ -257,7 +273,7 @@ for (const theme of THEMES) {
         await expect(page.locator('main')).not.toContainText('identity が空と言われます');
         await expect(page.getByRole('button')).toHaveCount(0);
         await expect(page.getByRole('link', { name: 'CSV を書き出す' })).toBeHidden();
-        await expect(page.locator('thead th')).toHaveCount(6);
+        await expect(page.locator('thead th')).toHaveCount(7);
         guard.verify();
       });
     }

@@ -5,6 +5,7 @@ import {
   formatRoomCode,
   STAGE_ID_PATTERN,
 } from '@kit/shared/room';
+import { type MemberPhones, type PhoneLists, phonesByMember } from './phones.js';
 import { type MemberState, passedStep, type RoomState } from './state.js';
 
 export interface BoardOptions {
@@ -13,6 +14,8 @@ export interface BoardOptions {
   stepCount: number;
   stuckAfterMs: number;
   now: number;
+  /** The room's emulator now (registrations and calls in progress); none when it is not running. */
+  phones?: PhoneLists | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -21,7 +24,13 @@ export function isStuck(member: MemberState, stuckAfterMs: number, now: number):
   return member.failing !== null && now - member.failing.since > stuckAfterMs;
 }
 
-function boardMember(member: MemberState, options: BoardOptions): BoardMember {
+const NO_PHONES: MemberPhones = { phones: [], calls: [] };
+
+function boardMember(
+  member: MemberState,
+  options: BoardOptions,
+  live: MemberPhones = NO_PHONES,
+): BoardMember {
   return {
     memberId: member.memberId,
     name: member.name,
@@ -36,6 +45,9 @@ function boardMember(member: MemberState, options: BoardOptions): BoardMember {
     passedStep: passedStep(member),
     hand: member.hand && { message: member.hand.message, raisedAt: iso(member.hand.raisedAt) },
     stuck: isStuck(member, options.stuckAfterMs, options.now),
+    phones: live.phones,
+    calls: live.calls,
+    firstCallAt: member.firstCall && iso(member.firstCall.at),
   };
 }
 
@@ -56,7 +68,8 @@ function compareMembers(a: BoardMember, b: BoardMember): number {
 export function buildSnapshot(state: RoomState, options: BoardOptions): BoardSnapshot {
   // A member the instructor removed (退室させる) is off the board and out of its counts.
   const present = [...state.members.values()].filter((member) => !member.revoked);
-  const members = present.map((member) => boardMember(member, options));
+  const live = options.phones ? phonesByMember(state, options.phones) : null;
+  const members = present.map((member) => boardMember(member, options, live?.get(member.memberId)));
   members.sort(compareMembers);
 
   const passedByStep: Record<string, number> = {};
@@ -89,6 +102,7 @@ export function buildSnapshot(state: RoomState, options: BoardOptions): BoardSna
     stageTitles: options.stageTitles,
     passedByStep,
     topFailingStage: top,
+    calledCount: present.filter((member) => member.firstCall !== null).length,
     members,
   };
 }

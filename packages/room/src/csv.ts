@@ -19,7 +19,8 @@ export interface CsvOptions {
 
 /**
  * Who reached which step and when, one row per member in the order they
- * joined. UTF-8 with a BOM and CRLF lines, so Excel opens Japanese names as is.
+ * joined, and when their own code first connected a call (the last column, so
+ * the earlier ones keep their places). UTF-8 with a BOM and CRLF lines, so Excel opens Japanese names as is.
  */
 export function exportCsv(state: RoomState, options: CsvOptions): string {
   const format = new Intl.DateTimeFormat('sv-SE', {
@@ -42,6 +43,7 @@ export function exportCsv(state: RoomState, options: CsvOptions): string {
     '合格した最後の手順',
     '最新の報告',
     '最新の失敗段階',
+    '自分のコードで初めて通話した時刻',
   ];
   const rows = [header];
   for (const member of state.members.values()) {
@@ -56,6 +58,7 @@ export function exportCsv(state: RoomState, options: CsvOptions): string {
         ? `手順${latest.report.step} ${latest.report.passed ? '合格' : '未合格'} ${time(latest.at)}`
         : '',
       member.failing?.key ?? '',
+      time(member.firstCall?.at),
     ]);
   }
   return `\uFEFF${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;

@@ -36,7 +36,14 @@ export type RoomEventBody =
    * the room's emulator refused it, and the board shows who tried. The name is the
    * token's, cut to 64 characters, shown as text only.
    */
-  | { type: 'identity-refused'; memberId: string; identity: string };
+  | { type: 'identity-refused'; memberId: string; identity: string }
+  /**
+   * A call the member placed was answered, routed by their own TwiML App (their
+   * own /call): the workshop's finish line. Only a member's first is logged (see
+   * `callConnected` in server.ts). `to` is the identity that answered, cut to 64
+   * characters, shown as text only.
+   */
+  | { type: 'call-connected'; memberId: string; to: string };
 
 /** `seq` counts from 1 in each log; `at` is an ISO time. */
 export type RoomEvent = RoomEventBody & { seq: number; at: string };
@@ -104,6 +111,11 @@ export function parseEvent(value: unknown): RoomEvent | null {
       if (typeof identity !== 'string' || identity.length === 0 || identity.length > 64)
         return null;
       return { seq, at, type, memberId, identity };
+    }
+    case 'call-connected': {
+      const { to } = value;
+      if (typeof to !== 'string' || to.length === 0 || to.length > 64) return null;
+      return { seq, at, type, memberId, to };
     }
     default:
       return null;

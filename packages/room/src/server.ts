@@ -2,8 +2,14 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Emulator } from '@kit/emulator';
-import { checkIdentity, identitiesCollide, isValidIdentity, STEPS } from '@kit/shared';
+import type { CallView } from '@kit/emulator';
+import {
+  checkIdentity,
+  identitiesCollide,
+  isValidIdentity,
+  ownsIdentity,
+  STEPS,
+} from '@kit/shared';
 import { MEMBER_LINK_CLOSE, MEMBER_LINK_PATH } from '@kit/shared/member-link';
 import {
   type BoardSnapshot,
@@ -35,6 +41,8 @@ import { exportCsv } from './csv.js';
 import type { RoomEvent, RoomEventBody } from './events.js';
 import { HttpError, objectWith, readJsonBody, sendError, sendJson, sendText } from './http-io.js';
 import { MemberLinks } from './member-links.js';
+import { pollPhones } from './phone-watch.js';
+import { cutText, type RoomPhones, readPhones } from './phones.js';
 import { StrikeCounter } from './rate-limit.js';
 import { openRoom, RoomStartError, randomSecret, sha256Hex } from './room-files.js';
 import { type MemberState, type RoomState, reduce } from './state.js';
@@ -70,10 +78,11 @@ export interface RoomServerOptions {
   log?: (line: string) => void;
   /** The CSV export's time zone (default: the machine's). */
   csvTimeZone?: string;
+  /** How often the board reads the room's emulator for phones and calls (default 1 s). */
+  phonesPollMs?: number;
 }
 
-/** What the room reads of its emulator (`Emulator` of @kit/emulator has all three). */
-export type RoomPhones = Pick<Emulator, 'registrations' | 'calls' | 'onCallConnected'>;
+export type { RoomPhones };
 
 /** A member key added at a join, or revoked from the board. */
 export type MemberKeyChange =
@@ -118,7 +127,8 @@ export interface RunningRoom {
   memberLinks: MemberLinks;
   /**
    * The room's emulator, once it runs (`startRoomEmulator`): who is registered and
-   * who is calling whom, for the board and the members' directory. Returns the detach.
+   * who is calling whom, for the board (read once a second, shown when it changes),
+   * and each member's first call their own code connected (logged). Returns the detach.
    */
   watchPhones(phones: RoomPhones): () => void;
   /** The CSV of GET /api/export.csv. */
@@ -188,8 +198,16 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
   let state: RoomState = opened.state;
   const code = state.code ?? '';
 
+  /** The room's emulator, once attached (null in tests of the room alone), and its watch's stop. */
+  let phones: { phones: RoomPhones; stop: () => void } | null = null;
   const snapshot = () =>
-    buildSnapshot(state, { stageTitles: options.stageTitles, stepCount, stuckAfterMs, now: now() });
+    buildSnapshot(state, {
+      stageTitles: options.stageTitles,
+      stepCount,
+      stuckAfterMs,
+      now: now(),
+      phones: phones && readPhones(phones.phones),
+    });
   const csv = () => exportCsv(state, { stepCount, timeZone: options.csvTimeZone });
   const stream = new BoardStream({ snapshot });
   const wrongCodes = new StrikeCounter(WRONG_CODE_LIMIT, WRONG_CODE_WINDOW_MS);
@@ -197,8 +215,6 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
 
   const keyListeners = new Set<(change: MemberKeyChange) => void>();
   const memberLinks = new MemberLinks(log);
-  /** The room's emulator, once attached (null in tests of the room alone). */
-  let phones: RoomPhones | null = null;
 
   /** Writes an event (fsync'ed) and applies it; call inside `eventLog.serial`. */
   async function commit(body: RoomEventBody): Promise<RoomEvent> {
@@ -425,6 +441,28 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
       const identity = refusal.identity.slice(0, 64);
       if (identity.length === 0) return false;
       await commit({ type: 'identity-refused', memberId: tried.memberId, identity });
+      return true;
+    });
+  }
+
+  /**
+   * A callee answered. A call routed by a member's own TwiML App (their /call) from
+   * a phone of theirs is their code working end to end: logged, so the board's
+   * 「N 人が自分のコードで通話しました」 survives a restart. Only a member's first:
+   * the count and the CSV need no more, and a member calling in a loop must not
+   * grow the log, nor queue fsyncs ahead of everyone's reports, without bound.
+   */
+  async function callConnected(call: CallView): Promise<boolean> {
+    return eventLog.serial(async () => {
+      const caller = [...state.members.values()].find(
+        (candidate) => candidate.twimlAppSid === call.applicationSid,
+      );
+      if (!caller || caller.revoked || caller.firstCall !== null) return false;
+      // Another member's phone using this App's SID ran this member's code, not its own.
+      if (caller.identity === null || !ownsIdentity(caller.identity, call.from)) return false;
+      const to = cutText(call.answeredBy ?? call.to);
+      if (to === '') return false;
+      await commit({ type: 'call-connected', memberId: caller.memberId, to });
       return true;
     });
   }
@@ -665,14 +703,33 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     },
     memberLinks,
     watchPhones(attached) {
-      phones = attached;
+      phones?.stop();
+      const stop = pollPhones({
+        phones: attached,
+        intervalMs: options.phonesPollMs ?? 1000,
+        changed: () => stream.changed(),
+        connected: (call) => {
+          stream.changed();
+          callConnected(call).catch((error: unknown) =>
+            log(`room: 通話の記録に失敗しました: ${(error as Error).message}`),
+          );
+        },
+        log,
+      });
+      const watching = { phones: attached, stop };
+      phones = watching;
       return () => {
-        if (phones === attached) phones = null;
+        stop();
+        if (phones !== watching) return;
+        phones = null;
+        stream.changed();
       };
     },
     csv,
     close() {
       closing ??= (async () => {
+        phones?.stop();
+        phones = null;
         stream.close();
         await memberLinks.close();
         await Promise.all(

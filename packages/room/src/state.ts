@@ -20,6 +20,8 @@ export interface MemberState {
   identity: string | null;
   /** The last name this member's key tried to register without owning it, and when. */
   refusedIdentity: { identity: string; at: number } | null;
+  /** The first call this member's own code connected (logged), and whom it reached. */
+  firstCall: { to: string; at: number } | null;
   /** Removed from the board by the instructor (退室させる): token and key refused from then on. */
   revoked: boolean;
 }
@@ -95,6 +97,7 @@ export function reduce(state: RoomState, event: RoomEvent): RoomState {
         twimlAppSid: event.twimlAppSid ?? null,
         identity: event.identity ?? null,
         refusedIdentity: null,
+        firstCall: null,
         revoked: false,
       },
     );
@@ -127,6 +130,10 @@ export function reduce(state: RoomState, event: RoomEvent): RoomState {
       return withMember(next, { ...member, hand: null, revoked: true });
     case 'identity-refused':
       return withMember(next, { ...member, refusedIdentity: { identity: event.identity, at } });
+    case 'call-connected':
+      // The first one counts: a hand-edited log with two keeps the earlier.
+      if (member.firstCall !== null) return next;
+      return withMember(next, { ...member, firstCall: { to: event.to, at } });
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isValidIdentity } from '@kit/shared';
-import type { JoinResponse, StepReport } from '@kit/shared/room';
+import type { BoardSnapshot, JoinResponse, StepReport } from '@kit/shared/room';
 import { type RoomServerOptions, type RunningRoom, startRoomServer } from '../src/index.js';
 
 export function report(step: number, failing: string | null = null): StepReport {
@@ -94,4 +94,35 @@ export async function joinAs(
 
 export function errorCode(answer: Answer): string | undefined {
   return (answer.json as { error?: { code?: string } } | null)?.error?.code;
+}
+
+/** Every `board` event of the room's stream, as they come. */
+export async function openBoard(room: RunningRoom) {
+  const controller = new AbortController();
+  const response = await fetch(`${room.url}/api/board/events`, { signal: controller.signal });
+  const reader = response.body?.getReader();
+  if (!reader) throw new Error('no body');
+  const seen: BoardSnapshot[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const reading = (async () => {
+    for (;;) {
+      const chunk = await reader.read().catch(() => ({ done: true as const, value: undefined }));
+      if (chunk.done) return;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const data = /^event: board\ndata: (.*)$/m.exec(buffer.slice(0, end))?.[1];
+        buffer = buffer.slice(end + 2);
+        if (data) seen.push(JSON.parse(data) as BoardSnapshot);
+      }
+    }
+  })();
+  return {
+    seen,
+    latest: () => seen.at(-1),
+    async close() {
+      controller.abort();
+      await reading;
+    },
+  };
 }

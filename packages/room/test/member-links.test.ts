@@ -1,18 +1,12 @@
 import { join } from 'node:path';
 import { PStreamClient } from '@kit/emulator/client';
-import {
-  MEMBER_LINK_CLOSE,
-  MEMBER_LINK_PATH,
-  type MemberFrame,
-  parseRoomFrame,
-  type RoomFrame,
-} from '@kit/shared/member-link';
+import { MEMBER_LINK_CLOSE, MEMBER_LINK_PATH } from '@kit/shared/member-link';
 import type { JoinResponse } from '@kit/shared/room';
-import { signAccessToken, voiceTokenClaims } from '@kit/shared/testing';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RoomEmulator, type RunningRoom, startRoomEmulator } from '../src/index.js';
+import { dial, type HandKit, openHandKit, voiceToken } from './hand-kit.js';
 import { call, joinAs, startTestRoom, tempDir } from './helpers.js';
 
 /**
@@ -25,27 +19,6 @@ import { call, joinAs, startTestRoom, tempDir } from './helpers.js';
 /** The room's limit for a member's /call here (Twilio's 15 s would make the test wait). */
 const SLOW_MS = 1500;
 const VOICE_URL = 'http://127.0.0.1:3999/call';
-const dial = (to: string) =>
-  `<?xml version="1.0"?><Response><Dial><Client>${to}</Client></Dial></Response>`;
-
-function voiceToken(member: JoinResponse, identity: string): string {
-  return signAccessToken(
-    voiceTokenClaims(member.credentials, identity, {
-      jti: `${member.credentials.API_KEY}-${identity}-${Math.random()}`,
-    }),
-    member.credentials.API_SECRET,
-  );
-}
-
-/** A member's kit, by hand: its link, every frame the room sent, and a way to answer. */
-interface HandKit {
-  socket: WebSocket;
-  frames: RoomFrame[];
-  next<T extends RoomFrame['type']>(type: T): Promise<Extract<RoomFrame, { type: T }>>;
-  send(frame: MemberFrame | Record<string, unknown>): void;
-  closed: Promise<{ code: number; reason: string }>;
-}
-
 let temp: Awaited<ReturnType<typeof tempDir>>;
 let room: RunningRoom;
 let phones: RoomEmulator;
@@ -71,44 +44,8 @@ function linkUrl(): string {
   return `${room.url.replace(/^http/, 'ws')}${MEMBER_LINK_PATH}`;
 }
 
-async function openKit(token: string, headers: Record<string, string> = {}): Promise<HandKit> {
-  const socket = new WebSocket(linkUrl(), {
-    headers: { authorization: `Bearer ${token}`, ...headers },
-  });
-  opened.push(socket);
-  const frames: RoomFrame[] = [];
-  const waiters: (() => void)[] = [];
-  socket.on('message', (data) => {
-    const frame = parseRoomFrame(String(data));
-    if (frame) frames.push(frame);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  return {
-    socket,
-    frames,
-    closed,
-    send: (frame) => socket.send(JSON.stringify(frame)),
-    async next(type) {
-      for (;;) {
-        const index = frames.findIndex((frame) => frame.type === type);
-        if (index >= 0) return frames.splice(index, 1)[0] as never;
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no ${type} frame`)), 5000);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    },
-  };
+function openKit(token: string, headers: Record<string, string> = {}): Promise<HandKit> {
+  return openHandKit(linkUrl(), token, opened, headers);
 }
 
 async function phone(member: JoinResponse, identity: string): Promise<PStreamClient> {

@@ -91,6 +91,20 @@ describe('reduce', () => {
     expect(twice.members.size).toBe(1);
   });
 
+  it("keeps a member's first connected call (the finish line), not a later one", () => {
+    let state = replay(room());
+    expect(state.members.get(ALICE)?.firstCall).toBeNull();
+    state = reduce(state, ev(3, { type: 'call-connected', memberId: ALICE, to: 'bob' }));
+    state = reduce(state, ev(4, { type: 'call-connected', memberId: ALICE, to: 'carol' }));
+    expect(state.members.get(ALICE)?.firstCall).toEqual({ to: 'bob', at: Date.parse(at(3)) });
+    const ghost = reduce(
+      state,
+      ev(5, { type: 'call-connected', memberId: 'm-00000000000000ff', to: 'bob' }),
+    );
+    expect(ghost.members.size).toBe(1);
+    expect(ghost.lastSeq).toBe(5);
+  });
+
   it('names the failing stage, the first failed stage, or the step', () => {
     expect(failingKey(report(2, '2-2'))).toBe('2-2');
     expect(failingKey({ ...report(2, '2-2'), failingStage: null })).toBe('2-2');
@@ -136,5 +150,16 @@ describe('parseEvent', () => {
       memberId: ALICE,
       by: 'member',
     });
+  });
+
+  it('reads a call-connected line strictly: a name of 1 to 64 characters, a member, nothing else', () => {
+    const line = { seq: 7, at: at(0), type: 'call-connected', memberId: ALICE, to: 'bob' };
+    expect(parseEvent({ ...line, extra: '<script>', callSid: 'CA1' })).toEqual(line);
+    expect(parseEvent({ ...line, to: 'x'.repeat(64) })).not.toBeNull();
+    for (const to of ['', 'x'.repeat(65), null, 1, ['bob'], { to: 'bob' }, undefined]) {
+      expect(parseEvent({ ...line, to }), JSON.stringify(to)).toBeNull();
+    }
+    expect(parseEvent({ ...line, memberId: 'alice' })).toBeNull();
+    expect(parseEvent({ ...line, memberId: undefined })).toBeNull();
   });
 });

@@ -321,6 +321,17 @@ export function isRoomHello(value: unknown): value is RoomHello {
   return kind === 'kit-room' && version === 1;
 }
 
+/** A call an attendee's phone is placing now, as the board shows it (live, not logged). */
+export interface BoardCall {
+  /** The identity that answered, or what the caller dialled until then: at most 64 UTF-16 units, shown as text. */
+  to: string;
+  /** `dialing`: the room is asking the caller's /call; `ringing`: the callee's phones ring; `connected`: answered. */
+  state: 'dialing' | 'ringing' | 'connected';
+  placedAt: string;
+  /** When the callee answered (the board counts the seconds from here), or null. */
+  connectedAt: string | null;
+}
+
 /** One attendee on the board (GET /api/board, and each `board` event of the stream). */
 export interface BoardMember {
   memberId: string;
@@ -339,6 +350,12 @@ export interface BoardMember {
   hand: { message: string; raisedAt: string } | null;
   /** Marked by the room: failing the same stage for longer than the room's stuck time. */
   stuck: boolean;
+  /** The identities registered now with this member's API key (live: the room's emulator). */
+  phones: string[];
+  /** The calls their TwiML App routed that are in progress now (live), oldest first. */
+  calls: BoardCall[];
+  /** When a call routed by their own /call was first answered (logged), or null. */
+  firstCallAt: string | null;
 }
 
 export interface BoardSnapshot {
@@ -351,6 +368,8 @@ export interface BoardSnapshot {
   passedByStep: Record<string, number>;
   /** The stage most attendees are failing now, with how many. */
   topFailingStage: { id: string; title: string; count: number } | null;
+  /** How many attendees have had a call answered that their own code routed: the workshop's finish line. */
+  calledCount: number;
   /** Raised hands first, then the rest. */
   members: BoardMember[];
 }

@@ -1,4 +1,5 @@
 import {
+  type BoardCall,
   type BoardMember,
   type BoardSnapshot,
   formatRoomCode,
@@ -7,7 +8,7 @@ import {
 
 /**
  * The board's DOM, built from a snapshot. Every string that came from an
- * attendee (names, hand messages) and every other string of the snapshot
+ * attendee (names, hand messages, phone identities, whom they call) and every other string of the snapshot
  * becomes a text node: nothing here parses HTML, and no attribute takes a
  * snapshot's string. Element properties are limited to the few `h` knows.
  */
@@ -49,7 +50,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** A text that shows how long ago `since` was; the board re-formats it every few seconds. */
+/** A text that shows how long ago `since` was; the board re-formats it every second. */
 export interface Clock {
   text: Text;
   since: number;
@@ -89,6 +90,14 @@ export function formatWait(elapsedMs: number): string {
   return `${Math.floor(elapsedMs / HOUR)} 時間 ${Math.floor((elapsedMs % HOUR) / MINUTE)} 分`;
 }
 
+/** 「12 秒」「3 分 5 秒」「1 時間 2 分」: how long a call has been connected. */
+export function formatDuration(elapsedMs: number): string {
+  const ms = Math.max(0, elapsedMs);
+  if (ms < MINUTE) return `${Math.floor(ms / SECOND)} 秒`;
+  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} 分 ${Math.floor((ms % MINUTE) / SECOND)} 秒`;
+  return `${Math.floor(ms / HOUR)} 時間 ${Math.floor((ms % HOUR) / MINUTE)} 分`;
+}
+
 /** A time of the snapshot in milliseconds, or null when it is not one. */
 function timeOf(value: string | null | undefined): number | null {
   if (typeof value !== 'string') return null;
@@ -102,13 +111,17 @@ export function displayRoomCode(code: string): string {
   return normalized ? formatRoomCode(normalized) : code;
 }
 
-/** The at-a-glance lines: members, passes per step, the most common failing stage. */
+/**
+ * The at-a-glance lines: members, passes per step, how many have called with their
+ * own code (the workshop's finish line), the most common failing stage (last).
+ */
 export function summaryLines(snapshot: BoardSnapshot): string[] {
   const lines = [`${snapshot.members.length} 人参加`];
   const steps = Object.keys(snapshot.passedByStep)
     .filter((step) => /^\d{1,3}$/.test(step))
     .sort((a, b) => Number(a) - Number(b));
   for (const step of steps) lines.push(`手順${step} 合格 ${snapshot.passedByStep[step] ?? 0} 人`);
+  lines.push(`${snapshot.calledCount} 人が自分のコードで通話しました`);
   const top = snapshot.topFailingStage;
   lines.push(
     top ? `いま多いつまずき: ${top.id} ${top.title}: ${top.count} 人` : 'いま多いつまずき: なし',
@@ -143,7 +156,16 @@ export interface RenderedRows {
 }
 
 /** The table's columns, as its header shows them (the last one not on the projector). */
-export const COLUMNS = ['名前', '手順', '段階', 'つまずいている段階', '前回の検査', '挙手', '操作'];
+export const COLUMNS = [
+  '名前',
+  '手順',
+  '段階',
+  'つまずいている段階',
+  '前回の検査',
+  '挙手',
+  '電話',
+  '操作',
+];
 
 function nameCell(member: BoardMember): HTMLTableCellElement {
   return h('th', { scope: 'row', className: 'name' }, [
@@ -218,6 +240,44 @@ function handCell(member: BoardMember, options: RenderOptions, clocks: Clock[]) 
   ]);
 }
 
+const CALL_STATES: Record<BoardCall['state'], string> = {
+  dialing: '発信中',
+  ringing: '呼び出し中',
+  connected: '通話中',
+};
+
+function callLine(call: BoardCall, options: RenderOptions, clocks: Clock[]): HTMLSpanElement {
+  const connectedAt = call.state === 'connected' ? timeOf(call.connectedAt) : null;
+  return h('span', { className: `call call--${call.state}` }, [
+    '→ ',
+    h('bdi', {}, [call.to]),
+    ` ${CALL_STATES[call.state]}`,
+    connectedAt !== null && ' ',
+    connectedAt !== null && clock(connectedAt, options.now, formatDuration, clocks),
+  ]);
+}
+
+/** The member's phones registered now, the calls they are placing, and whether their code has connected one. */
+function phoneCell(member: BoardMember, options: RenderOptions, clocks: Clock[]) {
+  const called =
+    member.firstCallAt !== null && h('span', { className: 'badge badge--called' }, ['通話済み']);
+  if (member.phones.length === 0 && member.calls.length === 0) {
+    return h('td', { className: 'muted' }, [called || '—']);
+  }
+  return h('td', { className: 'phone-cell' }, [
+    h(
+      'span',
+      { className: 'phones' },
+      member.phones.flatMap((identity, index) => [
+        index > 0 && ' ',
+        h('bdi', { className: 'phone' }, [identity]),
+      ]),
+    ),
+    called,
+    ...member.calls.map((call) => callLine(call, options, clocks)),
+  ]);
+}
+
 function actionsCell(
   member: BoardMember,
   lowerButtons: Map<string, HTMLButtonElement>,
@@ -262,6 +322,7 @@ export function renderRows(snapshot: BoardSnapshot, options: RenderOptions): Ren
       failingCell(member, snapshot, options, clocks),
       lastCheckCell(member, options, clocks),
       handCell(member, options, clocks),
+      phoneCell(member, options, clocks),
       !options.projector && actionsCell(member, lowerButtons, revokeButtons),
     ]);
   });
@@ -282,9 +343,23 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+function isCall(value: unknown): value is BoardCall {
+  if (!isObject(value)) return false;
+  const { to, state, connectedAt } = value;
+  if (typeof to !== 'string' || (connectedAt !== null && typeof connectedAt !== 'string')) {
+    return false;
+  }
+  return state === 'dialing' || state === 'ringing' || state === 'connected';
+}
+
 function isMember(value: unknown): value is BoardMember {
   if (!isObject(value)) return false;
-  const { memberId, name, latest, hand, stuck } = value;
+  const { memberId, name, latest, hand, stuck, phones, calls, firstCallAt } = value;
+  if (!Array.isArray(phones) || !phones.every(isString)) return false;
+  if (!Array.isArray(calls) || !calls.every(isCall)) return false;
+  if (firstCallAt !== null && typeof firstCallAt !== 'string') return false;
   if (typeof memberId !== 'string' || typeof name !== 'string' || typeof stuck !== 'boolean') {
     return false;
   }
@@ -310,8 +385,9 @@ export function parseSnapshot(data: string): BoardSnapshot | null {
     return null;
   }
   if (!isObject(value)) return null;
-  const { code, stageTitles, passedByStep, topFailingStage, members } = value;
+  const { code, stageTitles, passedByStep, topFailingStage, calledCount, members } = value;
   if (typeof code !== 'string' || !isObject(stageTitles) || !isObject(passedByStep)) return null;
+  if (typeof calledCount !== 'number' || !Number.isSafeInteger(calledCount)) return null;
   if (!Array.isArray(members) || !members.every(isMember)) return null;
   if (topFailingStage !== null) {
     if (!isObject(topFailingStage)) return null;

@@ -5,7 +5,9 @@ import page from '../index.html?raw';
 import { type BoardRequests, revokeMemberRequest } from '../src/actions.js';
 import mainSource from '../src/main.ts?raw';
 import {
+  COLUMNS,
   formatAgo,
+  formatDuration,
   formatWait,
   parseSnapshot,
   renderRows,
@@ -53,6 +55,9 @@ function member(overrides: Partial<BoardMember> = {}): BoardMember {
     passedStep: 2,
     hand: null,
     stuck: false,
+    phones: [],
+    calls: [],
+    firstCallAt: null,
     ...overrides,
   };
 }
@@ -64,6 +69,7 @@ function snapshot(members: BoardMember[]): BoardSnapshot {
     stageTitles: { '3-4': 'identity の検査' },
     passedByStep: { '2': 5, '1': 8, '10': 0 },
     topFailingStage: { id: '3-4', title: 'identity の検査', count: 8 },
+    calledCount: 3,
     members,
   };
 }
@@ -87,6 +93,7 @@ describe('the summary', () => {
       '手順1 合格 8 人',
       '手順2 合格 5 人',
       '手順10 合格 0 人',
+      '3 人が自分のコードで通話しました',
       'いま多いつまずき: 3-4 identity の検査: 8 人',
     ]);
     expect(summaryLines({ ...snapshot([]), topFailingStage: null }).at(-1)).toBe(
@@ -119,6 +126,7 @@ describe('the rows', () => {
       '3-4 identity の検査ヒント: stage:3-412 分前から',
       '3 分前',
       '',
+      '—',
       '退室させる(山田 さん)',
     ]);
     expect(rows[0]?.querySelector('time')?.getAttribute('datetime')).toBe(ago(3 * 60_000));
@@ -159,6 +167,42 @@ describe('the rows', () => {
     expect(rows[2]?.querySelector('.identity')).toBeNull();
   });
 
+  it("shows each member's phones, the calls they place and for how long, and who has called", () => {
+    const connectedAt = ago(65_000);
+    const { rows, clocks } = renderRows(
+      snapshot([
+        member({
+          phones: ['yamada', 'yamada-2'],
+          calls: [
+            { to: 'bob', state: 'connected', placedAt: ago(70_000), connectedAt },
+            { to: 'carol', state: 'ringing', placedAt: ago(3_000), connectedAt: null },
+            { to: 'dave', state: 'dialing', placedAt: ago(1_000), connectedAt: null },
+          ],
+          firstCallAt: ago(600_000),
+        }),
+        member({ phones: ['bob'] }),
+        member({ firstCallAt: ago(600_000) }),
+      ]),
+      { projector: true, now: NOW },
+    );
+    const cell = rows[0]?.children[6];
+    expect([...(cell?.querySelectorAll('.phone') ?? [])].map((p) => p.textContent)).toEqual([
+      'yamada',
+      'yamada-2',
+    ]);
+    expect([...(cell?.querySelectorAll('.call') ?? [])].map((c) => c.textContent)).toEqual([
+      '→ bob 通話中 1 分 5 秒',
+      '→ carol 呼び出し中',
+      '→ dave 発信中',
+    ]);
+    expect(cell?.querySelector('.badge--called')?.textContent).toBe('通話済み');
+    expect(rows[1]?.children[6]?.textContent).toBe('bob');
+    expect(rows[2]?.children[6]?.textContent).toBe('通話済み');
+    // The length counts on with the board's clock, no new snapshot needed.
+    tickClocks(clocks, NOW + 10_000);
+    expect(cell?.querySelector('.call--connected')?.textContent).toBe('→ bob 通話中 1 分 15 秒');
+  });
+
   it('keeps the order of the snapshot, with a button to lower each raised hand', () => {
     const members = [
       member({
@@ -192,7 +236,7 @@ describe('the rows', () => {
     ];
     const { rows, revokeButtons } = renderRows(snapshot(members), { projector: false, now: NOW });
     expect([...revokeButtons.keys()]).toEqual(['m-000000000000000a', 'm-000000000000000b']);
-    const actions = rows[0]?.children[6];
+    const actions = rows[0]?.children[7];
     expect([...(actions?.querySelectorAll('button') ?? [])].map((b) => b.className)).toEqual([
       'lower',
       'revoke',
@@ -208,7 +252,8 @@ describe('the rows', () => {
     expect(rows[0]?.textContent).not.toContain('秘密のメッセージ');
     expect(rows[0]?.textContent).toContain('挙手');
     expect(rows[0]?.querySelector('button')).toBeNull();
-    expect(rows[0]?.children).toHaveLength(6);
+    expect(rows[0]?.children).toHaveLength(COLUMNS.length - 1);
+    expect(rows[0]?.children[6]?.textContent).toBe('—');
     expect(lowerButtons.size).toBe(0);
     expect(rendered.revokeButtons.size).toBe(0);
   });
@@ -282,6 +327,8 @@ describe('hostile names and messages', () => {
       name: text,
       refusedIdentity: { identity: text, at: ago(2000) },
       hand: { message: text, raisedAt: ago(1000) },
+      phones: [text],
+      calls: [{ to: text, state: 'connected', placedAt: ago(5000), connectedAt: ago(4000) }],
     });
     const { rows } = renderRows(
       { ...snapshot([hostile]), stageTitles: { '3-4': text } },
@@ -289,8 +336,9 @@ describe('hostile names and messages', () => {
     );
     const row = rows[0] as HTMLTableRowElement;
     const bdis = [...row.querySelectorAll('bdi')].map((bdi) => bdi.textContent);
-    // The name, the name tried, the message and the two buttons' hidden labels, each exactly as sent.
-    expect(bdis).toEqual([text, text, text, text, text]);
+    // The name, the name tried, the message, the phone, whom it calls, and the two buttons'
+    // hidden labels, each exactly as sent.
+    expect(bdis).toEqual([text, text, text, text, text, text, text]);
     expect(row.children[3]?.textContent).toContain(text);
     expect([...tagsOf([row])].every((tag) => ROW_TAGS.has(tag))).toBe(true);
     expect(row.querySelectorAll('img, script, b')).toHaveLength(0);
@@ -317,6 +365,17 @@ describe('snapshots from the stream', () => {
     expect(parseSnapshot(JSON.stringify({ ...good, members: [{ name: 1 }] }))).toBeNull();
     const noStages = { ...member(), latest: { ...member().latest, stages: 'x' } };
     expect(parseSnapshot(JSON.stringify({ ...good, members: [noStages] }))).toBeNull();
+    for (const bad of [
+      { phones: 'bob' },
+      { phones: [1] },
+      { calls: [{ to: 'bob', state: 'exploded', connectedAt: null }] },
+      { calls: [{ to: ['bob'], state: 'ringing', connectedAt: null }] },
+      { firstCallAt: 1 },
+    ]) {
+      const members = [{ ...member(), ...bad }];
+      expect(parseSnapshot(JSON.stringify({ ...good, members })), JSON.stringify(bad)).toBeNull();
+    }
+    expect(parseSnapshot(JSON.stringify({ ...good, calledCount: '3' }))).toBeNull();
   });
 });
 
@@ -327,6 +386,12 @@ describe('times', () => {
       '15 秒前',
       '1 分前',
       '3 時間前',
+    ]);
+    expect([-5, 9_999, 65_000, 3_900_000].map(formatDuration)).toEqual([
+      '0 秒',
+      '9 秒',
+      '1 分 5 秒',
+      '1 時間 5 分',
     ]);
     expect([10_000, 180_000, 3_900_000].map(formatWait)).toEqual([
       '1 分未満',
