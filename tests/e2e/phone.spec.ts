@@ -156,7 +156,8 @@ phoneTest.describe('the built phone in a workspace that joined a room (教室モ
   phoneTest('has no 教室 panel on a server without the room routes', async ({ page, phone }) => {
     await page.goto(`${phone.url}/index.html`);
     await expect(page.getByRole('button', { name: '初期化' })).toBeEnabled();
-    await expect(page.getByRole('heading', { name: '教室' })).toBeHidden();
+    await expect(page.getByRole('heading', { name: '教室', exact: true })).toBeHidden();
+    await expect(page.getByRole('heading', { name: '教室の電話' })).toBeHidden();
   });
 
   /**
@@ -216,14 +217,47 @@ phoneTest.describe('the built phone in a workspace that joined a room (教室モ
       await panel.getByLabel('講師へのメッセージ').fill('3-4 で 403 になります');
       await panel.getByRole('button', { name: '手を挙げる' }).click();
       await expect(panel.getByRole('status')).toContainText('手を挙げました');
-      expect(room.requests.at(-1)).toMatchObject({
+      // The 教室の電話 list asks the room too, every few seconds: only the hand's requests count.
+      const hand = () => room.requests.filter((request) => request.path === '/api/hand');
+      expect(hand().at(-1)).toMatchObject({
         method: 'POST',
         path: '/api/hand',
         body: { message: '3-4 で 403 になります' },
       });
       await panel.getByRole('button', { name: '手を下ろす' }).click();
       await expect(panel.getByRole('status')).toHaveText('手を下ろしました。');
-      expect(room.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/hand' });
+      expect(hand().at(-1)).toMatchObject({ method: 'DELETE', path: '/api/hand' });
     });
   });
+
+  phoneTest(
+    'lists the room’s other phones as text, to call by name once registered',
+    async ({ page }) => {
+      await inRoom('hanako', async (server, room) => {
+        room.directory = {
+          phones: [
+            { identity: 'bob', name: '<b>ボブ</b>' },
+            { identity: 'hanako', name: 'はなこ' },
+          ],
+        };
+        await page.goto(`${server.url}/index.html`);
+        const list = page.getByRole('list', { name: '教室の電話' });
+        await expect(list.getByRole('listitem')).toHaveCount(1);
+        await expect(list.getByRole('listitem')).toContainText('<b>ボブ</b>bob');
+        await expect(list.locator('b')).toHaveCount(0);
+        // Not registered yet (no emulator here): the name is there, its 発信 is not usable.
+        const call = list.getByRole('button', { name: '<b>ボブ</b>(bob)に発信' });
+        await expect(call).toBeDisabled();
+        await expect(page.getByText('先に「1. 初期化」で登録してください')).toBeVisible();
+
+        room.directory = { phones: [] };
+        await page.getByRole('button', { name: '一覧を更新' }).click();
+        await expect(list.getByRole('listitem')).toHaveCount(0);
+        await expect(page.getByText('いま登録しているほかの電話はありません。')).toBeVisible();
+        expect(
+          room.requests.filter((request) => request.path === '/api/directory').length,
+        ).toBeGreaterThanOrEqual(2);
+      });
+    },
+  );
 });

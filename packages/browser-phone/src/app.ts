@@ -5,12 +5,14 @@ import type { PhoneElements } from './dom.js';
 import { inRoomEmulator, MEDIA_CONNECT_LIMIT_MS } from './emulator-mode.js';
 import { appendLog } from './event-log.js';
 import {
+  controlsFor,
   initialPhoneState,
   type PhoneEvent,
   type PhoneState,
   phoneReducer,
 } from './phone-state.js';
 import { renderDiagnostics, renderPhone, type ShownError, showError } from './render.js';
+import type { DialingPhone } from './room-directory.js';
 import { Ringback } from './sounds.js';
 import { fetchVoiceToken, type TokenResult } from './token-client.js';
 import { explainRoomError, explainTwilioError, meaningfulCode } from './twilio-errors.js';
@@ -34,7 +36,7 @@ interface TwilioErrorLike {
  * The browser phone: reads the page's inputs, drives the Voice SDK, and keeps
  * the page in step with a pure state (phone-state.ts).
  */
-export class PhoneApp {
+export class PhoneApp implements DialingPhone {
   private state: PhoneState = initialPhoneState;
   private busy = false;
   private device: Device | null = null;
@@ -51,11 +53,31 @@ export class PhoneApp {
 
   /** In a room (教室モード), the identity the attendee owns: the phone registers as nobody else. */
   private roomIdentity: string | null = null;
+  /** Told after each render (the room's directory follows whether the phone can call). */
+  private readonly changeListeners: (() => void)[] = [];
 
   /** The room's identity for this attendee: filled in when the field is empty, and enforced at 初期化. */
   useRoomIdentity(identity: string): void {
     this.roomIdentity = identity;
     if (this.elements.identity.value.trim() === '') this.elements.identity.value = identity;
+  }
+
+  ownIdentity(): string | null {
+    return this.state.identity;
+  }
+
+  canDial(): boolean {
+    return !this.busy && controlsFor(this.state).dial;
+  }
+
+  /** A name chosen from the room's directory: 宛先 gets it, and 発信 goes the usual way (dial()). */
+  dialTo(identity: string): void {
+    this.elements.destination.value = identity;
+    this.elements.dialForm.requestSubmit();
+  }
+
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
   }
 
   constructor(
@@ -167,6 +189,7 @@ export class PhoneApp {
 
   private render(): void {
     renderPhone(this.elements, this.state, this.busy);
+    for (const listener of this.changeListeners) listener();
   }
 
   private log(message: string): void {

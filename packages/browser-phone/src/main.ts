@@ -5,6 +5,7 @@ import './style.css';
 import { PhoneApp } from './app.js';
 import { findPhoneElements } from './dom.js';
 import { findEmulator } from './emulator-mode.js';
+import { findDirectoryElements, startDirectory } from './room-directory.js';
 import { findRoom, findRoomElements, startRoomPanel } from './room-panel.js';
 
 // The token Function sits beside the page on the same Functions service.
@@ -15,9 +16,12 @@ const app = new PhoneApp(findPhoneElements(), TOKEN_URL, findEmulator());
 app.start();
 
 // The 「教室」 panel, only when the kit's local server says this workspace joined a room;
-// there the phone registers only as the name the attendee owns in the room.
+// there the phone registers only as the name the attendee owns in the room, and
+// lists the room's phones (「教室の電話」) to call by name.
 const roomElements = findRoomElements();
 void findRoom().then((room) => {
   startRoomPanel(roomElements, room);
-  if (room?.identity) app.useRoomIdentity(room.identity);
+  if (room === null) return;
+  if (room.identity) app.useRoomIdentity(room.identity);
+  startDirectory(findDirectoryElements(), { phone: app, roomIdentity: room.identity });
 });

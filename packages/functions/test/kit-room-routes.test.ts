@@ -2,9 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findStep, isApiErrorBody, KIT_ROOM_HAND_PATH, KIT_ROOM_INFO_PATH } from '@kit/shared';
+import {
+  findStep,
+  isApiErrorBody,
+  KIT_ROOM_DIRECTORY_PATH,
+  KIT_ROOM_HAND_PATH,
+  KIT_ROOM_INFO_PATH,
+} from '@kit/shared';
 import { forgetMembership, writeMembership } from '@kit/shared/room-client';
-import { type FakeRoom, startFakeRoom } from '@kit/shared/testing';
+import { closedRoomUrl, type FakeRoom, startFakeRoom } from '@kit/shared/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type StepServer, startStepServer } from '../src/server/index.js';
 import { referenceStepDir } from '../src/steps-dir.js';
@@ -12,7 +18,8 @@ import { referenceStepDir } from '../src/steps-dir.js';
 /**
  * The kit's room routes for the phone (教室モード): `GET /kit/room.json` says
  * whether this workspace joined a room, `POST`/`DELETE /kit/room/hand` raise and
- * lower the attendee's hand through the membership file, read at each request.
+ * lower the attendee's hand through the membership file, read at each request,
+ * and `GET /kit/room/directory` says who is registered in the room now.
  * Same origin only, and never the member's token. Step 01 needs no credentials.
  */
 const step = findStep(1);
@@ -87,18 +94,23 @@ describe('the kit’s room routes', () => {
     await room?.close();
     await rm(dir, { recursive: true, force: true });
   });
-  beforeEach(async () => {
-    room.requests.length = 0;
+  /** Writes the membership the kit reads, for `roomUrl` (the fake room by default). */
+  const joinWith = async (roomUrl = room.url) => {
     const member = room.addMember('はなこ');
     token = member.token;
     await writeMembership(roomFile, {
-      roomUrl: room.url,
+      roomUrl,
       memberId: member.memberId,
       token: member.token,
       name: member.name,
       identity: 'hanako',
       joinedAt: new Date().toISOString(),
     });
+  };
+  beforeEach(async () => {
+    room.requests.length = 0;
+    room.directory = { phones: [] };
+    await joinWith();
   });
 
   it('says the room, the name and the phone name it owns, never the token, uncached', async () => {
@@ -213,9 +225,80 @@ describe('the kit’s room routes', () => {
     );
   });
 
+  it('says who is registered in the room now, asking with the token, never showing it', async () => {
+    room.directory = {
+      phones: [
+        { identity: 'bob', name: '<b>bob</b>' },
+        { identity: 'hanako', name: 'はなこ' },
+      ],
+    };
+    const answer = await send(server, 'GET', KIT_ROOM_DIRECTORY_PATH);
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body).toEqual(room.directory);
+    expect(answer.text).not.toContain(token);
+    expect(room.requests).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        path: '/api/directory',
+        authorization: `Bearer ${token}`,
+      }),
+    ]);
+    const response = await fetch(`${server.url}${KIT_ROOM_DIRECTORY_PATH}`);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it.each([
+    ['an identity the rule refuses', [{ identity: '<img src=x>', name: 'x' }]],
+    ['a name too long', [{ identity: 'bob', name: 'あ'.repeat(33) }]],
+    ['too many phones', Array.from({ length: 501 }, (_, n) => ({ identity: `p${n}`, name: 'p' }))],
+  ])('passes on no directory with %s: 502 with a Japanese message', async (_what, phones) => {
+    room.directory = { phones };
+    const answer = await send(server, 'GET', KIT_ROOM_DIRECTORY_PATH);
+    expectKitError(answer, 502, 'room_unavailable');
+    expect(answer.text).not.toContain('<img');
+    expect(answer.text).not.toContain('ああああ');
+  });
+
+  it('answers 502 in Japanese, not 500, when the room refuses, is gone or is silent', async () => {
+    room.members.clear();
+    const forgotten = await send(server, 'GET', KIT_ROOM_DIRECTORY_PATH);
+    expectKitError(forgotten, 502, 'room_unavailable');
+    expect((forgotten.body as { error: { message: string } }).error.message).toContain(
+      'pnpm room:join',
+    );
+
+    await joinWith(await closedRoomUrl());
+    expectKitError(await send(server, 'GET', KIT_ROOM_DIRECTORY_PATH), 502, 'room_unavailable');
+
+    const silent = await startFakeRoom({ delayMs: Number.POSITIVE_INFINITY });
+    try {
+      await joinWith(silent.url);
+      const started = Date.now();
+      const answer = await send(server, 'GET', KIT_ROOM_DIRECTORY_PATH);
+      expectKitError(answer, 502, 'room_unavailable');
+      expect((answer.body as { error: { message: string } }).error.message).toContain('応答');
+      expect(Date.now() - started).toBeLessThan(4500);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('answers 409 before joining, and refuses another page (403) without asking the room', async () => {
+    const evil = await send(server, 'GET', KIT_ROOM_DIRECTORY_PATH, {
+      headers: { origin: 'https://evil.example' },
+    });
+    expectKitError(evil, 403, 'origin_not_allowed');
+    await forgetMembership(roomFile);
+    expectKitError(await send(server, 'GET', KIT_ROOM_DIRECTORY_PATH), 409, 'room_not_joined');
+    expect(room.requests).toEqual([]);
+  });
+
   it('answers 405 to other methods', async () => {
     expectKitError(await send(server, 'PUT', KIT_ROOM_HAND_PATH), 405, 'method_not_allowed');
     expectKitError(await send(server, 'POST', KIT_ROOM_INFO_PATH), 405, 'method_not_allowed');
+    const post = await send(server, 'POST', KIT_ROOM_DIRECTORY_PATH);
+    expectKitError(post, 405, 'method_not_allowed');
+    expect(room.requests).toEqual([]);
   });
 
   it('is the runtime’s 404 when the launcher gives no room file, as on Twilio', async () => {
@@ -223,6 +306,7 @@ describe('the kit’s room routes', () => {
     try {
       expect((await send(plain, 'GET', KIT_ROOM_INFO_PATH)).status).toBe(404);
       expect((await send(plain, 'POST', KIT_ROOM_HAND_PATH, json(plain))).status).toBe(404);
+      expect((await send(plain, 'GET', KIT_ROOM_DIRECTORY_PATH)).status).toBe(404);
     } finally {
       await plain.close();
     }

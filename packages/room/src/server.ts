@@ -38,6 +38,7 @@ import {
   roomAccount,
 } from './credentials.js';
 import { exportCsv } from './csv.js';
+import { buildDirectory } from './directory.js';
 import type { RoomEvent, RoomEventBody } from './events.js';
 import { HttpError, objectWith, readJsonBody, sendError, sendJson, sendText } from './http-io.js';
 import { MemberLinks } from './member-links.js';
@@ -539,6 +540,13 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
           ok: true,
           lowered: await lower(member(req).memberId, 'member'),
         });
+      case ROOM_PATHS.directory: {
+        allow('GET');
+        member(req);
+        // No emulator attached (the room alone): nobody can be registered.
+        const directory = buildDirectory(phones?.registrations() ?? [], state.members.values());
+        return sendJson(res, 200, directory);
+      }
       case ROOM_PATHS.board:
         allow('GET');
         requireInstructor(req, url);

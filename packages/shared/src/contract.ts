@@ -1,4 +1,5 @@
 import { isValidIdentity } from './identity.js';
+import type { RoomDirectory } from './room.js';
 
 /** The token endpoints' successful answer (`/token`, `/voice-token`). */
 export interface TokenResponse {
@@ -94,6 +95,15 @@ export function isKitServerInfo(value: unknown): value is KitServerInfo {
  */
 export const KIT_ROOM_INFO_PATH = '/kit/room.json';
 export const KIT_ROOM_HAND_PATH = '/kit/room/hand';
+/**
+ * GET: who is registered in the room now (「教室の電話」), asked of the room with
+ * the membership's token. The phone's directory comes from the room, never from
+ * the taught Functions.
+ */
+export const KIT_ROOM_DIRECTORY_PATH = '/kit/room/directory';
+
+/** The JSON at `KIT_ROOM_DIRECTORY_PATH`: the room's answer, checked (`checkRoomDirectory`). */
+export type KitRoomDirectory = RoomDirectory;
 
 /**
  * The JSON at `KIT_ROOM_INFO_PATH`: never the member's token. `identity` is the

@@ -22,7 +22,7 @@ export type ApiErrorCode =
   | 'body_too_large'
   | 'function_timeout'
   | 'build_failed'
-  /** The kit's room routes (`/kit/room/hand`): this workspace has not joined a room. */
+  /** The kit's room routes (`/kit/room/hand`, `/kit/room/directory`): this workspace has not joined a room. */
   | 'room_not_joined'
   /** The room refused, or could not be reached (502): its Japanese message is passed on. */
   | 'room_unavailable'

@@ -1,3 +1,5 @@
+import { isValidIdentity } from './identity.js';
+
 /**
  * The room's contract (教室モード): what an attendee's kit sends to the
  * instructor's room, what the room answers, and the rules every field follows.
@@ -374,6 +376,49 @@ export interface BoardSnapshot {
   members: BoardMember[];
 }
 
+/** At most this many phones in the directory: a large room (maxMembers 500) with room to spare for second tabs. */
+export const DIRECTORY_MAX_PHONES = 500;
+
+/** One phone registered in the room now: the identity to call, and its owner's display name. */
+export interface DirectoryPhone {
+  identity: string;
+  name: string;
+}
+
+/**
+ * GET /api/directory (a member's token): the phones registered in the room's
+ * emulator now, one per identity, sorted by name then identity, at most
+ * `DIRECTORY_MAX_PHONES`. The attendee's phone lists them as 「教室の電話」.
+ */
+export interface RoomDirectory {
+  phones: DirectoryPhone[];
+}
+
+/**
+ * A directory exactly as the contract says, or null: every identity passes the
+ * identity rule (it becomes the phone's `To`), every name the display-name rule
+ * in its stored form, no identity twice, no more than the cap. Only the two
+ * fields of each phone are kept. The kit reads the room's answer with it, and
+ * the phone the kit's.
+ */
+export function checkRoomDirectory(value: unknown): RoomDirectory | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { phones } = value as Record<string, unknown>;
+  if (!Array.isArray(phones) || phones.length > DIRECTORY_MAX_PHONES) return null;
+  const seen = new Set<string>();
+  const checked: DirectoryPhone[] = [];
+  for (const phone of phones) {
+    if (typeof phone !== 'object' || phone === null) return null;
+    const { identity, name } = phone as Record<string, unknown>;
+    if (!isValidIdentity(identity) || seen.has(identity)) return null;
+    const shown = checkDisplayName(name);
+    if (!shown.ok || shown.value !== name) return null;
+    seen.add(identity);
+    checked.push({ identity, name: shown.value });
+  }
+  return { phones: checked };
+}
+
 /** Paths of the room's HTTP API. */
 export const ROOM_PATHS = {
   hello: '/api/room',
@@ -381,6 +426,8 @@ export const ROOM_PATHS = {
   membership: '/api/membership',
   report: '/api/report',
   hand: '/api/hand',
+  /** GET: the phones registered now, for the members' phones (`RoomDirectory`). */
+  directory: '/api/directory',
   board: '/api/board',
   boardEvents: '/api/board/events',
   lowerHand: '/api/board/hands/',

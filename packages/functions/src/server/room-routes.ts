@@ -1,13 +1,16 @@
 import {
   type ApiErrorCode,
   errorBody,
+  KIT_ROOM_DIRECTORY_PATH,
   KIT_ROOM_HAND_PATH,
   KIT_ROOM_INFO_PATH,
+  type KitRoomDirectory,
   type KitRoomInfo,
 } from '@kit/shared';
 import { readBodyUpTo } from '@kit/shared/http';
 import { checkHandMessage } from '@kit/shared/room';
 import {
+  fetchDirectory,
   lowerHand,
   type Membership,
   type RoomFailure,
@@ -18,9 +21,10 @@ import type { Request, RequestHandler, Response } from 'express';
 
 /**
  * The kit's room routes (教室モード) in front of the Functions runtime, for the
- * phone served by `pnpm dev`: whether this workspace joined a room, and raising
- * or lowering the attendee's hand through the membership `pnpm room:join` left
- * (read again at every request: the attendee may join or leave meanwhile).
+ * phone served by `pnpm dev`: whether this workspace joined a room, raising or
+ * lowering the attendee's hand, and who is registered in the room now (the
+ * phone's 「教室の電話」), through the membership `pnpm room:join` left (read
+ * again at every request: the attendee may join or leave meanwhile).
  * The member's token stays on this machine: the phone never sees it.
  *
  * Same origin only. The server listens on loopback, but any page the attendee
@@ -36,11 +40,21 @@ export const ROOM_ROUTE_BODY_MAX_BYTES = 2 * 1024;
 /** The names a browser on this machine may use for the server (the launcher prints 127.0.0.1 or localhost). */
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
+type RoomRoute = (roomFile: string, request: Request, response: Response) => Promise<void>;
+
+/** Each path's handlers by method (HEAD is answered as GET, as Express does). */
+const ROUTES: Record<string, Record<string, RoomRoute>> = {
+  [KIT_ROOM_INFO_PATH]: { GET: answerInfo },
+  [KIT_ROOM_HAND_PATH]: { POST: answerRaise, DELETE: answerLower },
+  [KIT_ROOM_DIRECTORY_PATH]: { GET: answerDirectory },
+};
+
 export function roomRoutes(roomFile: string, port: number): RequestHandler {
   const hosts = new Set(LOOPBACK_NAMES.map((name) => `${name}:${port}`));
   const origins = new Set([...hosts].map((host) => `http://${host}`));
   return (request, response, next) => {
-    if (request.path !== KIT_ROOM_INFO_PATH && request.path !== KIT_ROOM_HAND_PATH) {
+    const methods = Object.hasOwn(ROUTES, request.path) ? ROUTES[request.path] : undefined;
+    if (methods === undefined) {
       next();
       return;
     }
@@ -55,18 +69,10 @@ export function roomRoutes(roomFile: string, port: number): RequestHandler {
       );
       return;
     }
-    const route =
-      request.path === KIT_ROOM_INFO_PATH
-        ? request.method === 'GET' || request.method === 'HEAD'
-          ? answerInfo
-          : null
-        : request.method === 'POST'
-          ? answerRaise
-          : request.method === 'DELETE'
-            ? answerLower
-            : null;
-    if (route === null) {
-      response.set('Allow', request.path === KIT_ROOM_INFO_PATH ? 'GET' : 'POST, DELETE');
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const route = Object.hasOwn(methods, method) ? methods[method] : undefined;
+    if (route === undefined) {
+      response.set('Allow', Object.keys(methods).join(', '));
       fail(response, 405, 'method_not_allowed', 'このメソッドには対応していません。');
       return;
     }
@@ -143,6 +149,22 @@ async function answerLower(roomFile: string, _request: Request, response: Respon
   const lowered = await lowerHand(membership);
   if (lowered.ok) response.status(200).json({ ok: true });
   else failFromRoom(response, lowered);
+}
+
+/**
+ * The room's directory, as `fetchDirectory` checked it (identities by the rule,
+ * names by the display-name rule, capped): the phone lists it as text.
+ */
+async function answerDirectory(roomFile: string, _request: Request, response: Response) {
+  const membership = await requireMembership(roomFile, response);
+  if (membership === null) return;
+  const answer = await fetchDirectory(membership);
+  if (!answer.ok) {
+    failFromRoom(response, answer);
+    return;
+  }
+  const directory: KitRoomDirectory = answer.directory;
+  response.status(200).json(directory);
 }
 
 /** The membership, or null after answering 409 (none, or a file that is not one). */

@@ -57,8 +57,8 @@ export interface StepServerOptions {
   /**
    * The attendee's room membership file (`.kit/room.json`, from `roomFilePath`).
    * When set, the server answers the kit's room routes (`GET /kit/room.json`,
-   * `POST`/`DELETE /kit/room/hand`) for the phone, same origin only; when unset
-   * those paths are the runtime's 404, as on Twilio.
+   * `POST`/`DELETE /kit/room/hand`, `GET /kit/room/directory`) for the phone,
+   * same origin only; when unset those paths are the runtime's 404, as on Twilio.
    */
   roomFile?: string;
 }

@@ -7,12 +7,14 @@ import {
   checkDisplayName,
   checkHandMessage,
   checkRoomCredentials,
+  checkRoomDirectory,
   isRoomHello,
   MEMBER_ID_PATTERN,
   MEMBER_TOKEN_PATTERN,
   normalizeRoomCode,
   ROOM_PATHS,
   type RoomCredentials,
+  type RoomDirectory,
   type RoomErrorCode,
   type StepReport,
 } from '../room.js';
@@ -206,6 +208,8 @@ export type RoomResult<T extends object = object> = ({ ok: true } & T) | RoomFai
 export const ROOM_HELLO_TIMEOUT_MS = 3_000;
 export const ROOM_REQUEST_TIMEOUT_MS = 5_000;
 export const ROOM_REPORT_TIMEOUT_MS = 1_000;
+/** Shorter than the phone's refresh (every 5 s): a slow answer must not pile up requests. */
+export const ROOM_DIRECTORY_TIMEOUT_MS = 3_000;
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -462,4 +466,29 @@ export async function lowerHand(
   });
   if (!result.ok) return result;
   return result.answer.status === 200 ? { ok: true } : refusal(result.answer);
+}
+
+/** GET /api/directory: the phones registered in the room now, checked as hostile (`checkRoomDirectory`). */
+export async function fetchDirectory(
+  membership: Membership,
+  { timeoutMs = ROOM_DIRECTORY_TIMEOUT_MS }: RequestOptions = {},
+): Promise<RoomResult<{ directory: RoomDirectory }>> {
+  const result = await request(membership.roomUrl, ROOM_PATHS.directory, {
+    method: 'GET',
+    token: membership.token,
+    timeoutMs,
+  });
+  if (!result.ok) return result;
+  const { answer } = result;
+  if (answer.status !== 200) return refusal(answer);
+  const directory = checkRoomDirectory(answer.body);
+  if (directory === null) {
+    return failure(
+      'unexpected',
+      '教室の電話の一覧が読めません(教室から予期しない応答がありました)。',
+      'unreadable directory from the room',
+      { status: answer.status },
+    );
+  }
+  return { ok: true, directory };
 }

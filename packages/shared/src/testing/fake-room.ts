@@ -35,6 +35,8 @@ export interface FakeRoom {
   requests: FakeRoomRequest[];
   /** Members the room knows, by token. */
   members: Map<string, { memberId: string; name: string }>;
+  /** What GET /api/directory answers a known member (a test may set anything, hostile too). */
+  directory: unknown;
   /** Adds a member as a join would, without a request. */
   addMember(name: string): {
     memberId: string;
@@ -85,6 +87,19 @@ export async function startFakeRoom(options: FakeRoomOptions = {}): Promise<Fake
     text: string,
   ) => send(response, status, roomError(errorCode, text));
 
+  const room: FakeRoom = {
+    url: '',
+    requests,
+    members,
+    directory: { phones: [] },
+    addMember,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+
   const handle = (request: IncomingMessage, response: ServerResponse, record: FakeRoomRequest) => {
     const path = record.path;
     if (path === ROOM_PATHS.hello && request.method === 'GET') {
@@ -128,6 +143,10 @@ export async function startFakeRoom(options: FakeRoomOptions = {}): Promise<Fake
       if (known()) send(response, 202, { ok: true });
       return;
     }
+    if (path === ROOM_PATHS.directory && request.method === 'GET') {
+      if (known()) send(response, 200, room.directory);
+      return;
+    }
     if (path === ROOM_PATHS.hand && (request.method === 'POST' || request.method === 'DELETE')) {
       if (known()) send(response, 200, { ok: true });
       return;
@@ -163,17 +182,8 @@ export async function startFakeRoom(options: FakeRoomOptions = {}): Promise<Fake
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    members,
-    addMember,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
+  room.url = `http://127.0.0.1:${port}`;
+  return room;
 }
 
 /** A loopback port nothing listens on (a room that is not there): connections are refused at once. */
