@@ -162,11 +162,13 @@ phoneTest.describe('the built phone in a workspace that joined a room (教室モ
 
   /**
    * はなこ's workspace, joined to a fake room (with `identity` when given), served by
-   * step 04's kit server on the membership; the test runs inside `use`.
+   * step 04's kit server on the membership (as `--room` serves it with `calls`); the
+   * test runs inside `use`.
    */
   async function inRoom(
     identity: string | undefined,
     use: (server: { url: string }, room: FakeRoom) => Promise<void>,
+    { calls = false }: { calls?: boolean } = {},
   ): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), 'phone-room-'));
     const room = await startFakeRoom();
@@ -177,7 +179,10 @@ phoneTest.describe('the built phone in a workspace that joined a room (教室モ
       ...(identity === undefined ? {} : { identity }),
       joinedAt: new Date().toISOString(),
     });
-    const server = await startPhoneStep({}, { roomFile });
+    const server = await startPhoneStep(
+      {},
+      { roomFile, ...(calls ? { roomHostname: new URL(room.url).hostname } : {}) },
+    );
     try {
       await use(server, room);
     } finally {
@@ -227,37 +232,44 @@ phoneTest.describe('the built phone in a workspace that joined a room (教室モ
       await panel.getByRole('button', { name: '手を下ろす' }).click();
       await expect(panel.getByRole('status')).toHaveText('手を下ろしました。');
       expect(hand().at(-1)).toMatchObject({ method: 'DELETE', path: '/api/hand' });
+      // Without --room the phone is on the local emulator: no room directory to call from.
+      await expect(page.getByRole('heading', { name: '教室の電話' })).toBeHidden();
+      expect(room.requests.filter((request) => request.path === '/api/directory')).toEqual([]);
     });
   });
 
   phoneTest(
     'lists the room’s other phones as text, to call by name once registered',
     async ({ page }) => {
-      await inRoom('hanako', async (server, room) => {
-        room.directory = {
-          phones: [
-            { identity: 'bob', name: '<b>ボブ</b>' },
-            { identity: 'hanako', name: 'はなこ' },
-          ],
-        };
-        await page.goto(`${server.url}/index.html`);
-        const list = page.getByRole('list', { name: '教室の電話' });
-        await expect(list.getByRole('listitem')).toHaveCount(1);
-        await expect(list.getByRole('listitem')).toContainText('<b>ボブ</b>bob');
-        await expect(list.locator('b')).toHaveCount(0);
-        // Not registered yet (no emulator here): the name is there, its 発信 is not usable.
-        const call = list.getByRole('button', { name: '<b>ボブ</b>(bob)に発信' });
-        await expect(call).toBeDisabled();
-        await expect(page.getByText('先に「1. 初期化」で登録してください')).toBeVisible();
+      await inRoom(
+        'hanako',
+        async (server, room) => {
+          room.directory = {
+            phones: [
+              { identity: 'bob', name: '<b>ボブ</b>' },
+              { identity: 'hanako', name: 'はなこ' },
+            ],
+          };
+          await page.goto(`${server.url}/index.html`);
+          const list = page.getByRole('list', { name: '教室の電話' });
+          await expect(list.getByRole('listitem')).toHaveCount(1);
+          await expect(list.getByRole('listitem')).toContainText('<b>ボブ</b>bob');
+          await expect(list.locator('b')).toHaveCount(0);
+          // Not registered yet (no emulator here): the name is there, its 発信 is not usable.
+          const call = list.getByRole('button', { name: '<b>ボブ</b>(bob)に発信' });
+          await expect(call).toBeDisabled();
+          await expect(page.getByText('先に「1. 初期化」で登録してください')).toBeVisible();
 
-        room.directory = { phones: [] };
-        await page.getByRole('button', { name: '一覧を更新' }).click();
-        await expect(list.getByRole('listitem')).toHaveCount(0);
-        await expect(page.getByText('いま登録しているほかの電話はありません。')).toBeVisible();
-        expect(
-          room.requests.filter((request) => request.path === '/api/directory').length,
-        ).toBeGreaterThanOrEqual(2);
-      });
+          room.directory = { phones: [] };
+          await page.getByRole('button', { name: '一覧を更新' }).click();
+          await expect(list.getByRole('listitem')).toHaveCount(0);
+          await expect(page.getByText('いま登録しているほかの電話はありません。')).toBeVisible();
+          expect(
+            room.requests.filter((request) => request.path === '/api/directory').length,
+          ).toBeGreaterThanOrEqual(2);
+        },
+        { calls: true },
+      );
     },
   );
 });

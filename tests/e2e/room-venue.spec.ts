@@ -265,7 +265,7 @@ test.describe('a venue: the instructor’s room and two attendees’ laptops', (
     }
     const dial = async (page: Page, to: string) => {
       await page.getByLabel('宛先(相手の identity)').fill(to);
-      await page.getByRole('button', { name: '発信' }).click();
+      await page.getByRole('button', { name: '発信', exact: true }).click();
     };
     const audioGrows = async (page: Page) => {
       const before = await inboundAudioPackets(page);
@@ -278,7 +278,9 @@ test.describe('a venue: the instructor’s room and two attendees’ laptops', (
       const sakura = await openPhone('sakura');
       const bob = await openPhone('bob');
 
-      await dial(sakura, 'bob');
+      // さくら calls by choosing bob in 「教室の電話」, the room's directory.
+      const directory = sakura.getByRole('list', { name: '教室の電話' });
+      await directory.getByRole('button', { name: 'bob(bob)に発信' }).click();
       await expect(bob.getByRole('heading', { name: 'sakura さんから着信' })).toBeVisible();
       await bob.getByRole('button', { name: '応答' }).click();
       await expect(sakura.locator('#status')).toHaveText('通話中');

@@ -16,12 +16,14 @@ const app = new PhoneApp(findPhoneElements(), TOKEN_URL, findEmulator());
 app.start();
 
 // The 「教室」 panel, only when the kit's local server says this workspace joined a room;
-// there the phone registers only as the name the attendee owns in the room, and
-// lists the room's phones (「教室の電話」) to call by name.
+// there the phone registers only as the name the attendee owns in the room and, when
+// the kit runs with --room (its phone on the room's emulator), lists the room's
+// phones (「教室の電話」) to call by name.
 const roomElements = findRoomElements();
 void findRoom().then((room) => {
   startRoomPanel(roomElements, room);
   if (room === null) return;
   if (room.identity) app.useRoomIdentity(room.identity);
+  if (!room.calls) return;
   startDirectory(findDirectoryElements(), { phone: app, roomIdentity: room.identity });
 });

@@ -14,6 +14,8 @@ import { find } from './dom.js';
 export const DIRECTORY_REFRESH_MS = 5_000;
 
 export interface DirectoryElements {
+  /** Hidden until the directory starts: only a kit run with --room has a room to call. */
+  section: HTMLElement;
   list: HTMLUListElement;
   status: HTMLElement;
   refresh: HTMLButtonElement;
@@ -21,6 +23,7 @@ export interface DirectoryElements {
 
 export function findDirectoryElements(root: ParentNode = document): DirectoryElements {
   return {
+    section: find(root, 'room-phones-section', HTMLElement),
     list: find(root, 'room-phones', HTMLUListElement),
     status: find(root, 'room-phones-status', HTMLElement),
     refresh: find(root, 'room-phones-refresh', HTMLButtonElement),
@@ -141,6 +144,7 @@ export function startDirectory(
     return loading;
   };
 
+  elements.section.hidden = false;
   phone.onChange(render);
   elements.refresh.addEventListener('click', () => void refresh());
   render();

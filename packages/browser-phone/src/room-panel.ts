@@ -39,6 +39,8 @@ export interface JoinedRoom {
   identity: string | null;
   /** The room's origin as this workspace's kit names it (`http://192.168.0.10:4600`). */
   roomUrl: string;
+  /** The kit runs with `--room`: this phone is on the room's emulator and can call its members. */
+  calls: boolean;
 }
 
 /** Hosts the kit's local server listens on; a page anywhere else is on Twilio. */
@@ -61,7 +63,12 @@ export async function findRoom(
     if (!response.ok) return null;
     const body: unknown = await response.json();
     return isKitRoomInfo(body) && body.joined
-      ? { name: body.name, identity: body.identity ?? null, roomUrl: body.roomUrl }
+      ? {
+          name: body.name,
+          identity: body.identity ?? null,
+          roomUrl: body.roomUrl,
+          calls: body.calls === true,
+        }
       : null;
   } catch {
     return null;

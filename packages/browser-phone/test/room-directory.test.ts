@@ -116,6 +116,8 @@ describe('「教室の電話」', () => {
     const panel = document.getElementById('room');
     expect(panel?.hidden).toBe(true);
     expect(panel?.contains(elements.list)).toBe(true);
+    // Hidden until started: a kit without --room has no room to call from.
+    expect(elements.section.hidden).toBe(true);
     expect(document.getElementById('room-phones-title')?.textContent).toBe('教室の電話');
     expect(elements.list.getAttribute('aria-labelledby')).toBe('room-phones-title');
     expect(elements.status.getAttribute('aria-live')).toBe('polite');
@@ -129,6 +131,7 @@ describe('「教室の電話」', () => {
       roomIdentity: 'hanako',
       load: loader({ ok: true, phones: PHONES }).load,
     });
+    expect(elements.section.hidden).toBe(false);
     await expect.poll(() => elements.list.children.length).toBe(3);
     expect(rows(elements)).toEqual([
       ['<b>x</b>', 'bob', '<b>x</b>(bob)に発信'],

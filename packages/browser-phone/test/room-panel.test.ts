@@ -33,6 +33,7 @@ describe('findRoom', () => {
       name: 'はなこ',
       identity: null,
       roomUrl: 'http://192.168.0.10:4600',
+      calls: false,
     });
     expect(server.asked.map((request) => request.url)).toEqual([
       'http://127.0.0.1:3000/kit/room.json',
@@ -48,6 +49,7 @@ describe('findRoom', () => {
       name: 'はなこ',
       identity: 'hanako',
       roomUrl: 'http://192.168.0.10:4600',
+      calls: false,
     });
     expect(await findRoom(localPage, room('<b>x</b>'))).toBeNull();
   });
@@ -123,7 +125,12 @@ describe('the 教室 panel', () => {
   });
 
   it('shows the name (as text) and a labelled, capped message field when joined', () => {
-    startRoomPanel(elements, { name: '<b>はなこ</b>', identity: null, roomUrl: ROOM_URL });
+    startRoomPanel(elements, {
+      name: '<b>はなこ</b>',
+      identity: null,
+      roomUrl: ROOM_URL,
+      calls: false,
+    });
     expect(elements.panel.hidden).toBe(false);
     expect(elements.name.textContent).toBe('<b>はなこ</b>');
     expect(elements.name.querySelector('b')).toBeNull();
@@ -139,7 +146,7 @@ describe('the 教室 panel', () => {
     const sent: [string, string][] = [];
     startRoomPanel(
       elements,
-      { name: 'はなこ', identity: 'hanako', roomUrl: ROOM_URL },
+      { name: 'はなこ', identity: 'hanako', roomUrl: ROOM_URL, calls: false },
       async (action, message) => {
         sent.push([action, message]);
         return { ok: true };
@@ -161,10 +168,14 @@ describe('the 教室 panel', () => {
   });
 
   it('shows a refusal in the status line, as text, and keeps 手を挙げる', async () => {
-    startRoomPanel(elements, { name: 'はなこ', identity: null, roomUrl: ROOM_URL }, async () => ({
-      ok: false,
-      message: '<i>教室</i>に接続できません。',
-    }));
+    startRoomPanel(
+      elements,
+      { name: 'はなこ', identity: null, roomUrl: ROOM_URL, calls: false },
+      async () => ({
+        ok: false,
+        message: '<i>教室</i>に接続できません。',
+      }),
+    );
     elements.form.requestSubmit();
     await expect.poll(() => elements.status.dataset.kind).toBe('error');
     expect(elements.status.textContent).toBe('<i>教室</i>に接続できません。');

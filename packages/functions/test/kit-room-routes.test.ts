@@ -127,6 +127,22 @@ describe('the kit’s room routes', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('says calls: true only when the kit runs with --room (its phone on the room’s emulator)', async () => {
+    const inRoom = await startStepServer({
+      stepDir,
+      env: {},
+      roomFile,
+      roomHostname: '127.0.0.1',
+      emulatorSignalingHost: '127.0.0.1:4601',
+    });
+    try {
+      expect((await send(inRoom, 'GET', KIT_ROOM_INFO_PATH)).body).toMatchObject({ calls: true });
+    } finally {
+      await inRoom.close();
+    }
+    expect((await send(server, 'GET', KIT_ROOM_INFO_PATH)).body).not.toHaveProperty('calls');
+  });
+
   it('raises the hand in the room with the message, and lowers it', async () => {
     const raised = await send(server, 'POST', KIT_ROOM_HAND_PATH, json(server, ' 3-4 で 403 '));
     expect(raised.status, raised.text).toBe(200);

@@ -544,7 +544,10 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
         allow('GET');
         member(req);
         // No emulator attached (the room alone): nobody can be registered.
-        const directory = buildDirectory(phones?.registrations() ?? [], state.members.values());
+        const directory = buildDirectory(
+          phones?.phones.registrations() ?? [],
+          state.members.values(),
+        );
         return sendJson(res, 200, directory);
       }
       case ROOM_PATHS.board:

@@ -138,6 +138,7 @@ describe('buildDirectory', () => {
     twimlAppSid: null,
     identity: `user${n}`,
     refusedIdentity: null,
+    firstCall: null,
     revoked: false,
     ...extra,
   });

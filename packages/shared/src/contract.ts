@@ -112,14 +112,22 @@ export type KitRoomDirectory = RoomDirectory;
  */
 export type KitRoomInfo =
   | { joined: false }
-  | { joined: true; name: string; roomUrl: string; identity?: string };
+  | {
+      joined: true;
+      name: string;
+      roomUrl: string;
+      identity?: string;
+      /** The kit runs with `--room`: the phone registers with the room, and may call its members. */
+      calls?: true;
+    };
 
 export function isKitRoomInfo(value: unknown): value is KitRoomInfo {
   if (typeof value !== 'object' || value === null) return false;
-  const { joined, name, roomUrl, identity } = value as Record<string, unknown>;
+  const { joined, name, roomUrl, identity, calls } = value as Record<string, unknown>;
   if (joined === false) return true;
   return (
     joined === true &&
+    (calls === undefined || calls === true) &&
     typeof name === 'string' &&
     typeof roomUrl === 'string' &&
     (identity === undefined || isValidIdentity(identity))

@@ -117,7 +117,11 @@ describe('the membership file', () => {
 
 describe('talking to the room', () => {
   it('recognises a room, and something that is not one', async () => {
-    expect(await roomHello(`${room.url}/board`)).toEqual({ ok: true, url: room.url, phonesPort: null });
+    expect(await roomHello(`${room.url}/board`)).toEqual({
+      ok: true,
+      url: room.url,
+      phonesPort: null,
+    });
     const other = await startFakeRoom({ hello: { hello: 'world' } });
     try {
       expect(await roomHello(other.url)).toMatchObject({ ok: false, reason: 'not_a_room' });

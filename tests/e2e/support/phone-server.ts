@@ -7,8 +7,11 @@ import { findStep } from '@kit/shared';
 /** The built phone served by step 04's Functions on the real runtime, with fake credentials. */
 export async function startPhoneStep(
   extraEnv: Record<string, string> = {},
-  /** A membership file, as the launcher passes it: the kit's room routes for the 教室 panel. */
-  { roomFile }: { roomFile?: string } = {},
+  /**
+   * A membership file, as the launcher passes it: the kit's room routes for the 教室
+   * panel; `roomHostname` as `pnpm dev --room` passes it (the phone may call the room).
+   */
+  { roomFile, roomHostname }: { roomFile?: string; roomHostname?: string } = {},
 ): Promise<StepServer> {
   const step = findStep(4);
   if (!step) throw new Error('step 04 is missing from the catalog');
@@ -16,5 +19,6 @@ export async function startPhoneStep(
     stepDir: referenceStepDir(step),
     env: { ...pickStepEnv(step, { ...generateLocalCredentials() }), ...extraEnv },
     ...(roomFile !== undefined ? { roomFile } : {}),
+    ...(roomHostname !== undefined ? { roomHostname } : {}),
   });
 }

@@ -49,11 +49,25 @@ const ROUTES: Record<string, Record<string, RoomRoute>> = {
   [KIT_ROOM_DIRECTORY_PATH]: { GET: answerDirectory },
 };
 
-export function roomRoutes(roomFile: string, port: number): RequestHandler {
+/**
+ * `calls`: the kit runs with `--room` (its phone registers with the room), so
+ * `/kit/room.json` says the phone may call the room's members by name.
+ */
+export function roomRoutes(
+  roomFile: string,
+  port: number,
+  { calls = false }: { calls?: boolean } = {},
+): RequestHandler {
+  const routes: typeof ROUTES = {
+    ...ROUTES,
+    [KIT_ROOM_INFO_PATH]: {
+      GET: (file, request, response) => answerInfo(file, request, response, calls),
+    },
+  };
   const hosts = new Set(LOOPBACK_NAMES.map((name) => `${name}:${port}`));
   const origins = new Set([...hosts].map((host) => `http://${host}`));
   return (request, response, next) => {
-    const methods = Object.hasOwn(ROUTES, request.path) ? ROUTES[request.path] : undefined;
+    const methods = Object.hasOwn(routes, request.path) ? routes[request.path] : undefined;
     if (methods === undefined) {
       next();
       return;
@@ -88,7 +102,7 @@ export function roomRoutes(roomFile: string, port: number): RequestHandler {
   };
 }
 
-async function answerInfo(roomFile: string, _request: Request, response: Response) {
+async function answerInfo(roomFile: string, _request: Request, response: Response, calls = false) {
   const read = await readMembership(roomFile);
   const info: KitRoomInfo =
     read.kind === 'member'
@@ -97,6 +111,7 @@ async function answerInfo(roomFile: string, _request: Request, response: Respons
           name: read.membership.name,
           roomUrl: read.membership.roomUrl,
           ...(read.membership.identity ? { identity: read.membership.identity } : {}),
+          ...(calls ? { calls: true } : {}),
         }
       : { joined: false };
   response.status(200).json(info);

@@ -137,7 +137,9 @@ export async function startStepServer(options: StepServerOptions): Promise<StepS
   const app = express();
   app.disable('x-powered-by');
   // Before the body parser: the room routes read (and cap) their own body.
-  if (options.roomFile !== undefined) app.use(roomRoutes(options.roomFile, port));
+  if (options.roomFile !== undefined) {
+    app.use(roomRoutes(options.roomFile, port, { calls: options.roomHostname !== undefined }));
+  }
   // Same parser settings as the runtime, so it finds the parsed body and reuses it.
   app.use(express.urlencoded({ extended: false, limit: '6mb' }));
   if (emulatorSignalingHost !== undefined) {

@@ -308,7 +308,10 @@ export async function roomHello(
   const { answer } = result;
   if (answer.status === 200 && isRoomHello(answer.body)) {
     const port = answer.body.phonesPort;
-    const phonesPort = Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536 ? (port as number) : null;
+    const phonesPort =
+      Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536
+        ? (port as number)
+        : null;
     return { ok: true, url: origin.url, phonesPort };
   }
   const kind = (answer.body as { kind?: unknown } | null)?.kind;
