@@ -7,7 +7,7 @@ import { chromiumExecutable } from '@kit/launcher/chromium';
 /**
  * A venue's network, made of Linux network namespaces that this test creates
  * itself: one namespace per laptop, joined by a bridge, with addresses that
- * exist only inside them (10.77.0.0/24). It is built inside the loopback-only
+ * exist only inside them (10.77.0.0/24, or the subnet a spec names). It is built inside the loopback-only
  * namespace `scripts/offline.sh` runs the specs in, so nothing it sends can
  * leave this machine or reach its real interfaces; without that namespace it
  * refuses to start.
@@ -42,11 +42,18 @@ export interface Venue {
   close(): void;
 }
 
-const SUBNET = '10.77.0';
-const BRIDGE = 'br-venue';
+/**
+ * Which venue: spec files run side by side in one namespace, so each builds its own
+ * (a bridge, cable names and a /24 of its own). `10.77.0` for the room-venue spec.
+ */
+export interface VenueNetwork {
+  /** Up to 5 letters: the bridge is `br-<name>`, a laptop's cable `<name>-<laptop>`. */
+  name: string;
+  /** The first three numbers of the venue's /24. */
+  subnet: string;
+}
 
-/** The bridge's end of a laptop's cable. */
-const vethOf = (laptop: string) => `v-${laptop}`.slice(0, 15);
+const DEFAULT_NETWORK: VenueNetwork = { name: 'v', subnet: '10.77.0' };
 
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: 'pipe' });
@@ -57,7 +64,14 @@ export function insideTestNamespace(): boolean {
 }
 
 /** `laptops`: name → host number in 10.77.0.0/24 (`{ instructor: 1, alice: 11 }`). */
-export async function createVenue(laptops: Record<string, number>): Promise<Venue> {
+export async function createVenue(
+  laptops: Record<string, number>,
+  network: VenueNetwork = DEFAULT_NETWORK,
+): Promise<Venue> {
+  const BRIDGE = network.name === 'v' ? 'br-venue' : `br-${network.name}`;
+  const SUBNET = network.subnet;
+  /** The bridge's end of a laptop's cable. */
+  const vethOf = (laptop: string) => `${network.name}-${laptop}`.slice(0, 15);
   if (!insideTestNamespace()) {
     throw new Error(
       'the venue is built only inside the namespace of tests/scripts/offline.sh (run the spec through pnpm test or test:e2e)',
