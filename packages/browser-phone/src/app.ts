@@ -13,6 +13,7 @@ import {
 } from './phone-state.js';
 import { renderDiagnostics, renderPhone, type ShownError, showError } from './render.js';
 import type { DialingPhone } from './room-directory.js';
+import { reportMediaProblem } from './room-panel.js';
 import { Ringback } from './sounds.js';
 import { fetchVoiceToken, type TokenResult } from './token-client.js';
 import { explainRoomError, explainTwilioError, meaningfulCode } from './twilio-errors.js';
@@ -383,6 +384,10 @@ export class PhoneApp implements DialingPhone {
   }
 
   private showMediaFailure(): void {
+    // In a room, the instructor's board shows it too: a venue problem shows on many rows.
+    if (this.roomIdentity !== null && this.state.peer !== null) {
+      void reportMediaProblem(this.state.peer);
+    }
     this.showError({
       message: '相手の PC と音声がつながりませんでした。',
       hint: '会場の Wi-Fi が端末どうしの通信を止めている(クライアント分離)か、VPN やファイアウォールが UDP を止めています。VPN を切るか、講師に伝えてください(pnpm run doctor --room で確かめられます)。',

@@ -1,4 +1,10 @@
-import { isApiErrorBody, isKitRoomInfo, KIT_ROOM_HAND_PATH, KIT_ROOM_INFO_PATH } from '@kit/shared';
+import {
+  isApiErrorBody,
+  isKitRoomInfo,
+  KIT_ROOM_HAND_PATH,
+  KIT_ROOM_INFO_PATH,
+  KIT_ROOM_MEDIA_PATH,
+} from '@kit/shared';
 import { HAND_MESSAGE_MAX_LENGTH } from '@kit/shared/room';
 import { find } from './dom.js';
 
@@ -76,6 +82,29 @@ export async function findRoom(
 }
 
 type HandResult = { ok: true } | { ok: false; message: string };
+
+/**
+ * POST `kit/room/media-problem` beside the page: this call's media never connected,
+ * and the kit tells the room, whose board shows it. Best effort: the attendee
+ * already sees the reason on the phone, so a failure here changes nothing.
+ */
+export async function reportMediaProblem(
+  peer: string,
+  pageHref: string = window.location.href,
+  fetchImpl: typeof fetch = fetch,
+): Promise<boolean> {
+  try {
+    const response = await fetchImpl(new URL(KIT_ROOM_MEDIA_PATH.slice(1), pageHref), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ peer }),
+      cache: 'no-store',
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
 
 /** POST (raise, with the message) or DELETE (lower) `kit/room/hand`, beside the page. */
 export async function sendHand(

@@ -4,6 +4,7 @@ import {
   findRoom,
   findRoomElements,
   type RoomElements,
+  reportMediaProblem,
   sendHand,
   startRoomPanel,
 } from '../src/room-panel.js';
@@ -77,6 +78,22 @@ describe('findRoom', () => {
     };
     expect(await findRoom(twilio, server.fetchImpl)).toBeNull();
     expect(server.asked).toEqual([]);
+  });
+});
+
+describe('reportMediaProblem', () => {
+  const href = 'http://127.0.0.1:3000/index.html';
+  it('posts the peer beside the page, and says false rather than throwing', async () => {
+    const server = answering(() => json({ ok: true }));
+    expect(await reportMediaProblem('bob', href, server.fetchImpl)).toBe(true);
+    expect(server.asked[0]?.url).toBe('http://127.0.0.1:3000/kit/room/media-problem');
+    expect(server.asked[0]?.init).toMatchObject({ method: 'POST', body: '{"peer":"bob"}' });
+    const refused = answering(() => json({ error: { code: 'x', message: 'y' } }, 409));
+    expect(await reportMediaProblem('bob', href, refused.fetchImpl)).toBe(false);
+    const offline = answering(() => {
+      throw new TypeError('Failed to fetch');
+    });
+    expect(await reportMediaProblem('bob', href, offline.fetchImpl)).toBe(false);
   });
 });
 

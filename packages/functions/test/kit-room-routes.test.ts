@@ -8,6 +8,7 @@ import {
   KIT_ROOM_DIRECTORY_PATH,
   KIT_ROOM_HAND_PATH,
   KIT_ROOM_INFO_PATH,
+  KIT_ROOM_MEDIA_PATH,
 } from '@kit/shared';
 import { forgetMembership, writeMembership } from '@kit/shared/room-client';
 import { closedRoomUrl, type FakeRoom, startFakeRoom } from '@kit/shared/testing';
@@ -141,6 +142,27 @@ describe('the kit’s room routes', () => {
       await inRoom.close();
     }
     expect((await send(server, 'GET', KIT_ROOM_INFO_PATH)).body).not.toHaveProperty('calls');
+  });
+
+  it('tells the room of a call without media, with the peer checked first', async () => {
+    const sent = await send(server, 'POST', KIT_ROOM_MEDIA_PATH, {
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ peer: 'bob' }),
+    });
+    expect(sent.status, sent.text).toBe(200);
+    expect(room.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/api/media-problem',
+      body: { peer: 'bob' },
+      authorization: `Bearer ${token}`,
+    });
+    const before = room.requests.length;
+    const bad = await send(server, 'POST', KIT_ROOM_MEDIA_PATH, {
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ peer: '<b>x</b>' }),
+    });
+    expectKitError(bad, 400, 'identity_invalid');
+    expect(room.requests.length).toBe(before);
   });
 
   it('raises the hand in the room with the message, and lowers it', async () => {

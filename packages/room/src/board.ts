@@ -48,6 +48,10 @@ function boardMember(
     phones: live.phones,
     calls: live.calls,
     firstCallAt: member.firstCall && iso(member.firstCall.at),
+    mediaFailure: member.mediaFailure && {
+      peer: member.mediaFailure.peer,
+      at: iso(member.mediaFailure.at),
+    },
   };
 }
 

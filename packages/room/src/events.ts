@@ -43,7 +43,13 @@ export type RoomEventBody =
    * `callConnected` in server.ts). `to` is the identity that answered, cut to 64
    * characters, shown as text only.
    */
-  | { type: 'call-connected'; memberId: string; to: string };
+  | { type: 'call-connected'; memberId: string; to: string }
+  /**
+   * The member's phone answered or placed a call whose media never connected (its
+   * report, through the member's kit): shown on the board so the instructor sees
+   * a venue problem (client isolation). `peer` is the other side's identity.
+   */
+  | { type: 'media-failed'; memberId: string; peer: string };
 
 /** `seq` counts from 1 in each log; `at` is an ISO time. */
 export type RoomEvent = RoomEventBody & { seq: number; at: string };
@@ -116,6 +122,11 @@ export function parseEvent(value: unknown): RoomEvent | null {
       const { to } = value;
       if (typeof to !== 'string' || to.length === 0 || to.length > 64) return null;
       return { seq, at, type, memberId, to };
+    }
+    case 'media-failed': {
+      const { peer } = value;
+      if (typeof peer !== 'string' || peer.length === 0 || peer.length > 64) return null;
+      return { seq, at, type, memberId, peer };
     }
     default:
       return null;

@@ -417,6 +417,19 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
     });
   }
 
+  /** The member's phone says a call's media never connected (their kit relays it). */
+  async function mediaProblem(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const who = member(req);
+    const body = objectWith(await readJsonBody(req), ['peer']);
+    const peer = checkIdentity(body.peer);
+    if (!peer.ok) throw new HttpError(400, 'identity_invalid', peer.error.message);
+    throttleWrites(who.memberId);
+    const event = await eventLog.serial(() =>
+      commit({ type: 'media-failed', memberId: who.memberId, peer: peer.identity }),
+    );
+    sendJson(res, 202, { ok: true, seq: event.seq });
+  }
+
   async function lower(memberId: string, by: 'member' | 'instructor'): Promise<boolean> {
     return eventLog.serial(async () => {
       if (!state.members.get(memberId)?.hand) return false;
@@ -533,6 +546,9 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
       case ROOM_PATHS.report:
         allow('POST');
         return report(req, res);
+      case ROOM_PATHS.mediaProblem:
+        allow('POST');
+        return mediaProblem(req, res);
       case ROOM_PATHS.hand:
         allow('POST', 'DELETE');
         if (method === 'POST') return raiseHand(req, res);

@@ -22,6 +22,8 @@ export interface MemberState {
   refusedIdentity: { identity: string; at: number } | null;
   /** The first call this member's own code connected (logged), and whom it reached. */
   firstCall: { to: string; at: number } | null;
+  /** The last call whose media did not connect, as the member's phone reported it. */
+  mediaFailure: { peer: string; at: number } | null;
   /** Removed from the board by the instructor (退室させる): token and key refused from then on. */
   revoked: boolean;
 }
@@ -97,6 +99,7 @@ export function reduce(state: RoomState, event: RoomEvent): RoomState {
         twimlAppSid: event.twimlAppSid ?? null,
         identity: event.identity ?? null,
         refusedIdentity: null,
+        mediaFailure: null,
         firstCall: null,
         revoked: false,
       },
@@ -134,6 +137,8 @@ export function reduce(state: RoomState, event: RoomEvent): RoomState {
       // The first one counts: a hand-edited log with two keeps the earlier.
       if (member.firstCall !== null) return next;
       return withMember(next, { ...member, firstCall: { to: event.to, at } });
+    case 'media-failed':
+      return withMember(next, { ...member, mediaFailure: { peer: event.peer, at } });
   }
 }
 

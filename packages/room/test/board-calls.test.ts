@@ -6,7 +6,7 @@ import type { BoardMember, JoinResponse } from '@kit/shared/room';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_FILE, type RoomEmulator, type RunningRoom, startRoomEmulator } from '../src/index.js';
 import { dial, type HandKit, openHandKit, voiceToken } from './hand-kit.js';
-import { joinAs, openBoard, startTestRoom, tempDir } from './helpers.js';
+import { call, joinAs, openBoard, startTestRoom, tempDir } from './helpers.js';
 
 /**
  * The board shows the calls (issue #24, item 7), end to end: the room's own
@@ -134,6 +134,26 @@ describe('the board shows the calls', () => {
     await board.close();
   });
 
+  it('shows a call whose media did not connect, as the member’s kit reports it, and refuses a bad report', async () => {
+    const carol = await joinAs(room, 'carol');
+    const sent = await call(room, '/api/media-problem', {
+      token: carol.token,
+      body: { peer: 'bob' },
+    });
+    expect(sent.status).toBe(202);
+    const row = room.snapshot().members.find((member) => member.memberId === carol.memberId);
+    expect(row?.mediaFailure).toEqual({ peer: 'bob', at: expect.any(String) });
+    for (const [body, token, status] of [
+      [{ peer: '<b>x</b>' }, carol.token, 400],
+      [{}, carol.token, 400],
+      [{ peer: 'bob', extra: 1 }, carol.token, 400],
+      [{ peer: 'bob' }, undefined, 401],
+    ] as const) {
+      const refused = await call(room, '/api/media-problem', { body, ...(token ? { token } : {}) });
+      expect(refused.status, JSON.stringify(body)).toBe(status);
+    }
+  });
+
   it('keeps the count when the room restarts; the phones come back with the emulator', async () => {
     await phones.close();
     await room.close();
@@ -144,5 +164,8 @@ describe('the board shows the calls', () => {
     phones = await startRoomEmulator(room, { host: '127.0.0.1', port: 0 });
     const [bob] = room.snapshot().members.filter((member) => member.identity === 'bob');
     expect(bob?.firstCallAt).toBeNull();
+    // The media report was logged: the restarted board still shows it.
+    const carol = room.snapshot().members.find((member) => member.name === 'carol');
+    expect(carol?.mediaFailure?.peer).toBe('bob');
   });
 });

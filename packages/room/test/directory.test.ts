@@ -139,6 +139,7 @@ describe('buildDirectory', () => {
     identity: `user${n}`,
     refusedIdentity: null,
     firstCall: null,
+    mediaFailure: null,
     revoked: false,
     ...extra,
   });

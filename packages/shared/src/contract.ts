@@ -101,6 +101,11 @@ export const KIT_ROOM_HAND_PATH = '/kit/room/hand';
  * the taught Functions.
  */
 export const KIT_ROOM_DIRECTORY_PATH = '/kit/room/directory';
+/**
+ * POST `{ "peer": "<identity>" }`: a call's media never connected (room calls);
+ * the kit tells the room, whose board shows it to the instructor.
+ */
+export const KIT_ROOM_MEDIA_PATH = '/kit/room/media-problem';
 
 /** The JSON at `KIT_ROOM_DIRECTORY_PATH`: the room's answer, checked (`checkRoomDirectory`). */
 export type KitRoomDirectory = RoomDirectory;

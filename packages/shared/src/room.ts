@@ -300,6 +300,11 @@ export function checkStepReport(value: unknown, maxStep: number): Checked<StepRe
   };
 }
 
+/** POST /api/media-problem: the member's phone could not connect media with `peer` (an identity). */
+export interface MediaProblemRequest {
+  peer: string;
+}
+
 /** POST /api/hand (raise, with an optional message); DELETE /api/hand lowers it. */
 export interface HandRequest {
   message?: string;
@@ -358,6 +363,11 @@ export interface BoardMember {
   calls: BoardCall[];
   /** When a call routed by their own /call was first answered (logged), or null. */
   firstCallAt: string | null;
+  /**
+   * The last call whose media did not connect, as the member's phone reported it
+   * (client isolation, a VPN, UDP blocked): whom it was with, and when.
+   */
+  mediaFailure: { peer: string; at: string } | null;
 }
 
 export interface BoardSnapshot {
@@ -434,4 +444,6 @@ export const ROOM_PATHS = {
   /** `POST /api/board/members/<memberId>/revoke` (退室させる). */
   boardMembers: '/api/board/members/',
   exportCsv: '/api/export.csv',
+  /** `POST` by a member's kit: the phone's call had no media (`MediaProblemRequest`). */
+  mediaProblem: '/api/media-problem',
 } as const;

@@ -1,9 +1,11 @@
 import {
   type ApiErrorCode,
+  checkIdentity,
   errorBody,
   KIT_ROOM_DIRECTORY_PATH,
   KIT_ROOM_HAND_PATH,
   KIT_ROOM_INFO_PATH,
+  KIT_ROOM_MEDIA_PATH,
   type KitRoomDirectory,
   type KitRoomInfo,
 } from '@kit/shared';
@@ -16,6 +18,7 @@ import {
   type RoomFailure,
   raiseHand,
   readMembership,
+  reportMediaProblem,
 } from '@kit/shared/room-client';
 import type { Request, RequestHandler, Response } from 'express';
 
@@ -47,6 +50,7 @@ const ROUTES: Record<string, Record<string, RoomRoute>> = {
   [KIT_ROOM_INFO_PATH]: { GET: answerInfo },
   [KIT_ROOM_HAND_PATH]: { POST: answerRaise, DELETE: answerLower },
   [KIT_ROOM_DIRECTORY_PATH]: { GET: answerDirectory },
+  [KIT_ROOM_MEDIA_PATH]: { POST: answerMediaProblem },
 };
 
 /**
@@ -117,7 +121,12 @@ async function answerInfo(roomFile: string, _request: Request, response: Respons
   response.status(200).json(info);
 }
 
-async function answerRaise(roomFile: string, request: Request, response: Response) {
+/** The request's JSON object (an empty body is `{}`), or null once the answer says why not. */
+async function readJsonObject(
+  request: Request,
+  response: Response,
+  shape: string,
+): Promise<Record<string, unknown> | null> {
   const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
     fail(
@@ -126,14 +135,14 @@ async function answerRaise(roomFile: string, request: Request, response: Respons
       'unsupported_media_type',
       '本文は JSON で送ってください(Content-Type: application/json)。',
     );
-    return;
+    return null;
   }
   const bytes = await readBodyUpTo(request, ROOM_ROUTE_BODY_MAX_BYTES);
   if (bytes === null) {
     // The rest is not read: the connection closes after the answer.
     response.set('connection', 'close');
     fail(response, 413, 'body_too_large', 'リクエストの本文が大きすぎます。');
-    return;
+    return null;
   }
   const body = bytes.toString('utf8');
   let value: unknown = {};
@@ -143,9 +152,30 @@ async function answerRaise(roomFile: string, request: Request, response: Respons
     value = null;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(response, 400, 'body_invalid', '本文は { "message": "…" } の形の JSON で送ってください。');
+    fail(response, 400, 'body_invalid', `本文は ${shape} の形の JSON で送ってください。`);
+    return null;
+  }
+  return value as Record<string, unknown>;
+}
+
+async function answerMediaProblem(roomFile: string, request: Request, response: Response) {
+  const value = await readJsonObject(request, response, '{ "peer": "…" }');
+  if (value === null) return;
+  const peer = checkIdentity(value.peer);
+  if (!peer.ok) {
+    fail(response, 400, 'identity_invalid', peer.error.message);
     return;
   }
+  const membership = await requireMembership(roomFile, response);
+  if (membership === null) return;
+  const reported = await reportMediaProblem(membership, peer.identity);
+  if (reported.ok) response.status(200).json({ ok: true });
+  else failFromRoom(response, reported);
+}
+
+async function answerRaise(roomFile: string, request: Request, response: Response) {
+  const value = await readJsonObject(request, response, '{ "message": "…" }');
+  if (value === null) return;
   const checked = checkHandMessage((value as { message?: unknown }).message);
   if (!checked.ok) {
     fail(response, 400, 'message_invalid', checked.error.error.message);

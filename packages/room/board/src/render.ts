@@ -180,6 +180,13 @@ function nameCell(member: BoardMember): HTMLTableCellElement {
         h('bdi', {}, [member.refusedIdentity.identity]),
         ' として登録しようとしました(拒否済み)',
       ]),
+    // A call whose media never connected: most often the venue's Wi-Fi isolating clients.
+    member.mediaFailure !== null &&
+      h('span', { className: 'refused' }, [
+        '⚠ ',
+        h('bdi', {}, [member.mediaFailure.peer]),
+        ' との通話で音声がつながりませんでした',
+      ]),
   ]);
 }
 
@@ -356,7 +363,10 @@ function isCall(value: unknown): value is BoardCall {
 
 function isMember(value: unknown): value is BoardMember {
   if (!isObject(value)) return false;
-  const { memberId, name, latest, hand, stuck, phones, calls, firstCallAt } = value;
+  const { memberId, name, latest, hand, stuck, phones, calls, firstCallAt, mediaFailure } = value;
+  if (mediaFailure !== null && !(isObject(mediaFailure) && isString(mediaFailure.peer))) {
+    return false;
+  }
   if (!Array.isArray(phones) || !phones.every(isString)) return false;
   if (!Array.isArray(calls) || !calls.every(isCall)) return false;
   if (firstCallAt !== null && typeof firstCallAt !== 'string') return false;

@@ -58,6 +58,7 @@ function member(overrides: Partial<BoardMember> = {}): BoardMember {
     phones: [],
     calls: [],
     firstCallAt: null,
+    mediaFailure: null,
     ...overrides,
   };
 }
@@ -165,6 +166,15 @@ describe('the rows', () => {
       '⚠ yamada として登録しようとしました(拒否済み)',
     );
     expect(rows[2]?.querySelector('.identity')).toBeNull();
+  });
+
+  it('shows a call whose media did not connect, with whom (the venue isolates its clients?)', () => {
+    const { rows } = renderRows(
+      snapshot([member({ mediaFailure: { peer: 'bob', at: ago(3000) } }), member({})]),
+      { projector: false, now: NOW },
+    );
+    expect(rows[0]?.textContent).toContain('⚠ bob との通話で音声がつながりませんでした');
+    expect(rows[1]?.textContent).not.toContain('音声がつながりませんでした');
   });
 
   it("shows each member's phones, the calls they place and for how long, and who has called", () => {
@@ -326,6 +336,7 @@ describe('hostile names and messages', () => {
     const hostile = member({
       name: text,
       refusedIdentity: { identity: text, at: ago(2000) },
+      mediaFailure: { peer: text, at: ago(2000) },
       hand: { message: text, raisedAt: ago(1000) },
       phones: [text],
       calls: [{ to: text, state: 'connected', placedAt: ago(5000), connectedAt: ago(4000) }],
@@ -336,9 +347,9 @@ describe('hostile names and messages', () => {
     );
     const row = rows[0] as HTMLTableRowElement;
     const bdis = [...row.querySelectorAll('bdi')].map((bdi) => bdi.textContent);
-    // The name, the name tried, the message, the phone, whom it calls, and the two buttons'
-    // hidden labels, each exactly as sent.
-    expect(bdis).toEqual([text, text, text, text, text, text, text]);
+    // The name, the name tried, the call without media, the message, the phone, whom it
+    // calls, and the two buttons' hidden labels, each exactly as sent.
+    expect(bdis).toEqual([text, text, text, text, text, text, text, text]);
     expect(row.children[3]?.textContent).toContain(text);
     expect([...tagsOf([row])].every((tag) => ROW_TAGS.has(tag))).toBe(true);
     expect(row.querySelectorAll('img, script, b')).toHaveLength(0);
@@ -371,6 +382,8 @@ describe('snapshots from the stream', () => {
       { calls: [{ to: 'bob', state: 'exploded', connectedAt: null }] },
       { calls: [{ to: ['bob'], state: 'ringing', connectedAt: null }] },
       { firstCallAt: 1 },
+      { mediaFailure: 'bob' },
+      { mediaFailure: { peer: 1, at: '' } },
     ]) {
       const members = [{ ...member(), ...bad }];
       expect(parseSnapshot(JSON.stringify({ ...good, members })), JSON.stringify(bad)).toBeNull();

@@ -457,6 +457,27 @@ export async function raiseHand(
   return result.answer.status === 200 ? { ok: true } : refusal(result.answer);
 }
 
+/** POST /api/media-problem: this member's phone had a call with `peer` whose media never connected. */
+export async function reportMediaProblem(
+  membership: Membership,
+  peer: string,
+  { timeoutMs = ROOM_REQUEST_TIMEOUT_MS }: RequestOptions = {},
+): Promise<RoomResult> {
+  if (!isValidIdentity(peer)) {
+    return failure('invalid', '相手の名前(identity)が正しくありません。', 'the peer is not an identity', {
+      code: 'identity_invalid',
+    });
+  }
+  const result = await request(membership.roomUrl, ROOM_PATHS.mediaProblem, {
+    method: 'POST',
+    token: membership.token,
+    body: { peer },
+    timeoutMs,
+  });
+  if (!result.ok) return result;
+  return result.answer.status === 202 ? { ok: true } : refusal(result.answer);
+}
+
 /** DELETE /api/hand: lowers the hand. */
 export async function lowerHand(
   membership: Membership,

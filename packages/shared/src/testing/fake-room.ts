@@ -143,6 +143,10 @@ export async function startFakeRoom(options: FakeRoomOptions = {}): Promise<Fake
       if (known()) send(response, 202, { ok: true });
       return;
     }
+    if (path === ROOM_PATHS.mediaProblem && request.method === 'POST') {
+      if (known()) send(response, 202, { ok: true });
+      return;
+    }
     if (path === ROOM_PATHS.directory && request.method === 'GET') {
       if (known()) send(response, 200, room.directory);
       return;
