@@ -65,6 +65,7 @@ function member(name: string, overrides: Partial<BoardMember> = {}): BoardMember
     phones: [],
     calls: [],
     firstCallAt: null,
+    mediaFailure: null,
     ...overrides,
   };
 }

@@ -161,6 +161,24 @@ test.describe('room calls between two attendees’ laptops', () => {
         await expect(page.locator('#status')).toHaveText('登録済み');
       }
       venue.isolate(['sakura', 'bob'], false);
+      // And the instructor's board shows it against both (each phone told its kit, which told the room).
+      const board = await finished(
+        venue.spawn(
+          'instructor',
+          'node',
+          [
+            '-e',
+            "fetch('http://127.0.0.1:4600/api/board').then((r) => r.json()).then((b) => process.stdout.write(JSON.stringify(b.members.map((m) => [m.name, m.mediaFailure?.peer ?? null]))))",
+          ],
+          { cwd: REPO_ROOT },
+        ),
+      );
+      expect(JSON.parse(board.output)).toEqual(
+        expect.arrayContaining([
+          ['sakura', 'bob'],
+          ['bob', 'sakura'],
+        ]),
+      );
 
       // さくら stops her kit: her /call is gone. Her next call ends with 11200; bob hears nothing.
       kits.sakura.kill('SIGTERM');

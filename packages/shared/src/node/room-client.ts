@@ -464,9 +464,14 @@ export async function reportMediaProblem(
   { timeoutMs = ROOM_REQUEST_TIMEOUT_MS }: RequestOptions = {},
 ): Promise<RoomResult> {
   if (!isValidIdentity(peer)) {
-    return failure('invalid', '相手の名前(identity)が正しくありません。', 'the peer is not an identity', {
-      code: 'identity_invalid',
-    });
+    return failure(
+      'invalid',
+      '相手の名前(identity)が正しくありません。',
+      'the peer is not an identity',
+      {
+        code: 'identity_invalid',
+      },
+    );
   }
   const result = await request(membership.roomUrl, ROOM_PATHS.mediaProblem, {
     method: 'POST',
