@@ -22,6 +22,8 @@ import WebSocket from 'ws';
 const LOCAL_TIMEOUT_MS = 15_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 const RECONNECT_MAX_MS = 10_000;
+/** Webhooks posted to the local /call at once: the room sends a few; more is answered "busy". */
+const MAX_IN_FLIGHT = 16;
 /** The most TwiML the link carries back: one character past Twilio's 64 KB, so the room says "too large". */
 const MAX_BODY_CHARS = 64 * 1024 + 1;
 
@@ -70,6 +72,10 @@ export function openRoomLink(options: RoomLinkOptions): Promise<RoomLink> {
   };
 
   async function answer(id: number, params: Record<string, string>, signature: string) {
+    if (inFlight.size >= MAX_IN_FLIGHT || inFlight.has(id)) {
+      send({ type: 'unreachable', id, reason: 'busy' });
+      return;
+    }
     const target = voiceUrl;
     const controller = new AbortController();
     inFlight.set(id, controller);

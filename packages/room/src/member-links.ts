@@ -26,6 +26,9 @@ import { type WebSocket, WebSocketServer } from 'ws';
 /** Webhooks one member may have in flight: a person makes one call at a time, a test a few. */
 const MAX_PENDING_PER_LINK = 16;
 const PING_INTERVAL_MS = 15_000;
+/** Frames one link may send per window: far above a kit's (a hello, one answer per webhook). */
+const MAX_FRAMES_PER_WINDOW = 200;
+const FRAME_WINDOW_MS = 10_000;
 
 interface Pending {
   resolve(result: VoiceWebhookResult): void;
@@ -64,7 +67,6 @@ export class MemberLinks {
   private emulatorPort: number | null = null;
   private nextId = 1;
   private readonly pinger: NodeJS.Timeout;
-  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly log: (line: string) => void) {
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
@@ -80,12 +82,6 @@ export class MemberLinks {
   setEmulatorPort(port: number): void {
     this.emulatorPort = port;
     for (const link of this.links.values()) this.sendReady(link);
-  }
-
-  /** Called after any link opens, says hello or closes (the board's 接続中 mark). */
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   status(): MemberLinkStatus[] {
@@ -113,7 +109,18 @@ export class MemberLinks {
     socket.on('pong', () => {
       link.alive = true;
     });
+    let windowStart = Date.now();
+    let framesInWindow = 0;
     socket.on('message', (data, isBinary) => {
+      // A kit sends a hello and one answer per webhook: a flood is not a kit.
+      if (Date.now() - windowStart > FRAME_WINDOW_MS) {
+        windowStart = Date.now();
+        framesInWindow = 0;
+      }
+      if (++framesInWindow > MAX_FRAMES_PER_WINDOW) {
+        socket.close(MEMBER_LINK_CLOSE.protocol, 'メッセージが多すぎます');
+        return;
+      }
       const frame = isBinary ? null : parseMemberFrame(String(data));
       if (!frame) {
         socket.close(MEMBER_LINK_CLOSE.protocol, 'member link の形式ではありません');
@@ -121,7 +128,6 @@ export class MemberLinks {
       }
       if (frame.type === 'hello') {
         link.voiceUrl = frame.voiceUrl;
-        this.changed();
         return;
       }
       const pending = link.pending.get(frame.id);
@@ -142,14 +148,10 @@ export class MemberLinks {
         pending.resolve(failed('発信した参加者の PC との接続が切れました', pending.started));
       }
       link.pending.clear();
-      if (this.links.get(memberId) === link) {
-        this.links.delete(memberId);
-        this.changed();
-      }
+      if (this.links.get(memberId) === link) this.links.delete(memberId);
     });
     socket.on('error', (error) => this.log(`room: member link ${memberId}: ${error.message}`));
     this.sendReady(link);
-    this.changed();
   }
 
   private sendReady(link: Link): void {
@@ -231,10 +233,6 @@ export class MemberLinks {
       link.alive = false;
       link.socket.ping();
     }
-  }
-
-  private changed(): void {
-    for (const listener of [...this.listeners]) listener();
   }
 
   /** Says goodbye to every kit, and cuts a kit that does not answer within a second. */

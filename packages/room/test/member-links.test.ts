@@ -181,6 +181,13 @@ describe('the member link (the room side)', () => {
     expect(revoked.message).toContain('退室');
   });
 
+  it('closes a link that floods the room with frames', async () => {
+    const gina = await joinAs(room, 'gina');
+    const kit = await openKit(gina.token);
+    for (let i = 0; i < 250; i++) kit.send({ type: 'hello', voiceUrl: VOICE_URL });
+    expect((await kit.closed).code).toBe(MEMBER_LINK_CLOSE.protocol);
+  });
+
   it('closes a link that sends anything but the protocol, and keeps one link per member (the newer)', async () => {
     const frank = await joinAs(room, 'frank');
     for (const bad of [
