@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copySolution } from '@kit/functions/workspace';
 import { CHROMIUM_ARGS } from '@kit/launcher/chromium';
@@ -11,8 +11,9 @@ import {
   recordPeerConnections,
   selectedRemoteAddresses,
 } from './support/peer-connections.js';
-import { finished, printed, type Run } from './support/processes.js';
-import { createVenue, type Venue } from './support/venue.js';
+import { finished, printed } from './support/processes.js';
+import type { Venue } from './support/venue.js';
+import { openWorkshop, type Workshop } from './support/workshop.js';
 
 /**
  * Room calls as a workshop uses them: the instructor's laptop and two attendees'
@@ -23,46 +24,26 @@ import { createVenue, type Venue } from './support/venue.js';
  */
 
 const REPO_ROOT = join(import.meta.dirname, '../..');
-const FUNCTIONS_DIR = join(REPO_ROOT, 'packages/functions');
 const ROOM_URL = 'http://10.78.0.1:4600';
 const CODE = 'KX3-4MP';
 
 test.describe('room calls between two attendees’ laptops', () => {
   // About 20 s alone; more beside every package's tests.
   test.describe.configure({ timeout: 180_000 });
+  let workshop: Workshop;
   let venue: Venue;
   let scratch = '';
+  let attendeeEnv: Workshop['attendeeEnv'];
+  let pnpm: Workshop['pnpm'];
 
   test.beforeAll(async () => {
-    venue = await createVenue(
+    workshop = await openWorkshop(
       { instructor: 1, sakura: 11, bob: 12 },
       { name: 'c', subnet: '10.78.0' },
     );
-    const root = join(FUNCTIONS_DIR, '.test-workspaces');
-    mkdirSync(root, { recursive: true });
-    scratch = mkdtempSync(join(root, 'calls-'));
+    ({ venue, scratch, attendeeEnv, pnpm } = workshop);
   });
-  test.afterAll(() => {
-    venue?.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
-
-  /** An attendee's own environment: their workspace, membership and .env, as on their laptop. */
-  function attendeeEnv(name: string): NodeJS.ProcessEnv {
-    const home = join(scratch, name);
-    mkdirSync(home, { recursive: true });
-    return {
-      ...process.env,
-      FORCE_COLOR: '0',
-      KIT_WORKSPACE_DIR: join(home, 'workspace'),
-      KIT_ROOM_FILE: join(home, 'room.json'),
-      KIT_ENV_FILE: join(home, '.env'),
-    };
-  }
-
-  function pnpm(laptop: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-    return finished(venue.spawn(laptop, 'pnpm', args, { cwd: REPO_ROOT, env }));
-  }
+  test.afterAll(() => workshop?.close());
 
   test('each attendee’s own /call routes a call to the other laptop, with audio both ways', async () => {
     const roomEnv = { ...process.env, FORCE_COLOR: '0', KIT_ROOM_DIR: join(scratch, 'room') };

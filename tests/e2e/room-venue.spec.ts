@@ -1,12 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copySolution } from '@kit/functions/workspace';
 import { CHROMIUM_ARGS } from '@kit/launcher/chromium';
 import { findStep, type Step } from '@kit/shared';
 import { chromium } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import { finished, printed, type Run } from './support/processes.js';
-import { createVenue, type Venue } from './support/venue.js';
+import { finished, printed } from './support/processes.js';
+import type { Venue } from './support/venue.js';
+import { openWorkshop, type Workshop } from './support/workshop.js';
 
 /**
  * The room as a workshop uses it: the instructor's laptop and two attendees'
@@ -19,43 +20,23 @@ import { createVenue, type Venue } from './support/venue.js';
  */
 
 const REPO_ROOT = join(import.meta.dirname, '../..');
-const FUNCTIONS_DIR = join(REPO_ROOT, 'packages/functions');
 const ROOM_URL = 'http://10.77.0.1:4600';
 const CODE = 'KX3-4MP';
 
 test.describe('a venue: the instructor’s room and two attendees’ laptops', () => {
   // About 40 s alone (three real step:check runs); several times that beside every package's tests.
   test.describe.configure({ timeout: 300_000 });
+  let workshop: Workshop;
   let venue: Venue;
   let scratch = '';
+  let attendeeEnv: Workshop['attendeeEnv'];
+  let pnpm: Workshop['pnpm'];
 
   test.beforeAll(async () => {
-    venue = await createVenue({ instructor: 1, sakura: 11, bob: 12 });
-    const root = join(FUNCTIONS_DIR, '.test-workspaces');
-    mkdirSync(root, { recursive: true });
-    scratch = mkdtempSync(join(root, 'venue-'));
+    workshop = await openWorkshop({ instructor: 1, sakura: 11, bob: 12 });
+    ({ venue, scratch, attendeeEnv, pnpm } = workshop);
   });
-  test.afterAll(() => {
-    venue?.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
-
-  /** An attendee's own environment: their workspace, membership and .env, as on their laptop. */
-  function attendeeEnv(name: string): NodeJS.ProcessEnv {
-    const home = join(scratch, name);
-    mkdirSync(home, { recursive: true });
-    return {
-      ...process.env,
-      FORCE_COLOR: '0',
-      KIT_WORKSPACE_DIR: join(home, 'workspace'),
-      KIT_ROOM_FILE: join(home, 'room.json'),
-      KIT_ENV_FILE: join(home, '.env'),
-    };
-  }
-
-  function pnpm(laptop: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-    return finished(venue.spawn(laptop, 'pnpm', args, { cwd: REPO_ROOT, env }));
-  }
+  test.afterAll(() => workshop?.close());
 
   test('the board shows each attendee’s checks and raised hand, live', async () => {
     const roomEnv = { ...process.env, FORCE_COLOR: '0', KIT_ROOM_DIR: join(scratch, 'room') };

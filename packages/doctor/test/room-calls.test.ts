@@ -1,16 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '@kit/emulator';
-import { parseEnv } from '@kit/functions/env-file';
 import { generateLocalCredentials } from '@kit/functions/local-env';
-import {
-  joinMain,
-  type RoomEmulator,
-  type RunningRoom,
-  startRoomEmulator,
-  startRoomServer,
-} from '@kit/room';
+import { type RoomEmulator, type RunningRoom, startRoomServer } from '@kit/room';
+import { joinByCommand, type LoopbackRoom, startLoopbackRoom } from '@kit/room/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRoomCalls } from '../src/room-calls.js';
 
@@ -19,42 +13,24 @@ import { checkRoomCalls } from '../src/room-calls.js';
  * a member as `pnpm room:join` leaves one (their .env and membership file).
  */
 let scratch = '';
+let loopback: LoopbackRoom;
 let room: RunningRoom;
 let phones: RoomEmulator;
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'kit-doctor-calls-'));
-  room = await startRoomServer({
-    dataDir: join(scratch, 'room'),
-    host: '127.0.0.1',
-    port: 0,
-    stageTitles: {},
-    log: () => undefined,
-  });
-  phones = await startRoomEmulator(room, { host: '127.0.0.1', port: 0 });
+  loopback = await startLoopbackRoom(join(scratch, 'room'));
+  ({ room, phones } = loopback);
 });
 afterAll(async () => {
-  await phones?.close();
-  await room?.close();
+  await loopback?.close();
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function member(name: string, target: RunningRoom = room) {
-  const dir = await mkdtemp(join(scratch, `${name}-`));
-  const env = { KIT_ENV_FILE: join(dir, '.env'), KIT_ROOM_FILE: join(dir, 'room.json') };
-  const code = await joinMain([target.url, '--name', name, '--code', target.code], {
-    stdout: () => {},
-    stderr: () => {},
-    env: { ...process.env, ...env },
-  });
-  expect(code).toBe(0);
-  const values = parseEnv(await readFile(env.KIT_ENV_FILE, 'utf8'));
-  return {
-    roomFile: env.KIT_ROOM_FILE,
-    env: values,
-    memberId: (JSON.parse(await readFile(env.KIT_ROOM_FILE, 'utf8')) as { memberId: string })
-      .memberId,
-  };
+/** A member as `pnpm room:join` leaves one: what the doctor reads. */
+async function member(name: string, target: Pick<RunningRoom, 'url' | 'code'> = room) {
+  const joined = await joinByCommand(target, scratch, name);
+  return { roomFile: joined.env.KIT_ROOM_FILE, env: joined.dotenv, memberId: joined.memberId };
 }
 
 const summary = (checks: Awaited<ReturnType<typeof checkRoomCalls>>) =>

@@ -1,15 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PStreamClient } from '@kit/emulator/client';
-import { parseEnv } from '@kit/functions/env-file';
-import {
-  joinMain,
-  type RoomEmulator,
-  type RunningRoom,
-  startRoomEmulator,
-  startRoomServer,
-} from '@kit/room';
+import { type RoomEmulator, type RunningRoom, startRoomServer } from '@kit/room';
+import { joinByCommand, type LoopbackRoom, startLoopbackRoom } from '@kit/room/testing';
 import { freePort } from '@kit/shared/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devInProcess, type InProcessDev } from './support/dev-in-process.js';
@@ -23,6 +17,7 @@ import { devInProcess, type InProcessDev } from './support/dev-in-process.js';
  */
 
 let scratch: string;
+let loopback: LoopbackRoom;
 let room: RunningRoom;
 let phones: RoomEmulator;
 const kits: InProcessDev[] = [];
@@ -30,40 +25,19 @@ const clients: PStreamClient[] = [];
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'kit-room-dev-'));
-  room = await startRoomServer({
-    dataDir: join(scratch, 'room'),
-    host: '127.0.0.1',
-    port: 0,
-    stageTitles: {},
-    log: () => undefined,
-  });
-  phones = await startRoomEmulator(room, { host: '127.0.0.1', port: 0 });
+  loopback = await startLoopbackRoom(join(scratch, 'room'));
+  ({ room, phones } = loopback);
 });
 afterAll(async () => {
   for (const kit of kits) await kit.stop();
   await Promise.all(clients.map((client) => client.close()));
-  await phones?.close();
-  await room?.close();
+  await loopback?.close();
   await rm(scratch, { recursive: true, force: true });
 });
 
 /** A member as `pnpm room:join` makes one: their own .env and .kit/room.json. */
-async function member(name: string) {
-  const dir = await mkdtemp(join(scratch, `${name}-`));
-  const env = { KIT_ENV_FILE: join(dir, '.env'), KIT_ROOM_FILE: join(dir, 'room.json') };
-  let said = '';
-  const code = await joinMain([room.url, '--name', name, '--code', room.code], {
-    stdout: (text) => {
-      said += text;
-    },
-    stderr: (text) => {
-      said += text;
-    },
-    env: { ...process.env, ...env },
-  });
-  expect(code, said).toBe(0);
-  return { env, dotenv: parseEnv(await readFile(env.KIT_ENV_FILE, 'utf8')) };
-}
+const member = (name: string, target: Pick<RunningRoom, 'url' | 'code'> = room) =>
+  joinByCommand(target, scratch, name);
 
 async function phone(token: string): Promise<PStreamClient> {
   const client = await PStreamClient.connect(phones.url, { timeoutMs: 5000, userAgent: 'vitest' });
@@ -140,18 +114,10 @@ describe('pnpm dev:step 4 --room', { timeout: 60_000 }, () => {
       stageTitles: {},
       log: () => undefined,
     });
-    const dave = await mkdtemp(join(scratch, 'dave-'));
-    const daveEnv = { KIT_ENV_FILE: join(dave, '.env'), KIT_ROOM_FILE: join(dave, 'room.json') };
-    expect(
-      await joinMain([closedRoom.url, '--name', 'dave', '--code', closedRoom.code], {
-        stdout: () => {},
-        stderr: () => {},
-        env: { ...process.env, ...daveEnv },
-      }),
-    ).toBe(0);
+    const dave = (await member('dave', closedRoom)).env;
     await closedRoom.close();
     const unreachable = devInProcess(['4', '--room'], {
-      ...daveEnv,
+      ...dave,
       PORT: String(await freePort()),
     });
     expect(await unreachable.exit()).toBe(1);
