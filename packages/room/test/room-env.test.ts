@@ -92,6 +92,8 @@ describe('pnpm room:join and the .env', () => {
     expect(joined.output).toContain(
       '.env の ACCOUNT_SID、AUTH_TOKEN、API_KEY、API_SECRET、TWIML_APP_SID を教室のものにしました(元の値は pnpm room:leave で戻します)',
     );
+    // With the room's credentials, the way to call a neighbour.
+    expect(joined.output).toContain('隣の人に電話をかけるには: pnpm dev:step 4 --workspace --room');
     const text = await readFile(envFile, 'utf8');
     const { accountSid, authToken } = room.account();
     const key = room.memberKeys().at(-1);

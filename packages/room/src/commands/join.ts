@@ -199,6 +199,11 @@ export function joinMain(argv: readonly string[], io: RoomCommandIo): Promise<nu
         : []),
       ...SHARING_NOTICE,
       ...(joined.credentials !== null ? ENV_CHANGED : []),
+      ...(joined.credentials !== null
+        ? [
+            '  隣の人に電話をかけるには: pnpm dev:step 4 --workspace --room(完成コードなら pnpm dev --room)。先に pnpm run doctor --room で確かめられます',
+          ]
+        : []),
       '  困ったら: pnpm room:help "メッセージ"(手を挙げる) / やめるとき: pnpm room:leave',
       `  (参加情報: ${shownPath(file)})`,
     ];
