@@ -13,122 +13,91 @@ const MIC_HINT =
   'ブラウザのアドレスバーにあるマイクの設定で、このページにマイクの使用を許可してから、もう一度試してください。';
 
 /**
- * Where a code is defined, so that a test can hold the table against it.
- * - `sdk`: the class in `@twilio/voice-sdk`'s `errorsByCode`
- *   (lib/twilio/errors/generated.ts), written `Namespace.ClassName`.
- * - `catalogue`: a code of Twilio's error catalogue that the SDK has no class for;
- *   it reaches the phone as the `originalError` of a 31005 (see meaningfulCode).
+ * The codes the phone explains. Where each is defined is in
+ * twilio-error-sources.ts, which only the tests read: the page does not carry it.
  */
-export type ErrorSource = { sdk: string } | { catalogue: string };
-
-export interface KnownError extends ErrorExplanation {
-  source: ErrorSource;
-}
-
-/** The codes the phone explains, each with the name its source gives it. */
-export const KNOWN_ERRORS: Readonly<Record<number, KnownError>> = {
+export const KNOWN_ERRORS: Readonly<Record<number, ErrorExplanation>> = {
   20101: {
-    source: { sdk: 'AuthorizationErrors.AccessTokenInvalid' },
     message: 'アクセストークンが無効です。',
     hint: TOKEN_HINT,
   },
   20104: {
-    source: { sdk: 'AuthorizationErrors.AccessTokenExpired' },
     message: 'アクセストークンの有効期限が切れています。',
     hint: 'もう一度「初期化」してください。',
   },
   20151: {
-    source: { sdk: 'AuthorizationErrors.AuthenticationFailed' },
     message: 'アクセストークンでの認証に失敗しました。',
     hint: TOKEN_HINT,
   },
   31000: {
-    source: { sdk: 'GeneralErrors.UnknownError' },
     message: '通話中にエラーが発生しました。',
     hint: 'ページを再読み込みして、もう一度試してください。',
   },
   31005: {
-    source: { sdk: 'GeneralErrors.ConnectionError' },
     message: 'Twilio(またはエミュレーター)との接続でエラーが発生しました。',
     hint: 'ネットワークと、TwiML App の Voice URL(/call)を確認してください。',
   },
   31009: {
-    source: { sdk: 'GeneralErrors.TransportError' },
     message: 'シグナリングサーバーに接続できません。',
     hint: 'ネットワーク接続を確認してください。',
   },
   31201: {
-    source: { sdk: 'AuthorizationErrors.AuthorizationError' },
     message: 'この操作の権限がありません(トークンに発信または着信の権限がありません)。',
     hint: 'トークンの Voice グラント(outgoingApplicationSid と incomingAllow)を確認してください。',
   },
   31204: {
-    source: { sdk: 'AuthorizationErrors.InvalidJWTTokenError' },
     message: 'アクセストークン(JWT)が無効です。',
     hint: TOKEN_HINT,
   },
   31205: {
-    source: { sdk: 'AuthorizationErrors.JWTTokenExpiredError' },
     message: 'アクセストークン(JWT)の有効期限が切れています。',
     hint: 'もう一度「初期化」してください。',
   },
   31207: {
-    source: { sdk: 'AuthorizationErrors.JWTTokenExpirationTooLongError' },
     message: 'アクセストークンの有効期間が長すぎます(最大 24 時間)。',
     hint: 'TOKEN_TTL_SECONDS を 86400 以下にしてください。',
   },
   31209: {
-    source: { sdk: 'AuthorizationErrors.ReconnectAttemptError' },
     message: '通話に再接続できませんでした。',
     hint: 'ネットワークを確認して、もう一度発信してください。',
   },
   31401: {
-    source: { sdk: 'UserMediaErrors.PermissionDeniedError' },
     message: 'マイクの使用が許可されていません。',
     hint: MIC_HINT,
   },
   31402: {
-    source: { sdk: 'UserMediaErrors.AcquisitionFailedError' },
     message: 'マイクを取得できません。',
     hint: 'マイクが接続されているか、他のアプリが使っていないか確認してください。',
   },
   31480: {
-    source: { sdk: 'ClientErrors.TemporarilyUnavailable' },
     message: '相手が応答しませんでした。',
     hint: '相手のブラウザ電話が「初期化」済みか確認してください。',
   },
   31486: {
-    source: { sdk: 'ClientErrors.BusyHere' },
     message: '相手は通話中です。',
     hint: 'しばらくしてから発信してください。',
   },
   31603: {
-    source: { sdk: 'SIPServerErrors.Decline' },
     message: '相手が着信を拒否しました。',
     hint: '',
   },
   53405: {
-    source: { sdk: 'MediaErrors.ConnectionError' },
     message: '音声の接続(メディア)を確立できませんでした。',
     hint: 'ネットワークやファイアウォールが通話の音声(UDP)を止めていないか確認してください。エミュレーターでは、電話がエミュレーターモードで動いていない(オファーに ICE 候補がない)ときにも出ます。',
   },
   11200: {
-    source: { catalogue: 'HTTP retrieval failure' },
     message: 'TwiML App の Voice URL(/call)から応答がありませんでした。',
     hint: 'TwiML App の Voice URL と、/call の Function がデプロイされているかを確認してください。',
   },
   12100: {
-    source: { catalogue: 'Document parse failure' },
     message: '/call が返した TwiML を解釈できませんでした。',
     hint: '/call の Function が <Dial><Client> を返しているか確認してください。',
   },
   12300: {
-    source: { catalogue: 'Invalid Content-Type' },
     message: '/call の応答の Content-Type が TwiML(text/xml)ではありません。',
     hint: '/call の Function が VoiceResponse を callback に渡しているか確認してください。',
   },
   21218: {
-    source: { catalogue: 'Invalid ApplicationSid' },
     message: 'トークンの TwiML App と、使われている TwiML App が一致しません。',
     hint: 'TWIML_APP_SID が TwiML App の SID と同じか確認してください。',
   },

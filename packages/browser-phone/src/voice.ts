@@ -1,23 +1,23 @@
 import type { EmulatorInfo } from '@kit/shared';
 import type { Device } from '@twilio/voice-sdk';
+import * as VoiceSdkModule from '@twilio/voice-sdk';
 import { iceGatheringPeerConnection, type MediaWatch } from './emulator-mode.js';
 import { signaling } from './signaling.js';
 import { sdkSounds } from './sounds.js';
 
 type VoiceSdk = typeof import('@twilio/voice-sdk');
 
-let sdk: Promise<VoiceSdk> | null = null;
-
 /**
- * Loads the Voice SDK once the mode is known (found once per page load). The
- * SDK is inlined into the page, so this may only hand back a module evaluated
- * already: the emulator's WebSocket rewrite was installed before it (signaling.ts)
- * and is switched on here, before any Device opens a socket.
+ * The Voice SDK, once the mode is known (found once per page load). The SDK is
+ * part of the page's one file and evaluated with it (a static import: a dynamic
+ * one would only add Vite's preload helper, 1.3 kB gzip, to a page with nothing
+ * to preload). The emulator's WebSocket rewrite was installed before it
+ * (signaling.ts, main.ts's first import) and is switched on here, before any
+ * Device opens a socket.
  */
 export function loadVoiceSdk(emulator: EmulatorInfo | null): Promise<VoiceSdk> {
   if (emulator) signaling.routeToEmulator(emulator.signalingHost);
-  sdk ??= import('@twilio/voice-sdk');
-  return sdk;
+  return Promise.resolve(VoiceSdkModule);
 }
 
 /** Options the SDK documents, plus the internal ones it reads (public in its typings as IExtendedDeviceOptions). */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ERROR_SOURCES } from '../src/twilio-error-sources.js';
 import { KNOWN_ERRORS } from '../src/twilio-errors.js';
 
 /**
@@ -54,9 +55,14 @@ const sdkErrors = readSdkErrors();
 const entries = Object.entries(KNOWN_ERRORS).map(([code, known]) => ({
   code: Number(code),
   ...known,
+  source: ERROR_SOURCES[Number(code)] ?? { catalogue: '(no source)' },
 }));
 
 describe("the phone's error table against @twilio/voice-sdk", () => {
+  it('names a source for every code it explains, and no other', () => {
+    expect(Object.keys(ERROR_SOURCES).sort()).toEqual(Object.keys(KNOWN_ERRORS).sort());
+  });
+
   it('reads the SDK table', () => {
     expect(sdkErrors.get(20101)?.name).toBe('AuthorizationErrors.AccessTokenInvalid');
     expect(sdkErrors.size).toBeGreaterThan(30);

@@ -49,8 +49,15 @@ async function stampOf(page: Page, event: string, after: number): Promise<number
   return (await handle.jsonValue()) as number;
 }
 
+/**
+ * As an attendee who allowed the microphone: the headless shell otherwise keeps the
+ * permission at "prompt" and hides host addresses behind mDNS names, which the
+ * loopback-only namespace cannot resolve (the e2e tests' playwright.config.ts does the same).
+ */
+const CONTEXT_OPTIONS = { permissions: ['microphone'] };
+
 async function openPhone(browser: Browser, url: string, identity: string): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(CONTEXT_OPTIONS);
   await context.addInitScript({ content: RECORD_STATUS });
   const page = await context.newPage();
   await page.goto(url);
@@ -148,7 +155,7 @@ async function startBaselineServer() {
 }
 
 async function openBaseline(browser: Browser, url: string, role: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await browser.newContext(CONTEXT_OPTIONS)).newPage();
   await page.goto(`${url}?role=${role}`);
   await page.evaluate(() => (window as unknown as BaselineWindow).bench.ready);
   return page;

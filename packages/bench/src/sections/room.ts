@@ -205,7 +205,12 @@ async function joinAll(url: string, count: number): Promise<Member[]> {
       const response = await fetch(`${url}${ROOM_PATHS.join}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: CODE, name: `参加者 ${first + offset + 1}` }),
+        // A Japanese display name needs the phone's name (identity) the member will own.
+        body: JSON.stringify({
+          code: CODE,
+          name: `参加者 ${first + offset + 1}`,
+          identity: `member-${first + offset + 1}`,
+        }),
       });
       if (response.status !== 201) throw new Error(`join answered ${response.status}`);
       const joined = (await response.json()) as { memberId: string; token: string };
