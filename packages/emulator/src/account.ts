@@ -10,6 +10,12 @@ export interface ApiKey {
    * else. Absent: any identity, as with Twilio's own keys.
    */
   owner?: string;
+  /**
+   * A room member's key: the member's own TwiML App, the only one its tokens may
+   * place calls through (another member's App is refused with 21218, as another
+   * account's App is on Twilio). Absent: any App of the account.
+   */
+  app?: string;
 }
 
 /** A token refused because its key's member does not own the identity it names. */
@@ -51,7 +57,9 @@ export class Account {
     if (!init.authToken) throw new Error('authToken がありません');
     this.accountSid = init.accountSid;
     this.authToken = init.authToken;
-    for (const [keySid, key] of init.keys ?? []) this.addKey(keySid, key.secret, key.owner);
+    for (const [keySid, key] of init.keys ?? []) {
+      this.addKey(keySid, key.secret, key.owner, key.app);
+    }
     for (const [appSid, app] of init.apps ?? []) this.addApp(appSid, app.voiceUrl);
   }
 
@@ -87,18 +95,29 @@ export class Account {
     return this.keyTable.has(keySid);
   }
 
+  /** Whether a key's tokens may place calls through an App (a member's key: their own only). */
+  keyMayUseApp(keySid: string, appSid: string): boolean {
+    const only = this.keyTable.get(keySid)?.app;
+    return only === undefined || only === appSid;
+  }
+
   /**
    * A new key; with `owner`, a room member's key that signs only that member's
-   * identities. A SID already in use is refused: Twilio never changes a key's secret.
+   * identities, and with `app`, one that calls only through that TwiML App.
+   * A SID already in use is refused: Twilio never changes a key's secret.
    */
-  addKey(keySid: string, secret: string, owner?: string): void {
+  addKey(keySid: string, secret: string, owner?: string, app?: string): void {
     if (!keySid) throw new Error('API キーの SID がありません');
     if (!secret) throw new Error(`API キー ${keySid} のシークレットがありません`);
     if (this.keyTable.has(keySid)) throw new Error(`API キー ${keySid} はすでにあります`);
     if (owner !== undefined && !isValidIdentity(owner)) {
       throw new Error(`API キー ${keySid} の持ち主の identity が規則に合いません`);
     }
-    this.keyTable.set(keySid, owner === undefined ? { secret } : { secret, owner });
+    this.keyTable.set(keySid, {
+      secret,
+      ...(owner === undefined ? {} : { owner }),
+      ...(app === undefined ? {} : { app }),
+    });
   }
 
   /**

@@ -229,6 +229,13 @@ export class Switchboard {
       );
       return;
     }
+    if (!this.settings.account.keyMayUseApp(token.keySid, applicationSid)) {
+      refuse(
+        SignalError.applicationSidInvalid,
+        `この API キーでは TwiML App ${applicationSid} から発信できません(教室では、自分の TwiML App だけを使えます)`,
+      );
+      return;
+    }
     if (offersMediaWithoutCandidates(sdp)) {
       refuse(SignalError.offerWithoutCandidates, OFFER_WITHOUT_CANDIDATES);
       return;

@@ -383,6 +383,27 @@ describe("a room member's key signs only the member's own identities", () => {
     expect((await (await device()).listen(voiceToken(memberA, 'bob'))).type).toBe('connected');
     expect(() => account.addKey(`SK${'0'.repeat(32)}`, 'x', 'さくら')).toThrow(/identity/);
   });
+
+  it("calls only through a member key's own App: another member's App is 21218, as another account's", async () => {
+    voiceUrl1.reply = { body: HANGUP_TWIML };
+    const roomKey = {
+      sid: `SK${randomBytes(16).toString('hex')}`,
+      secret: randomBytes(16).toString('hex'),
+    };
+    account.addKey(roomKey.sid, roomKey.secret, 'sakura', app1);
+    const own = await registered(member(roomKey, app1), 'sakura');
+    own.invite('bob');
+    expect((await own.next('hangup')).payload.error).toBeUndefined();
+    expect(voiceUrl1.requests).toHaveLength(1);
+
+    const borrowing = await registered(member(roomKey, app2), 'sakura-2');
+    borrowing.invite('bob');
+    const refused = await borrowing.next('hangup');
+    expect(refused.payload.error).toMatchObject({ code: 21218 });
+    expect(voiceUrl2.requests).toHaveLength(0);
+    // The account's own keys (no App named) still use any App, as on Twilio.
+    expect(account.keyMayUseApp(keyA.sid, app2)).toBe(true);
+  });
 });
 
 describe('a Voice webhook sent another way (the room: over the member’s own connection)', () => {

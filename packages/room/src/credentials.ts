@@ -84,7 +84,7 @@ export function memberCredentials(
  */
 export interface AccountTables {
   readonly accountSid: string;
-  addKey(keySid: string, secret: string, owner?: string): void;
+  addKey(keySid: string, secret: string, owner?: string, app?: string): void;
   addApp(appSid: string, voiceUrl: string): void;
 }
 
@@ -99,7 +99,8 @@ export function loadMemberKeys(
   voiceUrl: (memberId: string) => string,
 ): void {
   for (const key of keys) {
-    if (!key.revoked) account.addKey(key.keySid, key.secret, key.owner);
+    // The member's key signs only their identities, and calls only through their own App.
+    if (!key.revoked) account.addKey(key.keySid, key.secret, key.owner, key.appSid);
     account.addApp(key.appSid, voiceUrl(key.memberId));
   }
 }

@@ -162,6 +162,23 @@ describe('the member link (the room side)', () => {
     );
   });
 
+  it("refuses a call through another member's TwiML App (21218): nobody calls with someone else's /call", async () => {
+    const hana = await joinAs(room, 'hana');
+    const ivan = await joinAs(room, 'ivan');
+    const ivansKit = await openKit(ivan.token);
+    ivansKit.send({ type: 'hello', voiceUrl: VOICE_URL });
+    // hana's own key, but ivan's App in the token: what a hand-edited .env would mint.
+    const borrowed = {
+      ...hana,
+      credentials: { ...hana.credentials, TWIML_APP_SID: ivan.credentials.TWIML_APP_SID },
+    };
+    const hanas = await phone(borrowed, 'hana');
+    hanas.invite('ivan');
+    const hangup = await hanas.next('hangup');
+    expect(hangup.payload.error).toMatchObject({ code: 21218 });
+    expect(ivansKit.frames.filter((frame) => frame.type === 'webhook')).toEqual([]);
+  });
+
   it('refuses a link without a member token, for a revoked member, on another path or Host, in HTTP words', async () => {
     const erin = await joinAs(room, 'erin');
     expect(await refusal({})).toMatchObject({ status: 401 });
