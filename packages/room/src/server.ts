@@ -452,7 +452,7 @@ export async function startRoomServer(options: RoomServerOptions): Promise<Runni
         (candidate) => candidate.apiKeySid === refusal.keySid,
       );
       if (!tried || tried.revoked) return false;
-      const identity = refusal.identity.slice(0, 64);
+      const identity = cutText(refusal.identity);
       if (identity.length === 0) return false;
       await commit({ type: 'identity-refused', memberId: tried.memberId, identity });
       return true;

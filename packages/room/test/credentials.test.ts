@@ -286,4 +286,19 @@ describe('who tried to register as someone else', () => {
     room = await startTestRoom(join(dir, '..', 'refused-room'));
     expect(shown()).toEqual(expect.arrayContaining([{ identity: 'sakura', tried: 'bob' }]));
   });
+
+  it('keeps a long name cut whole, never half a character, and the log replays it', async () => {
+    const kaito = await joinAs(room, 'kaito');
+    const long = `a${'𠮷'.repeat(40)}`; // 81 UTF-16 units: unit 64 is half of a pair
+    expect(await room.identityRefused({ keySid: kaito.credentials.API_KEY, identity: long })).toBe(
+      true,
+    );
+    const tried = () =>
+      room.snapshot().members.find((member) => member.identity === 'kaito')?.refusedIdentity
+        ?.identity;
+    expect(tried()).toBe(`a${'𠮷'.repeat(31)}`);
+    await room.close();
+    room = await startTestRoom(join(dir, '..', 'refused-room'));
+    expect(tried()).toBe(`a${'𠮷'.repeat(31)}`);
+  });
 });
