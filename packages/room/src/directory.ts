@@ -1,12 +1,7 @@
+import type { RegistrationView } from '@kit/emulator';
 import { ownsIdentity } from '@kit/shared';
 import { DIRECTORY_MAX_PHONES, type DirectoryPhone, type RoomDirectory } from '@kit/shared/room';
 import type { MemberState } from './state.js';
-
-/** A device registered in the room's emulator, as `Emulator.registrations()` lists it. */
-export interface Registration {
-  identity: string;
-  keySid: string;
-}
 
 const byName = new Intl.Collator('ja');
 
@@ -19,7 +14,7 @@ const byName = new Intl.Collator('ja');
  * same name are one phone to call), sorted by name then identity, capped.
  */
 export function buildDirectory(
-  registrations: readonly Registration[],
+  registrations: readonly RegistrationView[],
   members: Iterable<MemberState>,
 ): RoomDirectory {
   const byKey = new Map<string, MemberState>();

@@ -13,7 +13,7 @@ export {
   type RoomAccount,
 } from './credentials.js';
 export { type CsvOptions, csvCell, exportCsv } from './csv.js';
-export { buildDirectory, type Registration } from './directory.js';
+export { buildDirectory } from './directory.js';
 export { EventLog, readLog } from './event-log.js';
 export { parseEvent, type RoomEvent, type RoomEventBody } from './events.js';
 export { exportMain } from './instructor/export-command.js';

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
+import type { RegistrationView as Registration } from '@kit/emulator';
 import { checkRoomDirectory, DIRECTORY_MAX_PHONES, type RoomDirectory } from '@kit/shared/room';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildDirectory,
   type MemberState,
-  type Registration,
   type RoomPhones,
   type RunningRoom,
 } from '../src/index.js';
