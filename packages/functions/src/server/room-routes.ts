@@ -43,7 +43,13 @@ export const ROOM_ROUTE_BODY_MAX_BYTES = 2 * 1024;
 /** The names a browser on this machine may use for the server (the launcher prints 127.0.0.1 or localhost). */
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
-type RoomRoute = (roomFile: string, request: Request, response: Response) => Promise<void>;
+/** What every route knows: the membership file, and whether the kit runs with `--room`. */
+interface RoomContext {
+  roomFile: string;
+  calls: boolean;
+}
+
+type RoomRoute = (context: RoomContext, request: Request, response: Response) => Promise<void>;
 
 /** Each path's handlers by method (HEAD is answered as GET, as Express does). */
 const ROUTES: Record<string, Record<string, RoomRoute>> = {
@@ -62,16 +68,11 @@ export function roomRoutes(
   port: number,
   { calls = false }: { calls?: boolean } = {},
 ): RequestHandler {
-  const routes: typeof ROUTES = {
-    ...ROUTES,
-    [KIT_ROOM_INFO_PATH]: {
-      GET: (file, request, response) => answerInfo(file, request, response, calls),
-    },
-  };
+  const context: RoomContext = { roomFile, calls };
   const hosts = new Set(LOOPBACK_NAMES.map((name) => `${name}:${port}`));
   const origins = new Set([...hosts].map((host) => `http://${host}`));
   return (request, response, next) => {
-    const methods = Object.hasOwn(routes, request.path) ? routes[request.path] : undefined;
+    const methods = Object.hasOwn(ROUTES, request.path) ? ROUTES[request.path] : undefined;
     if (methods === undefined) {
       next();
       return;
@@ -94,7 +95,7 @@ export function roomRoutes(
       fail(response, 405, 'method_not_allowed', 'このメソッドには対応していません。');
       return;
     }
-    route(roomFile, request, response).catch((error: unknown) => {
+    route(context, request, response).catch((error: unknown) => {
       console.error(
         '[step-server] room route failed:',
         error instanceof Error ? error.message : error,
@@ -106,7 +107,7 @@ export function roomRoutes(
   };
 }
 
-async function answerInfo(roomFile: string, _request: Request, response: Response, calls = false) {
+async function answerInfo({ roomFile, calls }: RoomContext, _request: Request, response: Response) {
   const read = await readMembership(roomFile);
   const info: KitRoomInfo =
     read.kind === 'member'
@@ -158,7 +159,7 @@ async function readJsonObject(
   return value as Record<string, unknown>;
 }
 
-async function answerMediaProblem(roomFile: string, request: Request, response: Response) {
+async function answerMediaProblem({ roomFile }: RoomContext, request: Request, response: Response) {
   const value = await readJsonObject(request, response, '{ "peer": "…" }');
   if (value === null) return;
   const peer = checkIdentity(value.peer);
@@ -173,7 +174,7 @@ async function answerMediaProblem(roomFile: string, request: Request, response: 
   else failFromRoom(response, reported);
 }
 
-async function answerRaise(roomFile: string, request: Request, response: Response) {
+async function answerRaise({ roomFile }: RoomContext, request: Request, response: Response) {
   const value = await readJsonObject(request, response, '{ "message": "…" }');
   if (value === null) return;
   const checked = checkHandMessage((value as { message?: unknown }).message);
@@ -188,7 +189,7 @@ async function answerRaise(roomFile: string, request: Request, response: Respons
   else failFromRoom(response, raised);
 }
 
-async function answerLower(roomFile: string, _request: Request, response: Response) {
+async function answerLower({ roomFile }: RoomContext, _request: Request, response: Response) {
   const membership = await requireMembership(roomFile, response);
   if (membership === null) return;
   const lowered = await lowerHand(membership);
@@ -200,7 +201,7 @@ async function answerLower(roomFile: string, _request: Request, response: Respon
  * The room's directory, as `fetchDirectory` checked it (identities by the rule,
  * names by the display-name rule, capped): the phone lists it as text.
  */
-async function answerDirectory(roomFile: string, _request: Request, response: Response) {
+async function answerDirectory({ roomFile }: RoomContext, _request: Request, response: Response) {
   const membership = await requireMembership(roomFile, response);
   if (membership === null) return;
   const answer = await fetchDirectory(membership);
