@@ -1,4 +1,5 @@
 import { isAbsolute, join, relative } from 'node:path';
+import { isPortNumber } from '@kit/shared';
 import {
   type CommandIo,
   fail,
@@ -95,7 +96,7 @@ function readInvocation(args: readonly string[]): Invocation {
 function readPortOption(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
+  if (!/^\d+$/.test(raw) || !isPortNumber(port)) {
     usageError(
       `--port は 1〜65535 の数値で指定してください(指定値: ${raw})。`,
       `--port must be a port number 1-65535, not ${JSON.stringify(raw)}`,

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { exitWith, inProcessIo } from './cli-run.js';
+import { isPortNumber } from './contract.js';
 import { findStep, STEPS, type Step } from './steps.js';
 
 export * from './cli-run.js';
@@ -169,7 +170,7 @@ export function readPort(
 ): number {
   const raw = env[name] ?? String(fallback);
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
+  if (!/^\d+$/.test(raw) || !isPortNumber(port)) {
     fail(
       `${name} は 1〜65535 の数値で指定してください(指定値: ${raw})。`,
       `${name} must be a port number 1-65535, not ${JSON.stringify(raw)}`,

@@ -26,6 +26,11 @@ export interface EmulatorInfo {
 /** `127.0.0.1:4000`, `localhost:4000`: loopback only, the emulator has no TLS. */
 export const SIGNALING_HOST_PATTERN = /^(localhost|127(\.\d{1,3}){3}|\[::1\]):\d{1,5}$/;
 
+/** A TCP or UDP port number: an integer from 1 to 65535. */
+export function isPortNumber(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65_535;
+}
+
 /**
  * Where a phone may register: the local emulator on loopback, or in room mode
  * (`pnpm dev --room`) the room's emulator on the room's own host, as the member's
@@ -37,7 +42,7 @@ export function isSignalingHost(host: string, roomHostname?: string): boolean {
   const port = host.toLowerCase().startsWith(`${roomHostname.toLowerCase()}:`)
     ? host.slice(roomHostname.length + 1)
     : null;
-  return port !== null && /^\d{1,5}$/.test(port) && Number(port) > 0 && Number(port) < 65536;
+  return port !== null && /^\d{1,5}$/.test(port) && isPortNumber(Number(port));
 }
 
 /**

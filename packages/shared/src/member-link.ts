@@ -13,6 +13,8 @@
  *   member → room  unreachable { id, reason }       the local /call did not answer
  */
 
+import { isPortNumber } from './contract.js';
+
 /** `GET` with `Authorization: Bearer <member token>` and a WebSocket upgrade. */
 export const MEMBER_LINK_PATH = '/api/member-link';
 
@@ -147,10 +149,8 @@ export function parseRoomFrame(text: string): RoomFrame | null {
   if (!frame) return null;
   switch (frame.type) {
     case 'ready':
-      return Number.isInteger(frame.emulatorPort) &&
-        (frame.emulatorPort as number) > 0 &&
-        (frame.emulatorPort as number) < 65536
-        ? { type: 'ready', emulatorPort: frame.emulatorPort as number }
+      return isPortNumber(frame.emulatorPort)
+        ? { type: 'ready', emulatorPort: frame.emulatorPort }
         : null;
     case 'webhook':
       return isId(frame.id) &&

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readStageCatalog } from '@kit/functions/stage-catalog';
 import { FUNCTIONS_PACKAGE_DIR } from '@kit/functions/steps-dir';
+import { isPortNumber } from '@kit/shared';
 import { type CommandIo, fail, parseCommandLine, type Usage, usageError } from '@kit/shared/cli';
 import { formatRoomCode, normalizeRoomCode } from '@kit/shared/room';
 import QRCode from 'qrcode';
@@ -49,7 +50,7 @@ export function roomDataDir(env: CommandIo['env']): string {
 function readRoomPort(value: string | undefined): number {
   if (value === undefined) return ROOM_DEFAULT_PORT;
   const port = Number(value);
-  if (!/^\d{1,5}$/.test(value) || port < 1 || port > 65535) {
+  if (!/^\d{1,5}$/.test(value) || !isPortNumber(port)) {
     usageError(
       `--port は 1〜65535 の番号です: ${value}`,
       `--port takes a number from 1 to 65535`,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPortNumber } from '../contract.js';
 import { isValidIdentity } from '../identity.js';
 import {
   checkDisplayName,
@@ -308,11 +309,7 @@ export async function roomHello(
   const { answer } = result;
   if (answer.status === 200 && isRoomHello(answer.body)) {
     const port = answer.body.phonesPort;
-    const phonesPort =
-      Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536
-        ? (port as number)
-        : null;
-    return { ok: true, url: origin.url, phonesPort };
+    return { ok: true, url: origin.url, phonesPort: isPortNumber(port) ? port : null };
   }
   const kind = (answer.body as { kind?: unknown } | null)?.kind;
   if (answer.status === 200 && kind === 'kit-room') {
