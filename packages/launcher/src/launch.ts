@@ -147,7 +147,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   // tells the phone where the emulator is (GET /kit/emulator.json).
   const lesson = callbackLesson();
   const server = await startStepServer({
-    ...(roomLink ? { roomHostname: new URL(options.room?.roomUrl ?? '').hostname } : {}),
+    ...(roomLink ? { roomHostname: roomLink.roomHostname } : {}),
     stepDir,
     env,
     port,

@@ -37,6 +37,8 @@ export class RoomLinkError extends Error {
 }
 
 export interface RoomLink {
+  /** The room's host name (`192.168.0.10`): the one host off loopback the phone may register with. */
+  roomHostname: string;
   /** `host:port` of the room's emulator (the room's own host): where the phone registers. */
   signalingHost: string;
   /** Says which URL the room should sign; the kit posts there, and only there. */
@@ -203,6 +205,7 @@ export function openRoomLink(options: RoomLinkOptions): Promise<RoomLink> {
     };
 
     const link = (signalingHost: string): RoomLink => ({
+      roomHostname: room.hostname,
       signalingHost,
       setVoiceUrl(url) {
         voiceUrl = url;
