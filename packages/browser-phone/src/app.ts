@@ -1,8 +1,7 @@
-import type { EmulatorInfo } from '@kit/shared';
 import type { Call, Device } from '@twilio/voice-sdk';
 import { type DiagnosticSnapshot, diagnose, type TokenInfo } from './diagnostics.js';
 import type { PhoneElements } from './dom.js';
-import { inRoomEmulator, MEDIA_CONNECT_LIMIT_MS } from './emulator-mode.js';
+import { type FoundEmulator, MEDIA_CONNECT_LIMIT_MS } from './emulator-mode.js';
 import { appendLog } from './event-log.js';
 import {
   controlsFor,
@@ -42,7 +41,7 @@ export class PhoneApp implements DialingPhone {
   private busy = false;
   private device: Device | null = null;
   private call: Call | null = null;
-  private emulator: EmulatorInfo | null = null;
+  private emulator: FoundEmulator | null = null;
   /** Whether this call's media connected (emulator mode; see mediaFailed). */
   private mediaUp = false;
   private passcode = '';
@@ -85,7 +84,7 @@ export class PhoneApp implements DialingPhone {
     private readonly elements: PhoneElements,
     private readonly tokenUrl: string,
     /** The emulator the page's server named (`kit/emulator.json`), or null for Twilio. */
-    private readonly emulatorFound: Promise<EmulatorInfo | null>,
+    private readonly emulatorFound: Promise<FoundEmulator | null>,
   ) {}
 
   start(): void {
@@ -208,10 +207,9 @@ export class PhoneApp implements DialingPhone {
 
   private fail(error: TwilioErrorLike): void {
     const code = meaningfulCode(error);
-    const { message, hint } =
-      this.emulator && inRoomEmulator(this.emulator)
-        ? explainRoomError(code)
-        : explainTwilioError(code);
+    const { message, hint } = this.emulator?.inRoom
+      ? explainRoomError(code)
+      : explainTwilioError(code);
     this.showError({ message, hint, ...(code !== undefined ? { code } : {}) });
   }
 
@@ -248,7 +246,7 @@ export class PhoneApp implements DialingPhone {
       const emulator = await this.emulatorFound;
       this.emulator = emulator;
       this.elements.mode.textContent = emulator
-        ? inRoomEmulator(emulator)
+        ? emulator.inRoom
           ? `(教室のエミュレーター ${emulator.signalingHost} に接続)`
           : '(ローカルのエミュレーターに接続)'
         : '(Twilio に接続)';
@@ -384,8 +382,8 @@ export class PhoneApp implements DialingPhone {
   }
 
   private showMediaFailure(): void {
-    // In a room, the instructor's board shows it too: a venue problem shows on many rows.
-    if (this.roomIdentity !== null && this.state.peer !== null) {
+    // In room calls, the instructor's board shows it too: a venue problem shows on many rows.
+    if (this.emulator?.inRoom && this.state.peer !== null) {
       void reportMediaProblem(this.state.peer);
     }
     this.showError({

@@ -1,10 +1,5 @@
-import {
-  EMULATOR_INFO_PATH,
-  type EmulatorInfo,
-  isEmulatorInfo,
-  SIGNALING_HOST_PATTERN,
-} from '@kit/shared';
-import { findRoom } from './room-panel.js';
+import { EMULATOR_INFO_PATH, type EmulatorInfo, isEmulatorInfo } from '@kit/shared';
+import { findRoom, type JoinedRoom } from './room-panel.js';
 
 /**
  * What the real Voice SDK needs to talk to the local emulator instead of Twilio.
@@ -15,37 +10,46 @@ import { findRoom } from './room-panel.js';
 /** Hosts the kit's local server listens on; a page anywhere else is on Twilio. */
 const LOOPBACK_HOSTNAME = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
+/** The emulator the phone registers with, and whether it is the room's (`pnpm dev --room`). */
+export interface FoundEmulator extends EmulatorInfo {
+  /** The kit runs with `--room` (its `/kit/room.json` says `calls`): room calls, room errors. */
+  inRoom: boolean;
+}
+
 /**
  * Asks the server that served the page where its emulator is (the path is
  * relative to the page). A 404, a network error or an unusable answer all
  * mean real Twilio mode. A page on Twilio's domains is not asked about at all:
  * the kit only ever serves the phone on loopback, and the request would only put
- * a 404 in every attendee's console.
+ * a 404 in every attendee's console. `room` is what the page already asked of
+ * `kit/room.json` (main.ts asks once for the panel too); without it, the room is
+ * asked only when the emulator is off loopback.
  */
 export async function findEmulator(
   page: Pick<Location, 'href' | 'hostname'> = window.location,
   fetchImpl: typeof fetch = fetch,
-): Promise<EmulatorInfo | null> {
+  room: Promise<JoinedRoom | null> | null = null,
+): Promise<FoundEmulator | null> {
   if (!LOOPBACK_HOSTNAME.test(page.hostname)) return null;
   try {
     const url = new URL(EMULATOR_INFO_PATH.slice(1), page.href);
     const response = await fetchImpl(url, { cache: 'no-store' });
     if (!response.ok) return null;
     const body: unknown = await response.json();
-    if (isEmulatorInfo(body)) return { signalingHost: body.signalingHost };
+    if (isEmulatorInfo(body)) {
+      const joined = room === null ? null : await room;
+      return { signalingHost: body.signalingHost, inRoom: joined?.calls === true };
+    }
     // Room mode (pnpm dev --room): the room's emulator, on the room's own host as
     // this workspace's kit names it, and no other host.
-    const room = await findRoom(page, fetchImpl);
-    const roomHostname = room ? new URL(room.roomUrl).hostname : undefined;
-    return isEmulatorInfo(body, roomHostname) ? { signalingHost: body.signalingHost } : null;
+    const joined = await (room ?? findRoom(page, fetchImpl));
+    const roomHostname = joined ? new URL(joined.roomUrl).hostname : undefined;
+    return isEmulatorInfo(body, roomHostname)
+      ? { signalingHost: body.signalingHost, inRoom: joined?.calls === true }
+      : null;
   } catch {
     return null;
   }
-}
-
-/** Whether the emulator is the room's (`pnpm dev --room`): anything off loopback is. */
-export function inRoomEmulator(emulator: EmulatorInfo): boolean {
-  return !SIGNALING_HOST_PATTERN.test(emulator.signalingHost);
 }
 
 export interface SignalingRewrite {

@@ -11,8 +11,14 @@ import { findRoom, findRoomElements, startRoomPanel } from './room-panel.js';
 // The token Function sits beside the page on the same Functions service.
 const TOKEN_URL = new URL('/voice-token', window.location.href).toString();
 
-// Asked once, at start-up: the kit's local server says where its emulator is; Twilio does not.
-const app = new PhoneApp(findPhoneElements(), TOKEN_URL, findEmulator());
+// Asked once, at start-up: the kit's local server says whether this workspace joined a
+// room and where its emulator is; Twilio does neither.
+const roomFound = findRoom();
+const app = new PhoneApp(
+  findPhoneElements(),
+  TOKEN_URL,
+  findEmulator(window.location, fetch, roomFound),
+);
 app.start();
 
 // The 「教室」 panel, only when the kit's local server says this workspace joined a room;
@@ -20,7 +26,7 @@ app.start();
 // the kit runs with --room (its phone on the room's emulator), lists the room's
 // phones (「教室の電話」) to call by name.
 const roomElements = findRoomElements();
-void findRoom().then((room) => {
+void roomFound.then((room) => {
   startRoomPanel(roomElements, room);
   if (room === null) return;
   if (room.identity) app.useRoomIdentity(room.identity);

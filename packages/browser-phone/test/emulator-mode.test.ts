@@ -67,6 +67,7 @@ describe('findEmulator', () => {
     const server = answering(() => json({ signalingHost: '127.0.0.1:4100' }));
     expect(await findEmulator(localPage, server.fetchImpl)).toEqual({
       signalingHost: '127.0.0.1:4100',
+      inRoom: false,
     });
     expect(server.asked).toEqual(['http://127.0.0.1:3000/kit/emulator.json']);
   });
@@ -96,17 +97,57 @@ describe('findEmulator', () => {
       }) as typeof fetch;
       return { asked, fetchImpl };
     }
-    const joined = { joined: true, name: 'はなこ', roomUrl: 'http://10.200.0.1:4600' };
+    const joined = { joined: true, name: 'はなこ', roomUrl: 'http://10.200.0.1:4600', calls: true };
 
     it("uses the room's emulator on the room's own host, as the kit names the room", async () => {
       const server = kit('10.200.0.1:4601', joined);
       expect(await findEmulator(localPage, server.fetchImpl)).toEqual({
         signalingHost: '10.200.0.1:4601',
+        inRoom: true,
       });
       expect(server.asked).toEqual([
         'http://127.0.0.1:3000/kit/emulator.json',
         'http://127.0.0.1:3000/kit/room.json',
       ]);
+    });
+
+    it('uses the room the page already asked for, not a second request, and says room mode from it', async () => {
+      const server = kit('10.200.0.1:4601', null);
+      const room = Promise.resolve({
+        name: 'はなこ',
+        identity: 'hanako',
+        roomUrl: 'http://10.200.0.1:4600',
+        calls: true,
+      });
+      expect(await findEmulator(localPage, server.fetchImpl, room)).toEqual({
+        signalingHost: '10.200.0.1:4601',
+        inRoom: true,
+      });
+      expect(server.asked).toEqual(['http://127.0.0.1:3000/kit/emulator.json']);
+      // A room on loopback (an instructor's rehearsal): room mode from the kit's word, not the address.
+      const rehearsal = kit('127.0.0.1:4601', null);
+      const onLoopback = Promise.resolve({
+        name: 'はなこ',
+        identity: 'hanako',
+        roomUrl: 'http://127.0.0.1:4600',
+        calls: true,
+      });
+      expect(await findEmulator(localPage, rehearsal.fetchImpl, onLoopback)).toEqual({
+        signalingHost: '127.0.0.1:4601',
+        inRoom: true,
+      });
+      // Joined, but the kit runs without --room: the local emulator, not room mode.
+      const local = kit('127.0.0.1:4601', null);
+      const without = Promise.resolve({
+        name: 'はなこ',
+        identity: 'hanako',
+        roomUrl: 'http://10.200.0.1:4600',
+        calls: false,
+      });
+      expect(await findEmulator(localPage, local.fetchImpl, without)).toEqual({
+        signalingHost: '127.0.0.1:4601',
+        inRoom: false,
+      });
     });
 
     it.each([
