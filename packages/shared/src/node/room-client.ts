@@ -12,6 +12,7 @@ import {
   isRoomHello,
   MEMBER_ID_PATTERN,
   MEMBER_TOKEN_PATTERN,
+  type MediaProblemRequest,
   normalizeRoomCode,
   ROOM_PATHS,
   type RoomCredentials,
@@ -473,7 +474,7 @@ export async function reportMediaProblem(
   const result = await request(membership.roomUrl, ROOM_PATHS.mediaProblem, {
     method: 'POST',
     token: membership.token,
-    body: { peer },
+    body: { peer } satisfies MediaProblemRequest,
     timeoutMs,
   });
   if (!result.ok) return result;
